@@ -1,0 +1,25 @@
+/**
+ * The one action registry: every `action:` a runbook may name. The worker registers each
+ * implementation as an activity under the action's name; the validator checks steps
+ * against the argument schemas here.
+ */
+import type { ActionCatalog, ActionDefinition } from './action';
+import * as command from './command';
+import * as health from './health';
+import * as http from './http';
+import * as notify from './notify';
+import * as util from './util';
+
+const definitions: ActionDefinition<any, any>[] = [
+  util.echo, util.fail, util.journal,
+  http.request, health.system, command.run, notify.webhook,
+];
+
+export const actions: ReadonlyMap<string, ActionDefinition<any, any>> = new Map(definitions.map((d) => [d.name, d]));
+
+export const actionCatalog: ActionCatalog = actions;
+
+/** Implementations keyed by activity type, as Worker.create wants them. */
+export function activityImplementations(): Record<string, (args: any) => Promise<unknown>> {
+  return Object.fromEntries([...actions].map(([name, d]) => [name, d.run]));
+}

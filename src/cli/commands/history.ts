@@ -1,0 +1,23 @@
+import { projectHistory } from '../../temporal/history';
+import { withClient } from '../client';
+import type { Command } from '../command';
+import { EXIT, print, printJson, UsageError } from '../output';
+
+export const history: Command = {
+  name: 'history',
+  summary: 'The audit trail of a run, read from its Temporal history: steps, attempts, timers, child runs, overrides with who and why.',
+  usage: 'genie history <id> [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(values, [id]) {
+    if (!id) throw new UsageError('name the run: genie history <id>');
+    return withClient(async (client) => {
+      const events = await client.workflow.getHandle(id).fetchHistory().catch((err: Error) => {
+        throw new UsageError(`cannot read the history of ${id}: ${err.message}`, EXIT.failed);
+      });
+      const timeline = projectHistory(events.events ?? [], client.options.loadedDataConverter.payloadConverter);
+      if (values.json) printJson(timeline);
+      else for (const t of timeline) print(`${t.time}  #${String(t.eventId).padEnd(4)} ${t.kind.padEnd(16)} ${t.text}`);
+      return EXIT.ok;
+    });
+  },
+};

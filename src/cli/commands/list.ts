@@ -1,0 +1,36 @@
+import type { Command } from '../command';
+import { withClient } from '../client';
+import { EXIT, print, printJson, UsageError } from '../output';
+
+const SAFE = /^[A-Za-z0-9_.:-]+$/;
+
+export const list: Command = {
+  name: 'list',
+  summary: 'List runs, newest first, filtered by runbook status or name.',
+  usage: 'genie list [--status S] [--name N] [--limit N] [--json]',
+  details: ['  --status   running, paused, waiting_approval, waiting_decision, succeeded, failed, aborted, rolled_back'],
+  options: { status: { type: 'string' }, name: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  async run(values) {
+    const clauses = ["WorkflowType = 'runbook'"];
+    for (const [flag, attribute] of [['status', 'RunbookStatus'], ['name', 'RunbookName']] as const) {
+      const value = values[flag] as string | undefined;
+      if (value === undefined) continue;
+      if (!SAFE.test(value)) throw new UsageError(`--${flag} ${value}: use letters, digits and _.:- only`);
+      clauses.push(`${attribute} = '${value}'`);
+    }
+    const limit = Number(values.limit ?? 50);
+    if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive integer');
+    return withClient(async (client) => {
+      const rows: Record<string, unknown>[] = [];
+      for await (const w of client.workflow.list({ query: clauses.join(' AND ') })) {
+        const attr = (key: string): string => String((w.searchAttributes?.[key] as unknown[] | undefined)?.[0] ?? '');
+        rows.push({ workflowId: w.workflowId, runbook: attr('RunbookName'), status: attr('RunbookStatus') || w.status.name.toLowerCase(), started: w.startTime.toISOString() });
+        if (rows.length >= limit) break;
+      }
+      if (values.json) printJson(rows);
+      else if (rows.length === 0) print('no runs match');
+      else for (const r of rows) print(`${String(r.started)}  ${String(r.status).padEnd(17)} ${String(r.runbook).padEnd(24)} ${String(r.workflowId)}`);
+      return EXIT.ok;
+    });
+  },
+};

@@ -1,0 +1,86 @@
+/** genie up | server | worker: the long-running processes, stopped cleanly on Ctrl-C or SIGTERM. */
+import { startDevServer, type DevServer } from '../../temporal/dev-server';
+import { effectiveAddress, temporalSettings } from '../../temporal/config';
+import { connectWorker } from '../../temporal/connection';
+import { createGenieWorker } from '../../temporal/worker';
+import { runbookDir } from '../../paths';
+import type { Command } from '../command';
+import { EXIT, print } from '../output';
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
+  });
+}
+
+async function maybeStartServer(log: (l: string) => void): Promise<DevServer | undefined> {
+  const settings = temporalSettings();
+  if (settings.address) {
+    log(`using the Temporal cluster at ${settings.address} (namespace ${settings.namespace}); nothing started`);
+    return undefined;
+  }
+  log(`starting the embedded Temporal dev server (gRPC 127.0.0.1:${settings.grpcPort}, UI :${settings.uiPort})`);
+  return startDevServer({ grpcPort: settings.grpcPort, uiPort: settings.uiPort, log });
+}
+
+async function runWorkerUntilSignal(server?: DevServer): Promise<number> {
+  const settings = temporalSettings();
+  const connection = await connectWorker(settings);
+  const worker = await createGenieWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue });
+  print(`worker polling task queue "${settings.taskQueue}" on ${effectiveAddress(settings)} (runbooks from ${runbookDir()})`);
+  const running = worker.run();
+  const serverDied = server ? new Promise<string>((r) => server.process.once('exit', () => r('server-exit'))) : new Promise<string>(() => undefined);
+  const why = await Promise.race([untilSignal(), running.then(() => 'worker-stopped'), serverDied]);
+  print(`stopping (${why})…`);
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running.catch(() => undefined);
+  await connection.close();
+  await server?.stop();
+  return why === 'server-exit' ? EXIT.failed : EXIT.ok;
+}
+
+export const up: Command = {
+  name: 'up',
+  summary: 'Start everything for local use: the Temporal dev server with its Web UI, and a Genie worker.',
+  usage: 'genie up',
+  details: ['Ports: GENIE_TEMPORAL_PORT (7233), GENIE_UI_PORT (8233). With TEMPORAL_ADDRESS set, only the worker starts.'],
+  options: {},
+  async run() {
+    const server = await maybeStartServer(print);
+    const settings = temporalSettings();
+    if (server?.uiUrl) {
+      print('');
+      print(`Temporal Web UI: ${server.uiUrl}`);
+      print('Start a runbook from the UI: Workflows → Start Workflow, then');
+      print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
+      print('or from a shell: npx genie run hello --wait');
+      print('');
+    }
+    return runWorkerUntilSignal(server);
+  },
+};
+
+export const server: Command = {
+  name: 'server',
+  summary: 'Start only the embedded Temporal dev server (state in .genie/temporal.sqlite).',
+  usage: 'genie server',
+  options: {},
+  async run() {
+    const s = await maybeStartServer(print);
+    if (!s) return EXIT.ok;
+    print(`Temporal at ${s.address}${s.uiUrl ? `, UI ${s.uiUrl}` : ''}; Ctrl-C stops it`);
+    await Promise.race([untilSignal(), new Promise((r) => s.process.once('exit', r))]);
+    await s.stop();
+    return EXIT.ok;
+  },
+};
+
+export const worker: Command = {
+  name: 'worker',
+  summary: 'Run a Genie worker against TEMPORAL_ADDRESS (or the local dev server). Run as many as you like.',
+  usage: 'genie worker',
+  options: {},
+  async run() {
+    return runWorkerUntilSignal();
+  },
+};

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/** `genie`: the command line. One file per command under commands/. */
+import { RunbookValidationError } from '../dsl/diagnostics';
+import { runCommand, type Command } from './command';
+import { history } from './commands/history';
+import { list } from './commands/list';
+import { overrides } from './commands/override';
+import { run } from './commands/run';
+import { server, up, worker } from './commands/serve';
+import { status } from './commands/status';
+import { validate } from './commands/validate';
+import { EXIT, print, UsageError, warn } from './output';
+
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history];
+
+function help(): void {
+  print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');
+  for (const c of COMMANDS) print(`  ${c.name.padEnd(10)} ${c.summary}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    help();
+    return name ? EXIT.ok : EXIT.badInput;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}"; run genie --help for the list`);
+  return runCommand(command, rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof UsageError) {
+      warn(`genie: ${err.message}`);
+      process.exitCode = err.exitCode;
+    } else if (err instanceof RunbookValidationError) {
+      warn(err.message);
+      process.exitCode = EXIT.failed;
+    } else {
+      warn(`genie: ${(err as Error)?.stack ?? err}`);
+      process.exitCode = EXIT.failed;
+    }
+  },
+);

@@ -1,0 +1,41 @@
+/**
+ * Every action a runbook names must be registered, and its `with:` arguments must fit the
+ * action's argument schema, so bad arguments are load-time errors and never run-time
+ * surprises. Expressions are accepted wherever a value goes: they are evaluated at run time.
+ * Pure: takes the catalog as data.
+ */
+import type { ActionCatalog } from '../../activities/action';
+import { isRecord, shown, type Report } from './issues';
+import { compiledValidator, schemaIssues } from './schema-errors';
+import type { StepTree } from './step-tree';
+import { didYouMean, listOf } from './suggest';
+
+export function checkActions(tree: StepTree, catalog: ActionCatalog, report: Report): void {
+  const names = [...catalog.keys()].sort();
+  for (const step of tree.all) {
+    if (step.kindKeys.length !== 1 || step.kindKeys[0] !== 'action') continue;
+    const name = step.raw.action;
+    if (typeof name !== 'string') continue; // the schema reports the type
+    const entry = catalog.get(name);
+    if (!entry) {
+      report({ code: 'UNKNOWN_ACTION', path: [...step.path, 'action'], stepId: step.id, message: `${step.label} uses unknown action ${shown(name)}${didYouMean(name, names)}`, hint: unknownActionHint(name, names) });
+      continue;
+    }
+    const args = step.raw.with ?? {};
+    if (!isRecord(args)) continue; // the step schema reports `with` not being a mapping
+    const validate = compiledValidator(entry.args, () => JSON.parse(JSON.stringify(entry.args)) as object);
+    const base = step.raw.with === undefined ? [...step.path, 'action'] : [...step.path, 'with'];
+    const where = `action ${name} in ${step.label}`;
+    for (const issue of schemaIssues(validate, args, { base, where, noun: 'argument', code: 'ACTION_ARGS', stepId: step.id, expressionsAllowed: true })) {
+      report({ ...issue, hint: `${issue.hint}; ${name}: ${entry.description}` });
+    }
+  }
+}
+
+function unknownActionHint(name: string, names: string[]): string {
+  const domains = [...new Set(names.map((n) => n.split('.')[0]))];
+  const domain = name.split('.')[0];
+  const inDomain = names.filter((n) => n.startsWith(`${domain}.`));
+  if (inDomain.length > 0) return `actions in '${domain}': ${listOf(inDomain)}`;
+  return `use <domain>.<verb> from a registered domain (${listOf(domains)}); see activities/registry.ts`;
+}

@@ -1,0 +1,58 @@
+/**
+ * Which step results exist at each point of a run, so `$steps.<id>` can be checked at load
+ * time. A step sees: earlier steps of its own sequence and of every enclosing sequence,
+ * with everything nested in them. It does not see itself, later steps, or steps of a
+ * sibling branch (parallel branches run concurrently; if/switch branches exclude each
+ * other). onFailure steps also see every step of the main procedure. Pure.
+ */
+import { descendants, type SequenceNode, type StepNode, type StepTree } from './step-tree';
+
+function ids(steps: StepNode[]): string[] {
+  return steps.map((s) => s.id).filter((id): id is string => id !== undefined);
+}
+
+/** The step ids visible to each step's own fields (guard, arguments, loop settings...). */
+export function scopes(tree: StepTree): Map<StepNode, ReadonlySet<string>> {
+  const result = new Map<StepNode, ReadonlySet<string>>();
+  const assign = (sequence: SequenceNode, outer: ReadonlySet<string>) => {
+    const visible = new Set(outer);
+    for (const step of sequence.steps) {
+      const mine = new Set(visible);
+      result.set(step, mine);
+      for (const child of step.children) assign(child, mine);
+      for (const id of ids([step, ...descendants(step)])) visible.add(id);
+    }
+  };
+  if (tree.steps) assign(tree.steps, new Set());
+  if (tree.onFailure) {
+    const main = tree.steps ? ids(tree.steps.steps.flatMap((s) => [s, ...descendants(s)])) : [];
+    assign(tree.onFailure, new Set(main));
+  }
+  return result;
+}
+
+function ancestors(step: StepNode | undefined): StepNode[] {
+  const chain: StepNode[] = [];
+  for (let s = step; s; s = s.parent) chain.push(s);
+  return chain;
+}
+
+/** Why `id` is not visible from `from`, in words, for the DANGLING_STEP_REF message. */
+export function whyNotVisible(id: string, from: StepNode | undefined, tree: StepTree): string {
+  const target = tree.all.find((s) => s.id === id);
+  if (!target) return 'does not exist';
+  if (!from) return 'has not run when this is evaluated';
+  if (target === from) return 'is this step itself (a step cannot read its own result)';
+  const mine = ancestors(from);
+  if (mine.includes(target)) return `encloses this step and has not finished when this runs`;
+  const theirs = ancestors(target);
+  const common = mine.find((s) => theirs.includes(s));
+  if (common) {
+    const kind = common.kindKeys[0];
+    if (kind === 'parallel') return `runs concurrently in another branch of parallel step '${common.id ?? '?'}'`;
+    if (kind === 'then' || kind === 'switch') return `is in another branch of '${common.id ?? '?'}', which never runs together with this one`;
+  }
+  const inFailure = (s: StepNode) => s.path[0] === 'onFailure';
+  if (inFailure(target) && !inFailure(from)) return 'only runs in onFailure, after the procedure has failed';
+  return 'runs later (it is defined after this point)';
+}

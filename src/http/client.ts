@@ -1,0 +1,187 @@
+/**
+ * Every outbound HTTP call from an activity goes through `httpRequest`, over one shared
+ * keep-alive agent, so connection reuse, timeouts and (later) the circuit breaker apply to
+ * all of them in one place. Failures come back as a few typed errors that say what went
+ * wrong in terms a retry policy can act on: could not connect, too slow, or cancelled.
+ */
+import { Agent } from 'undici';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** One pool per origin inside; idle sockets are kept a little while for the next probe. */
+export const httpAgent = new Agent({
+  keepAliveTimeout: 4_000,
+  keepAliveMaxTimeout: 60_000,
+  connect: { timeout: CONNECT_TIMEOUT_MS },
+  connections: 64,
+});
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string | URL;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Whole exchange, connect through last body byte. */
+  timeoutMs: number;
+  /** Abort from outside, e.g. the activity's cancellation signal. */
+  signal?: AbortSignal;
+  /** Read at most this much of the body (default 1 MiB); the rest is discarded. */
+  maxBodyBytes?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** Body decoded as UTF-8, cut at maxBodyBytes. */
+  body: string;
+  truncated: boolean;
+  /** Milliseconds from sending the request to the last body byte read. */
+  latencyMs: number;
+}
+
+export type HttpErrorCode = 'BAD_ARGUMENT' | 'HTTP_CONNECT' | 'HTTP_TIMEOUT' | 'HTTP_ABORTED' | 'HTTP_ERROR';
+
+export class HttpClientError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly latencyMs?: number,
+    /** The underlying system or undici error code, e.g. ECONNREFUSED. */
+    readonly causeCode?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+/** The URL or request is unusable; retrying cannot help. */
+export class HttpArgumentError extends HttpClientError {
+  constructor(message: string) {
+    super('BAD_ARGUMENT', message);
+  }
+}
+/** No connection could be made: refused, unresolvable, unreachable, TLS handshake failed. */
+export class HttpConnectError extends HttpClientError {
+  constructor(message: string, latencyMs: number, causeCode?: string) {
+    super('HTTP_CONNECT', message, latencyMs, causeCode);
+  }
+}
+/** The exchange did not finish within timeoutMs. */
+export class HttpTimeoutError extends HttpClientError {
+  constructor(message: string, latencyMs: number) {
+    super('HTTP_TIMEOUT', message, latencyMs);
+  }
+}
+/** The caller's signal aborted the request. */
+export class HttpAbortedError extends HttpClientError {
+  constructor(message: string, latencyMs: number) {
+    super('HTTP_ABORTED', message, latencyMs);
+  }
+}
+
+/** Failures that happen before a connection exists (system, undici and TLS codes). */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET_CONNECT',
+  'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+export function parseHttpUrl(url: string | URL): URL {
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    throw new HttpArgumentError(`"${String(url).slice(0, 200)}" is not a URL; write e.g. https://host:port/path`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new HttpArgumentError(`${parsed.protocol} URLs are not supported; use http: or https:`);
+  }
+  // Credentials in a URL end up in logs and history; a header can be masked.
+  if (parsed.username || parsed.password) {
+    throw new HttpArgumentError('URLs with user:password@ are not supported; send credentials in an Authorization header');
+  }
+  return parsed;
+}
+
+export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
+  const url = parseHttpUrl(request.url);
+  const where = `${request.method} ${url.origin}`;
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+
+  // One controller for both ways a request ends early; its reason says which one it was.
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new HttpTimeoutError(`${where} timed out after ${request.timeoutMs}ms`, elapsed())),
+    request.timeoutMs,
+  );
+  const onAbort = () => controller.abort(new HttpAbortedError(`${where} was aborted`, elapsed()));
+  if (request.signal?.aborted) onAbort();
+  request.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let connected = false;
+  try {
+    const response = await httpAgent.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: controller.signal,
+      // Our own timer governs the whole exchange; undici's per-phase timers only back it up.
+      headersTimeout: request.timeoutMs + 1000,
+      bodyTimeout: request.timeoutMs + 1000,
+    });
+    connected = true;
+    const { body, truncated } = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = value;
+    return { status: response.statusCode, headers, body, truncated, latencyMs: elapsed() };
+  } catch (error) {
+    if (controller.signal.aborted && controller.signal.reason instanceof HttpClientError) throw controller.signal.reason;
+    throw classify(error, where, elapsed(), connected);
+  } finally {
+    clearTimeout(timer);
+    request.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }, maxBytes: number): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    if (size + chunk.length > maxBytes) {
+      chunks.push(chunk.subarray(0, maxBytes - size));
+      // Stop reading: a huge or endless body must not hold the activity or the memory.
+      stream.destroy();
+      return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function classify(error: unknown, where: string, latencyMs: number, connected: boolean): HttpClientError {
+  const code = errorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new HttpTimeoutError(`${where} timed out: ${detail}`, latencyMs);
+  }
+  if (code === 'UND_ERR_INVALID_ARG') return new HttpArgumentError(`${where}: ${detail}`);
+  if (!connected && code && CONNECT_CODES.has(code)) {
+    return new HttpConnectError(`${where}: cannot connect (${code}): ${detail}`, latencyMs, code);
+  }
+  return new HttpClientError('HTTP_ERROR', `${where} failed${code ? ` (${code})` : ''}: ${detail}`, latencyMs, code);
+}

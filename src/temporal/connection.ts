@@ -1,0 +1,21 @@
+/** Clients and worker connections built from one set of settings, so they never disagree. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { effectiveAddress, type TemporalSettings } from './config';
+
+export async function connectClient(settings: TemporalSettings): Promise<Client> {
+  const connection = await Connection.connect({
+    address: effectiveAddress(settings),
+    ...(settings.tls ? { tls: settings.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  });
+  return new Client({ connection, namespace: settings.namespace });
+}
+
+export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: effectiveAddress(settings),
+    ...(settings.tls ? { tls: settings.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  });
+}

@@ -1,0 +1,41 @@
+/** How failures inside a run are named: one StepError shape for every kind of failure. */
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
+import type { StepError } from './api';
+
+/** A step failed and the failure should end the enclosing sequence. */
+export class StepFailed extends Error {
+  constructor(readonly stepId: string, readonly error: StepError) {
+    super(`step ${stepId} failed: ${error.code}: ${error.message}`);
+    this.name = 'StepFailed';
+  }
+}
+
+/** `onError: <handler>` — continue the sequence at a later step. */
+export class JumpToHandler extends Error {
+  constructor(readonly target: string, readonly from: string) {
+    super(`step ${from} failed; continuing at handler ${target}`);
+    this.name = 'JumpToHandler';
+  }
+}
+
+/** Raised by the `fail` step kind and by the interpreter's own checks. */
+export function runbookError(code: string, message: string, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, details: details === undefined ? undefined : [details], nonRetryable: true });
+}
+
+/** Unwraps Temporal's failure chain into the one record the state and history show. */
+export function toStepError(err: unknown): StepError {
+  if (err instanceof StepFailed) return err.error;
+  if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) {
+    return err.cause ? toStepError(err.cause) : { code: 'ACTIVITY_FAILED', message: err.message };
+  }
+  if (err instanceof TimeoutFailure) return { code: 'TIMEOUT', message: `timed out (${String(err.timeoutType ?? 'deadline').toLowerCase().replace(/_/g, '-')})` };
+  if (err instanceof ApplicationFailure) {
+    const details = err.details?.[0];
+    return { code: err.type ?? 'ERROR', message: err.message, ...(details !== undefined ? { details } : {}) };
+  }
+  if (isCancellation(err)) return { code: 'CANCELLED', message: 'cancelled' };
+  if (err instanceof Error) return { code: err.name || 'ERROR', message: err.message };
+  return { code: 'ERROR', message: String(err) };
+}
+

@@ -1,0 +1,164 @@
+/**
+ * The interpreter's core: runs a sequence of steps, and one step with its guard, deadline,
+ * skip, and onError policy (fail, continue, wait for an operator, or jump to a handler).
+ */
+import { CancellationScope, ContinueAsNew, condition, isCancellation, sleep } from '@temporalio/workflow';
+import type { Step } from '../src/dsl/types';
+import type { StepError } from './api';
+import { JumpToHandler, StepFailed, runbookError, toStepError } from './errors';
+import type { Evaluator, Bindings } from './evaluate';
+import type { RunContext } from './run-state';
+import type { Scope, StepContext } from './scope';
+import { runAction } from './steps/action';
+import { runApproval } from './steps/approval';
+import { runIf, runSwitch } from './steps/branch';
+import { runChild } from './steps/child';
+import { runFail } from './steps/fail';
+import { runForEach } from './steps/for-each';
+import { runParallel } from './steps/parallel';
+import { runSleep } from './steps/sleep';
+import { runUntil } from './steps/until';
+
+/** Called between top-level steps and loop iterations: the points where a long run may continue as new. */
+export type Checkpoint = (nextStep: number, untilAttempt?: number) => Promise<void>;
+
+export class Interpreter {
+  constructor(
+    readonly run: RunContext,
+    readonly evaluator: Evaluator,
+    private readonly checkpoint?: Checkpoint,
+  ) {}
+
+  bindings(scope: Scope): Bindings {
+    return {
+      params: this.run.loaded.params,
+      steps: scope.views,
+      run: { id: this.run.workflowId(), name: this.run.identity?.name, version: this.run.identity?.version, startedAt: this.run.startedAt, requestedBy: this.run.requestedBy },
+      ...scope.vars,
+    };
+  }
+
+  /** Runs steps in order from `from`; `onError: <handler>` continues at that later step. */
+  async runSequence(steps: Step[], scope: Scope, from = 0, untilAttempt?: number): Promise<void> {
+    for (let i = from; i < steps.length; i++) {
+      const topLevel = scope.topIndex !== undefined;
+      if (topLevel && this.checkpoint && i > from) await this.checkpoint(i);
+      await this.waitWhilePaused();
+      try {
+        await this.runStep(steps[i], topLevel ? { ...scope, topIndex: i } : scope, i === from ? untilAttempt : undefined);
+      } catch (err) {
+        if (!(err instanceof JumpToHandler)) throw err;
+        const target = steps.findIndex((s, j) => j > i && s.id === err.target);
+        if (target < 0) throw runbookError('HANDLER_NOT_FOUND', `onError handler ${err.target} of ${err.from} is not a later step of the same sequence`);
+        for (const skipped of steps.slice(i + 1, target)) {
+          const record = this.run.begin(scope.prefix + skipped.id, skipped);
+          this.run.finish(record, 'skipped', scope.views, { note: `skipped: ${err.from} failed, continuing at ${err.target}` });
+        }
+        i = target - 1;
+      }
+    }
+  }
+
+  private async waitWhilePaused(): Promise<void> {
+    if (!this.run.paused) return;
+    this.run.refresh();
+    await condition(() => !this.run.paused);
+    this.run.refresh();
+  }
+
+  async runStep(step: Step, scope: Scope, untilAttempt?: number): Promise<void> {
+    const path = scope.prefix + step.id;
+    const record = this.run.begin(path, step);
+    const skipBy = this.run.skipRequests.get(step.id) ?? this.run.skipRequests.get(path);
+    if (skipBy !== undefined) {
+      this.run.skipRequests.delete(step.id);
+      this.run.skipRequests.delete(path);
+      return this.run.finish(record, 'skipped', scope.views, { note: `skipped by ${skipBy}` });
+    }
+    if (step.if !== undefined && !('then' in step) && !(await this.evaluator.truthy(step.if, this.bindings(scope)))) {
+      return this.run.finish(record, 'skipped', scope.views, { note: 'condition false' });
+    }
+    const ctx: StepContext = {
+      run: this.run, evaluator: this.evaluator, scope, path, record,
+      runSequence: (steps, s) => this.runSequence(steps, s),
+      bindings: (s) => this.bindings(s ?? scope),
+    };
+    for (;;) {
+      this.run.update(record, { status: 'running', startedAt: record.startedAt ?? new Date().toISOString(), attempts: record.attempts + 1 });
+      const stepScope = new CancellationScope();
+      const entry: { scope: CancellationScope; skippedBy?: string } = { scope: stepScope };
+      this.run.running.set(path, entry);
+      try {
+        const output = await stepScope.run(() => this.withDeadline(step, scope, stepScope, () => this.execute(step, ctx, scope, untilAttempt)));
+        return this.run.finish(record, 'succeeded', scope.views, { output });
+      } catch (err) {
+        if (err instanceof ContinueAsNew) throw err;
+        if (entry.skippedBy !== undefined) return this.run.finish(record, 'skipped', scope.views, { note: `skipped by ${entry.skippedBy} while running` });
+        if (isCancellation(err) && !stepScope.consideredCancelled) throw err; // abort from above: not this step's failure
+        if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
+        const error = toStepError(err);
+        const policy = step.onError ?? this.run.definition.defaults?.onError ?? 'fail';
+        if (policy === 'wait') {
+          if ((await this.awaitDecision(record, path, error)) === 'retry') continue;
+          return this.run.finish(record, 'skipped', scope.views, { error, note: 'failed; skipped by an operator' });
+        }
+        this.run.finish(record, 'failed', scope.views, { error });
+        if (policy === 'continue') return;
+        if (policy === 'fail') throw new StepFailed(path, error);
+        throw new JumpToHandler(policy, path);
+      } finally {
+        this.run.running.delete(path);
+      }
+    }
+  }
+
+  private async execute(step: Step, ctx: StepContext, scope: Scope, untilAttempt?: number): Promise<unknown> {
+    if ('action' in step) return runAction(step, ctx);
+    if ('sleep' in step) return runSleep(step, ctx);
+    if ('approval' in step) return runApproval(step, ctx);
+    if ('parallel' in step) return runParallel(step, ctx);
+    if ('then' in step) return runIf(step, ctx);
+    if ('switch' in step) return runSwitch(step, ctx);
+    if ('forEach' in step) return runForEach(step, ctx);
+    if ('until' in step) {
+      const topIndex = scope.topIndex;
+      const checkpoint = this.checkpoint;
+      const canContinue = topIndex !== undefined && checkpoint ? (attempt: number) => checkpoint(topIndex, attempt) : undefined;
+      return runUntil(step, ctx, untilAttempt ?? 1, canContinue);
+    }
+    if ('runbook' in step) return runChild(step, ctx);
+    if ('fail' in step) return runFail(step, ctx);
+    throw runbookError('UNKNOWN_STEP_KIND', `step ${(step as Step).id} has no kind this worker knows`);
+  }
+
+  /** A `timeout` on a composite step bounds all of it; actions get theirs from Temporal's activity timeouts instead. */
+  private async withDeadline<T>(step: Step, scope: Scope, stepScope: CancellationScope, fn: () => Promise<T>): Promise<T> {
+    if (!step.timeout || 'action' in step || 'sleep' in step) return fn();
+    const ms = await this.evaluator.durationMs(step.timeout, this.bindings(scope));
+    let timedOut = false;
+    const timerScope = new CancellationScope();
+    const timer = timerScope.run(() => sleep(ms)).then(
+      () => { timedOut = true; stepScope.cancel(); },
+      () => undefined,
+    );
+    try {
+      return await fn();
+    } catch (err) {
+      if (timedOut) throw runbookError('STEP_TIMEOUT', `step ${step.id} did not finish within ${step.timeout}`);
+      throw err;
+    } finally {
+      timerScope.cancel();
+      await timer;
+    }
+  }
+
+  private async awaitDecision(record: StepContext['record'], path: string, error: StepError): Promise<'retry' | 'skip'> {
+    this.run.decisions.set(path, undefined);
+    this.run.update(record, { status: 'waiting', error, note: `failed (${error.code}); waiting for an operator: retry, skip or abort` });
+    await condition(() => this.run.decisions.get(path) !== undefined);
+    const decision = this.run.decisions.get(path)!;
+    this.run.decisions.delete(path);
+    delete record.error;
+    return decision;
+  }
+}

@@ -1,0 +1,2 @@
+/** The workflows this worker bundle registers. */
+export { runbook } from './runbook';

@@ -1,0 +1,138 @@
+/**
+ * Everything a run knows about itself: step records (the `state` query), the values
+ * expressions see as $steps, operator overrides, and what the UI shows. Changes to the
+ * live status are mirrored to the RunbookStatus search attribute and the current details.
+ */
+import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Runbook, Step } from '../src/dsl/types';
+import { childSequences, stepKind } from '../src/dsl/types';
+import type {
+  LiveStatus, LoadedRunbook, OverrideRecord, PendingApproval, RunbookIdentity, RunState, StepError, StepRecord, StepStatus, StepView,
+} from './api';
+import { renderDetails } from './details';
+import { RunbookStatus } from './search-attributes';
+
+export interface ApprovalWait extends PendingApproval {
+  path: string;
+  eligible: string[] | undefined;
+  separationOfDuties: boolean;
+  rejectedBy?: { by: string; reason?: string };
+}
+
+export type Decision = 'retry' | 'skip';
+
+export class RunContext {
+  identity?: RunbookIdentity;
+  loaded!: LoadedRunbook;
+  status: LiveStatus = 'loading';
+  paused = false;
+  readonly records = new Map<string, StepRecord>();
+  readonly views: Record<string, StepView> = {};
+  readonly overrides: OverrideRecord[] = [];
+  readonly approvals = new Map<string, ApprovalWait>();
+  readonly decisions = new Map<string, Decision | undefined>();
+  /** Scopes of running steps by path, so `skip` can cancel one. */
+  readonly running = new Map<string, { scope: CancellationScope; skippedBy?: string }>();
+  readonly skipRequests = new Map<string, string>();
+  abortedBy?: { by: string; reason?: string };
+  mainScope?: CancellationScope;
+  error?: StepError & { stepId?: string };
+  private lastPublishedStatus?: LiveStatus;
+
+  constructor(readonly requestedBy: string, readonly startedAt: string) {}
+
+  get definition(): Runbook {
+    return this.loaded.resolved.definition;
+  }
+
+  /** Every step id in the document, for validating overrides that name one. */
+  allStepIds(): Set<string> {
+    const ids = new Set<string>();
+    const visit = (steps: Step[] | undefined): void => {
+      for (const s of steps ?? []) {
+        ids.add(s.id);
+        for (const seq of childSequences(s)) visit(seq);
+      }
+    };
+    visit(this.definition.steps);
+    visit(this.definition.onFailure);
+    return ids;
+  }
+
+  begin(path: string, step: Step): StepRecord {
+    const record: StepRecord = { id: path, stepId: step.id, kind: stepKind(step), status: 'pending', attempts: 0 };
+    if (step.name) record.name = step.name;
+    this.records.delete(path); // a repeated loop body moves to the end, in run order
+    this.records.set(path, record);
+    return record;
+  }
+
+  update(record: StepRecord, change: Partial<StepRecord>): void {
+    Object.assign(record, change);
+    if (change.status && change.status !== 'waiting') delete record.note;
+    if (change.note) record.note = change.note;
+    this.refresh();
+  }
+
+  finish(record: StepRecord, status: StepStatus, views: Record<string, StepView>, result: { output?: unknown; error?: StepError; note?: string } = {}): void {
+    record.status = status;
+    record.endedAt = new Date().toISOString();
+    if (result.output !== undefined) record.output = result.output;
+    if (result.error) record.error = result.error;
+    if (result.note) record.note = result.note;
+    else delete record.note;
+    views[record.stepId] = { status, output: result.output ?? null, ...(result.error ? { error: result.error } : {}) };
+    this.refresh();
+  }
+
+  setStatus(status: LiveStatus): void {
+    this.status = status;
+    this.refresh();
+  }
+
+  /** The status shown while steps run: waiting states outrank running. */
+  private liveStatus(): LiveStatus {
+    if (this.status !== 'running') return this.status;
+    if (this.paused) return 'paused';
+    if ([...this.decisions.values()].some((d) => d === undefined)) return 'waiting_decision';
+    if (this.approvals.size > 0) return 'waiting_approval';
+    return 'running';
+  }
+
+  refresh(): void {
+    const live = this.liveStatus();
+    if (live !== this.lastPublishedStatus) {
+      this.lastPublishedStatus = live;
+      upsertSearchAttributes([{ key: RunbookStatus, value: live }]);
+    }
+    setCurrentDetails(renderDetails(this.identity, live, [...this.records.values()], [...this.approvals.values()]));
+  }
+
+  recordOverride(entry: Omit<OverrideRecord, 'at'>): void {
+    this.overrides.push({ ...entry, at: new Date().toISOString() });
+  }
+
+  snapshot(): RunState {
+    return {
+      runbook: this.identity,
+      status: this.liveStatus(),
+      paused: this.paused,
+      requestedBy: this.requestedBy,
+      startedAt: this.startedAt,
+      params: this.loaded ? maskSecrets(this.loaded.params, this.loaded.secretParams) : {},
+      steps: [...this.records.values()],
+      pendingApprovals: [...this.approvals.values()].map(({ path: _p, eligible: _e, separationOfDuties: _s, rejectedBy: _r, ...pending }) => pending),
+      awaitingDecision: [...this.decisions].filter(([, d]) => d === undefined).map(([path]) => path),
+      overrides: this.overrides,
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  workflowId(): string {
+    return workflowInfo().workflowId;
+  }
+}
+
+export function maskSecrets(params: Record<string, unknown>, secret: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, secret.includes(k) ? '***' : v]));
+}

@@ -1,0 +1,105 @@
+/**
+ * The `runbook` workflow: loads and pins a definition, runs its steps, and — when a step
+ * fails or an operator aborts — runs the onFailure compensation in a scope nothing can
+ * cancel. Its history is the run's audit trail.
+ */
+import {
+  CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation,
+  proxyLocalActivities, upsertSearchAttributes, workflowInfo, ContinueAsNew,
+} from '@temporalio/workflow';
+import type { Continuation, RunbookInput, RunbookResult, RunStatus, StepError } from './api';
+import { installControls } from './controls';
+import { StepFailed, toStepError } from './errors';
+import { Evaluator } from './evaluate';
+import { Interpreter } from './executor';
+import { RunContext } from './run-state';
+import { RunbookKind, RunbookName, RunbookStatus, RunbookTarget } from './search-attributes';
+import type * as loader from '../activities/runbook-loader';
+
+const { loadRunbook } = proxyLocalActivities<typeof loader>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['RUNBOOK_INVALID', 'RUNBOOK_NOT_FOUND', 'RUNBOOK_AMBIGUOUS', 'GROUPS_INVALID', 'PARAMS_INVALID'] },
+});
+
+export async function runbook(input: RunbookInput): Promise<RunbookResult> {
+  const continued = input.continued;
+  const run = new RunContext(continued?.requestedBy ?? input.requestedBy ?? 'unknown', continued?.startedAt ?? new Date().toISOString());
+  installControls(run);
+  run.loaded = continued ? continued.loaded : await loadRunbook({ runbook: input.runbook, params: input.params ?? {} });
+  if (continued) restore(run, continued);
+  const { definition, sha256, source } = run.loaded.resolved;
+  run.identity = { name: definition.metadata.name, version: definition.metadata.version, kind: definition.kind, sha256, source };
+  const evaluator = new Evaluator();
+  const interpreter = new Interpreter(run, evaluator, (next, attempt) => maybeContinueAsNew(run, next, attempt));
+  upsertSearchAttributes([
+    { key: RunbookName, value: definition.metadata.name },
+    { key: RunbookKind, value: definition.kind },
+    ...(definition.metadata.target ? [{ key: RunbookTarget, value: String(await evaluator.value(definition.metadata.target, interpreter.bindings({ prefix: '', views: {}, vars: {} }))) }] : []),
+  ]);
+  run.setStatus('running');
+
+  const top = { prefix: '', views: run.views, vars: {}, topIndex: 0 };
+  let status: RunStatus = 'succeeded';
+  let outputs: Record<string, unknown> = {};
+  run.mainScope = new CancellationScope();
+  try {
+    await run.mainScope.run(() => interpreter.runSequence(definition.steps, top, continued?.nextStep ?? 0, continued?.untilAttempt));
+    outputs = (await evaluator.deep(definition.outputs ?? {}, interpreter.bindings(top))) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    status = isCancellation(err) ? 'aborted' : 'failed';
+    run.error = failureOf(err, run);
+    if (definition.onFailure) {
+      run.setStatus('compensating');
+      const compensation = { prefix: 'onFailure.', views: run.views, vars: { error: run.error }, };
+      try {
+        await CancellationScope.nonCancellable(() => interpreter.runSequence(definition.onFailure!, compensation));
+        if (status === 'failed') status = 'rolled_back';
+      } catch (compensationError) {
+        status = 'failed';
+        run.error = { ...toStepError(compensationError), stepId: 'onFailure', details: { original: run.error } };
+      }
+    }
+  }
+  run.setStatus(status);
+  upsertSearchAttributes([{ key: RunbookStatus, value: status }]);
+  await condition(allHandlersFinished);
+  return { status, outputs, steps: [...run.records.values()], runbook: run.identity, ...(run.error ? { error: run.error } : {}) };
+}
+
+function failureOf(err: unknown, run: RunContext): StepError & { stepId?: string } {
+  if (isCancellation(err)) {
+    const by = run.abortedBy ?? { by: 'temporal', reason: 'workflow cancellation requested' };
+    return { code: 'ABORTED', message: `aborted by ${by.by}${by.reason ? `: ${by.reason}` : ''}`, details: by };
+  }
+  if (err instanceof StepFailed) return { ...err.error, stepId: err.stepId };
+  return toStepError(err);
+}
+
+/** Between top-level steps (and loop iterations), hand over to a fresh run before history grows large. */
+async function maybeContinueAsNew(run: RunContext, nextStep: number, untilAttempt?: number): Promise<void> {
+  const info = workflowInfo();
+  if (!info.continueAsNewSuggested && info.historyLength < run.loaded.continueAsNewAfterEvents) return;
+  if (run.approvals.size > 0 || run.running.size > (untilAttempt !== undefined ? 1 : 0)) return;
+  await condition(allHandlersFinished);
+  const continuation: Continuation = {
+    loaded: run.loaded,
+    requestedBy: run.requestedBy,
+    startedAt: run.startedAt,
+    firstRunId: info.firstExecutionRunId,
+    nextStep,
+    ...(untilAttempt !== undefined ? { untilAttempt } : {}),
+    views: run.views,
+    records: [...run.records.values()],
+    overrides: run.overrides,
+    paused: run.paused,
+  };
+  await continueAsNew<typeof runbook>({ runbook: run.loaded.resolved.definition, continued: continuation });
+}
+
+function restore(run: RunContext, c: Continuation): void {
+  Object.assign(run.views, c.views);
+  for (const r of c.records) run.records.set(r.id, r);
+  run.overrides.push(...c.overrides);
+  run.paused = c.paused;
+}

@@ -1,0 +1,9 @@
+/** `fail:` — end the sequence with an error the runbook author names. */
+import type { FailStep } from '../../src/dsl/types';
+import type { StepContext } from '../scope';
+import { runbookError } from '../errors';
+
+export async function runFail(step: FailStep, ctx: StepContext): Promise<never> {
+  const message = String(await ctx.evaluator.value(step.fail.message, ctx.bindings()));
+  throw runbookError(step.fail.code ?? 'RUNBOOK_FAILED', message);
+}
