@@ -16,9 +16,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { defineAction } from './action';
-import { cancellationError, cancellationSignal, timeBudgetMs, withHeartbeat } from './context';
+import { cancellationError, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
 import { redact, secretValues } from './secrets';
-import { parseDuration } from '../src/dsl/duration';
 import { Duration } from '../src/dsl/types';
 
 export const ALLOWLIST_VARIABLE = 'GENIE_COMMAND_ALLOWLIST';
@@ -53,14 +52,7 @@ export const run = defineAction({
     const maxOutputBytes = args.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     if (!Number.isInteger(maxOutputBytes) || maxOutputBytes < 1) throw badArgument('maxOutputBytes must be a positive integer');
     if (args.input !== undefined && typeof args.input !== 'string') throw badArgument('input must be a string');
-    let timeoutMs: number | undefined;
-    if (args.timeout !== undefined) {
-      try {
-        timeoutMs = parseDuration(args.timeout);
-      } catch (error) {
-        throw badArgument(`timeout: ${(error as Error).message}`);
-      }
-    }
+    const timeoutMs = timeoutArg(args.timeout);
     const file = await allowedExecutable(args.command);
     const signal = cancellationSignal();
     const outcome = await withHeartbeat(

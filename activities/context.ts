@@ -2,7 +2,8 @@
  * The Temporal activity context, made optional: actions also run when a unit test calls
  * `definition.run(args)` directly, where `Context.current()` would throw.
  */
-import { CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { parseDuration } from '../src/dsl/duration';
 
 export function activityContext(): Context | undefined {
   try {
@@ -53,5 +54,22 @@ export function timeBudgetMs(explicitMs: number | undefined, fallbackMs: number,
   if (explicitMs !== undefined) return explicitMs;
   const startToClose = activityContext()?.info.startToCloseTimeoutMs;
   if (!startToClose) return fallbackMs;
-  return Math.max(1, Math.min(fallbackMs, startToClose - marginMs));
+  // A very short activity timeout keeps half for the action rather than nothing.
+  return Math.max(1, Math.min(fallbackMs, startToClose - Math.min(marginMs, startToClose / 2)));
+}
+
+/** Node timers fire at once for anything longer (about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A step's `timeout` argument in milliseconds (undefined when absent), or a non-retryable BAD_ARGUMENT. */
+export function timeoutArg(text: unknown): number | undefined {
+  if (text === undefined) return undefined;
+  let ms: number;
+  try {
+    ms = parseDuration(String(text));
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable(`timeout: ${(error as Error).message}`, 'BAD_ARGUMENT');
+  }
+  if (ms < 1) throw ApplicationFailure.nonRetryable(`timeout must be at least 1ms, not ${String(text)}`, 'BAD_ARGUMENT');
+  return Math.min(ms, MAX_TIMER_MS);
 }

@@ -2,7 +2,7 @@
  * Wraps each action so the workflow learns which attempt produced its result or its final
  * failure — the `attempts` column of the state query — without a round trip per retry.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { ActionEnvelope } from '../workflows/steps/action';
 
 export function withAttempt(run: (args: any) => Promise<unknown>): (args: unknown) => Promise<ActionEnvelope> {
@@ -11,6 +11,8 @@ export function withAttempt(run: (args: any) => Promise<unknown>): (args: unknow
     try {
       return { output: await run(args), attempt };
     } catch (err) {
+      // Cancellation must reach Temporal as cancellation, not as a failure to retry.
+      if (err instanceof CancelledFailure) throw err;
       if (err instanceof ApplicationFailure) {
         throw ApplicationFailure.create({
           type: err.type ?? 'ERROR', message: err.message, nonRetryable: err.nonRetryable ?? false,

@@ -8,9 +8,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ApplicationFailure } from '@temporalio/activity';
 import jsonata from 'jsonata';
 import { defineAction } from './action';
-import { cancellationError, cancellationSignal, timeBudgetMs, withHeartbeat } from './context';
+import { cancellationError, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
 import { maskHeaders, redact, safeUrl, secretValues } from './secrets';
-import { parseDuration } from '../src/dsl/duration';
 import { Duration } from '../src/dsl/types';
 import { HttpAbortedError, HttpArgumentError, HttpClientError, httpRequest, parseHttpUrl, type HttpMethod } from '../src/http/client';
 
@@ -64,7 +63,7 @@ export const request = defineAction({
     if (!METHODS.includes(method)) throw badArgument(`method must be one of ${METHODS.join(', ')}, not ${String(method)}`);
     const url = checkedUrl(args.url);
     const headers = stringHeaders(args.headers);
-    const timeoutMs = timeBudgetMs(args.timeout === undefined ? undefined : duration(args.timeout), 30_000, 1_000);
+    const timeoutMs = timeBudgetMs(timeoutArg(args.timeout), 30_000, 1_000);
     let body: string | undefined;
     if (typeof args.body === 'string') body = args.body;
     else if (args.body !== undefined) {
@@ -213,14 +212,6 @@ function preview(value: unknown): unknown {
 
 function badArgument(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, 'BAD_ARGUMENT');
-}
-
-function duration(text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw badArgument(`timeout: ${(error as Error).message}`);
-  }
 }
 
 export function checkedUrl(url: unknown): URL {

@@ -10,10 +10,9 @@
 import { Type } from '@sinclair/typebox';
 import { ApplicationFailure } from '@temporalio/activity';
 import { defineAction } from './action';
-import { activityContext, cancellationSignal, timeBudgetMs, withHeartbeat } from './context';
+import { activityContext, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
 import { checkedUrl, cut, httpFailure, stringHeaders } from './http';
 import { redact, safeUrl, secretValues } from './secrets';
-import { parseDuration } from '../src/dsl/duration';
 import { Duration } from '../src/dsl/types';
 import { httpRequest } from '../src/http/client';
 
@@ -41,15 +40,7 @@ export const webhook = defineAction({
       throw ApplicationFailure.nonRetryable('payload must be an object', 'BAD_ARGUMENT');
     }
     const headers = { 'content-type': 'application/json', ...idempotencyKey(), ...stringHeaders(args.headers) };
-    let explicitMs: number | undefined;
-    if (args.timeout !== undefined) {
-      try {
-        explicitMs = parseDuration(args.timeout);
-      } catch (error) {
-        throw ApplicationFailure.nonRetryable(`timeout: ${(error as Error).message}`, 'BAD_ARGUMENT');
-      }
-    }
-    const timeoutMs = timeBudgetMs(explicitMs, 10_000, 1_000);
+    const timeoutMs = timeBudgetMs(timeoutArg(args.timeout), 10_000, 1_000);
     const signal = cancellationSignal();
     const response = await withHeartbeat(
       httpRequest({ method: 'POST', url, headers, body: JSON.stringify(args.payload), timeoutMs, signal, maxBodyBytes: RESPONSE_BYTES }).catch(

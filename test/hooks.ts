@@ -1,5 +1,9 @@
-/** Mocha root hooks: the shared Temporal dev server, if any test started it, is stopped at the end. */
+/** Mocha root hooks: quiet worker logs, and stop the shared Temporal dev server if a test started it. */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { stopSharedServer } from './helpers/temporal';
+
+// Worker lifecycle chatter hides test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export const mochaHooks = {
   async afterAll(this: Mocha.Context): Promise<void> {
@@ -7,7 +11,3 @@ export const mochaHooks = {
     await stopSharedServer();
   },
 };
-
-// Worker lifecycle chatter hides test output; warnings and errors still show.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-Runtime.install({ logger: new DefaultLogger('WARN') });

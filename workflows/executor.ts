@@ -94,8 +94,11 @@ export class Interpreter {
       } catch (err) {
         if (err instanceof ContinueAsNew) throw err;
         if (entry.skippedBy !== undefined) return this.run.finish(record, 'skipped', scope.views, { note: `skipped by ${entry.skippedBy} while running` });
-        if (isCancellation(err) && !stepScope.consideredCancelled) throw err; // abort from above: not this step's failure
-        if (isCancellation(err) && CancellationScope.current().consideredCancelled) throw err;
+        if (isCancellation(err)) {
+          // Cancelled from above (abort, failFast, an enclosing timeout): not this step's failure.
+          this.run.finish(record, 'cancelled', scope.views, { note: 'cancelled' });
+          throw err;
+        }
         const error = toStepError(err);
         const policy = step.onError ?? this.run.definition.defaults?.onError ?? 'fail';
         if (policy === 'wait') {

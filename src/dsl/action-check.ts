@@ -18,7 +18,7 @@ export function checkActions(tree: StepTree, catalog: ActionCatalog, report: Rep
     if (typeof name !== 'string') continue; // the schema reports the type
     const entry = catalog.get(name);
     if (!entry) {
-      report({ code: 'UNKNOWN_ACTION', path: [...step.path, 'action'], stepId: step.id, message: `${step.label} uses unknown action ${shown(name)}${didYouMean(name, names)}`, hint: unknownActionHint(name, names) });
+      report({ code: 'UNKNOWN_ACTION', path: [...step.path, 'action'], stepId: step.id, message: `${step.label} uses unknown action ${shown(name)}${suggestion(name, names)}`, hint: unknownActionHint(name, names) });
       continue;
     }
     const args = step.raw.with ?? {};
@@ -30,6 +30,14 @@ export function checkActions(tree: StepTree, catalog: ActionCatalog, report: Rep
       report({ ...issue, hint: `${issue.hint}; ${name}: ${entry.description}` });
     }
   }
+}
+
+/** A near miss (util.ecko), or a bare verb that one action has (echo → util.echo). */
+function suggestion(name: string, names: string[]): string {
+  const near = didYouMean(name, names);
+  if (near || name.includes('.')) return near;
+  const byVerb = names.filter((n) => n.split('.')[1] === name);
+  return byVerb.length === 1 ? ` (did you mean '${byVerb[0]}'?)` : '';
 }
 
 function unknownActionHint(name: string, names: string[]): string {

@@ -4,7 +4,6 @@
  * finds, never only the first. Pure.
  */
 import { isDuration } from './duration';
-import { isExpression } from './expression';
 import { isRecord, jsonType, shown, type Report } from './issues';
 import type { PathSegment } from './parse';
 import type { StepTree } from './step-tree';
@@ -31,7 +30,7 @@ export function checkDuplicateIds(tree: StepTree, lineOf: (path: PathSegment[]) 
 }
 
 export function checkOnError(document: Record<string, unknown>, tree: StepTree, report: Report): void {
-  const ids = tree.all.map((s) => s.id).filter((id): id is string => id !== undefined);
+  const ids = [...new Set(tree.all.map((s) => s.id).filter((id): id is string => id !== undefined))];
   const known = new Set<string>([...ONERROR_KEYWORDS, ...ids]);
   const check = (value: unknown, path: PathSegment[], owner: string, stepId?: string) => {
     if (typeof value !== 'string') return; // the schema reports the type

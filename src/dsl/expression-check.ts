@@ -7,8 +7,8 @@ import jsonata from 'jsonata';
 import { isExpression, isPartialExpression } from './expression';
 import { dotted, isRecord, shown, type Report } from './issues';
 import type { PathSegment } from './parse';
-import { scopes, whyNotVisible } from './scope';
-import { descendants, type StepNode, type StepTree } from './step-tree';
+import { bodyIds, scopes, whyNotVisible } from './scope';
+import type { StepNode, StepTree } from './step-tree';
 import { didYouMean } from './suggest';
 
 interface Owner {
@@ -43,7 +43,7 @@ export function checkExpressions(document: Record<string, unknown>, tree: StepTr
     const nested = new Set(step.children.map((c) => c.path.join('/')));
     const before = visibleBefore.get(step) ?? new Set<string>();
     // The until condition is evaluated after each pass of the body, so the body's steps have run.
-    const afterBody = new Set([...before, ...descendants(step).map((s) => s.id).filter((id): id is string => id !== undefined)]);
+    const afterBody = new Set([...before, ...bodyIds(step)]);
     for (const [key, value] of Object.entries(step.raw)) {
       strings(value, [...step.path, key], (text, path) => {
         const rel = path.slice(step.path.length);

@@ -20,7 +20,8 @@ export const STEP_SCHEMAS: Record<StepKindKey, TSchema> = {
 const CATCH_ALL = '^(.*)$';
 
 /**
- * A JSON copy (TypeBox's symbol keys dropped) with two fixes applied everywhere:
+ * A JSON copy (TypeBox's symbol keys dropped) with three fixes applied everywhere:
+ * - unions of string literals become `enum`;
  * - `{$ref: 'Step'}` becomes `stepRef` (a real pointer when publishing, `{}` when the
  *   validator checks steps one at a time);
  * - records with a key pattern (params names) get `additionalProperties: false`, because
@@ -35,6 +36,13 @@ export function plainSchema(schema: TSchema, stepRef: JsonSchema): JsonSchema {
     if (object.$ref === 'Step') return { ...stepRef };
     const out: JsonSchema = {};
     for (const [key, value] of Object.entries(object)) out[key] = visit(value);
+    // A union of literals reads better as an enum, in editors and in error messages.
+    const alternatives = out.anyOf as JsonSchema[] | undefined;
+    if (alternatives?.length && alternatives.every((a) => 'const' in a && typeof a.const === 'string')) {
+      delete out.anyOf;
+      out.type = 'string';
+      out.enum = alternatives.map((a) => a.const);
+    }
     const patterns = out.patternProperties as JsonSchema | undefined;
     if (patterns && !(CATCH_ALL in patterns) && out.additionalProperties === undefined) out.additionalProperties = false;
     return out;

@@ -216,7 +216,8 @@ export function resolveRunbook(ref: string | Runbook | LoadedRunbook, catalog: A
     const loaded = isPath && fs.existsSync(ref) ? loadRunbookFile(ref, catalog) : findRunbook(ref, options.dir ?? runbookDir(), catalog);
     ({ definition, file: source } = loaded);
   } else if (isLoaded(ref)) {
-    ({ definition, file: source } = ref);
+    definition = validated.has(ref.definition) ? ref.definition : validateInline(ref.definition, catalog);
+    source = ref.file;
   } else {
     definition = validated.has(ref) ? ref : validateInline(ref, catalog);
   }

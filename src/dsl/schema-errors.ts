@@ -9,7 +9,7 @@ import { isPartialExpression } from './expression';
 import { article, dotted, jsonType, shown, type Issue } from './issues';
 import { fromPointer, type PathSegment } from './parse';
 import { didYouMean, listOf } from './suggest';
-import { Expression } from './types';
+import { Duration, Expression } from './types';
 
 const EXPRESSION_PATTERN = Expression.pattern as string;
 
@@ -99,6 +99,9 @@ function translate(error: ErrorObject, context: SchemaContext): Issue {
     case 'type': {
       if (parent.pattern === EXPRESSION_PATTERN) return expressionExpected(subject, issue);
       const expected = String(params.type).split(',').map(article).join(' or ');
+      if (parent.description === Duration.description && typeof error.data === 'number') {
+        return issue('SCHEMA_TYPE', `${subject} must be a duration with a unit, got the number ${error.data}`, `write it with a unit, e.g. ${error.data}s or ${error.data}m`);
+      }
       return issue('SCHEMA_TYPE', `${subject} must be ${expected}, got ${jsonType(error.data)} ${shown(error.data)}`, `write ${expected} here${describedAs}`);
     }
     case 'pattern': {
@@ -143,7 +146,7 @@ function enumIssue(
   allowed: unknown[], data: unknown, subject: string, path: PathSegment[], issue: (code: DiagnosticCode, m: string, h: string) => Issue,
 ): Issue {
   const names = allowed.map(String);
-  const suggestion = typeof data === 'string' ? didYouMean(data, names) : '';
+  const suggestion = typeof data === 'string' && names.length > 1 ? didYouMean(data, names) : '';
   const last = path[path.length - 1];
   const code: DiagnosticCode = path.length === 1 && last === 'apiVersion' ? 'API_VERSION' : path.length === 1 && last === 'kind' ? 'RUNBOOK_KIND' : 'SCHEMA_ENUM';
   const one = names.length === 1;

@@ -3,12 +3,25 @@
  * time. A step sees: earlier steps of its own sequence and of every enclosing sequence,
  * with everything nested in them. It does not see itself, later steps, or steps of a
  * sibling branch (parallel branches run concurrently; if/switch branches exclude each
- * other). onFailure steps also see every step of the main procedure. Pure.
+ * other), nor, after a forEach, the steps of its body (they ran once per item, in scopes
+ * of their own: the interpreter isolates iterations). onFailure steps also see every step
+ * of the main procedure. Pure.
  */
 import { descendants, type SequenceNode, type StepNode, type StepTree } from './step-tree';
 
 function ids(steps: StepNode[]): string[] {
   return steps.map((s) => s.id).filter((id): id is string => id !== undefined);
+}
+
+/** A finished step and the nested steps whose results stay readable after it. */
+function finished(step: StepNode): StepNode[] {
+  if (step.kindKeys[0] === 'forEach') return [step];
+  return [step, ...step.children.flatMap((sequence) => sequence.steps.flatMap(finished))];
+}
+
+/** Ids readable after one pass of a step's body (the until condition is evaluated then). */
+export function bodyIds(step: StepNode): string[] {
+  return ids(step.children.flatMap((sequence) => sequence.steps.flatMap(finished)));
 }
 
 /** The step ids visible to each step's own fields (guard, arguments, loop settings...). */
@@ -20,7 +33,7 @@ export function scopes(tree: StepTree): Map<StepNode, ReadonlySet<string>> {
       const mine = new Set(visible);
       result.set(step, mine);
       for (const child of step.children) assign(child, mine);
-      for (const id of ids([step, ...descendants(step)])) visible.add(id);
+      for (const id of ids(finished(step))) visible.add(id);
     }
   };
   if (tree.steps) assign(tree.steps, new Set());
@@ -52,6 +65,8 @@ export function whyNotVisible(id: string, from: StepNode | undefined, tree: Step
     if (kind === 'parallel') return `runs concurrently in another branch of parallel step '${common.id ?? '?'}'`;
     if (kind === 'then' || kind === 'switch') return `is in another branch of '${common.id ?? '?'}', which never runs together with this one`;
   }
+  const loop = theirs.find((s) => s !== target && s.kindKeys[0] === 'forEach' && !mine.includes(s));
+  if (loop) return `runs once per item inside forEach '${loop.id ?? '?'}' (read the forEach step's own result instead)`;
   const inFailure = (s: StepNode) => s.path[0] === 'onFailure';
   if (inFailure(target) && !inFailure(from)) return 'only runs in onFailure, after the procedure has failed';
   return 'runs later (it is defined after this point)';

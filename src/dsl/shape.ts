@@ -9,7 +9,7 @@ import type { Report } from './issues';
 import { compiledValidator, schemaIssues } from './schema-errors';
 import type { StepNode, StepTree } from './step-tree';
 import { closest, listOf } from './suggest';
-import { Runbook, STEP_KIND_KEYS, STEP_KIND_OF_KEY } from './types';
+import { Runbook, STEP_KIND_KEYS } from './types';
 
 /** Nested steps are checked one by one, so the schemas accept anything where a step goes. */
 const ANY_STEP = {};
@@ -39,8 +39,7 @@ function checkStep(step: StepNode, report: Report): void {
   const kind = kindKeys[0];
   const schema = STEP_SCHEMAS[kind];
   const validate = compiledValidator(schema, () => plainSchema(schema, ANY_STEP));
-  const where = `${step.label} (${STEP_KIND_OF_KEY[kind]})`;
-  for (const issue of schemaIssues(validate, raw, { base: step.path, where, noun: 'field', stepId: step.id })) {
+  for (const issue of schemaIssues(validate, raw, { base: step.path, where: step.label, noun: 'field', stepId: step.id })) {
     // A malformed action name is reported once, as UNKNOWN_ACTION with a suggestion.
     if (kind === 'action' && issue.code === 'SCHEMA_PATTERN' && issue.path.length === step.path.length + 1 && issue.path[issue.path.length - 1] === 'action') continue;
     report(issue);

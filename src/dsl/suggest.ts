@@ -17,22 +17,26 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The closest candidate, if it is close enough to be a plausible typo: at most a third of
- * the word's letters wrong (minimum 1, or 2 for words of 5+ letters). Case differences are free.
+ * the word's letters wrong (at least 1, or 2 for words of 5+ letters), or up to half when
+ * the first three letters agree ("retires" → "retry"). Case differences are free.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
-  const limit = Math.max(lower.length >= 5 ? 2 : 1, Math.floor(lower.length / 3));
+  const strict = Math.max(lower.length >= 5 ? 2 : 1, Math.floor(lower.length / 3));
+  const loose = Math.ceil(lower.length / 2);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === word) continue;
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
+    const other = candidate.toLowerCase();
+    const distance = editDistance(lower, other);
+    const limit = lower.length >= 4 && other.slice(0, 3) === lower.slice(0, 3) ? loose : strict;
+    if (distance <= limit && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  return best;
 }
 
 /** " (did you mean 'x'?)" or "", ready to append to a message. */

@@ -112,12 +112,11 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
 
+  // Node fires longer timers at once; nobody means a request to wait 24 days anyway.
+  const timeoutMs = Math.min(Math.max(1, request.timeoutMs), 2 ** 31 - 1);
   // One controller for both ways a request ends early; its reason says which one it was.
   const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new HttpTimeoutError(`${where} timed out after ${request.timeoutMs}ms`, elapsed())),
-    request.timeoutMs,
-  );
+  const timer = setTimeout(() => controller.abort(new HttpTimeoutError(`${where} timed out after ${timeoutMs}ms`, elapsed())), timeoutMs);
   const onAbort = () => controller.abort(new HttpAbortedError(`${where} was aborted`, elapsed()));
   if (request.signal?.aborted) onAbort();
   request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -131,9 +130,9 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       headers: request.headers,
       body: request.body,
       signal: controller.signal,
-      // Our own timer governs the whole exchange; undici's per-phase timers only back it up.
-      headersTimeout: request.timeoutMs + 1000,
-      bodyTimeout: request.timeoutMs + 1000,
+      // Our own timer governs the whole exchange, so undici's per-phase timers are off.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
     connected = true;
     const { body, truncated } = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);

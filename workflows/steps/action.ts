@@ -21,21 +21,23 @@ export async function runAction(step: ActionStep, ctx: StepContext): Promise<unk
   const stepTimeout = step.timeout ?? ctx.run.definition.defaults?.timeout;
   const stepMs = stepTimeout ? await ctx.evaluator.durationMs(stepTimeout, ctx.bindings()) : undefined;
   const activity = proxyActivities<Record<string, (a: unknown) => Promise<ActionEnvelope>>>(activityOptions(step, ctx, stepMs, defaults.timeout, defaults.retry))[step.action];
+  // Attempts add up across operator retries of the same step (onError: wait → retry).
+  const earlier = ctx.record.attempts - 1;
   try {
     const envelope = await activity(args);
-    ctx.record.attempts = envelope.attempt;
+    ctx.record.attempts = earlier + envelope.attempt;
     return envelope.output;
   } catch (err) {
-    throw unwrapEnvelope(err, ctx);
+    throw unwrapEnvelope(err, ctx, earlier);
   }
 }
 
 /** The final attempt's failure, with the attempt count moved onto the step record. */
-function unwrapEnvelope(err: unknown, ctx: StepContext): unknown {
+function unwrapEnvelope(err: unknown, ctx: StepContext, earlier: number): unknown {
   if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return err;
   const cause = err.cause;
   const envelope = cause.details?.[0] as { attempt?: number; details?: unknown } | undefined;
-  if (typeof envelope?.attempt === 'number') ctx.record.attempts = envelope.attempt;
+  if (typeof envelope?.attempt === 'number') ctx.record.attempts = earlier + envelope.attempt;
   return ApplicationFailure.create({
     type: cause.type ?? 'ERROR', message: cause.message, nonRetryable: true,
     ...(envelope?.details !== undefined ? { details: [envelope.details] } : {}),
