@@ -28,7 +28,7 @@ export async function loadRunbook(input: { runbook: string | Runbook; params: Re
       );
     }
     const secretParams = Object.entries(resolved.definition.params ?? {}).filter(([, spec]) => (spec as ParamSpec).secret).map(([name]) => name);
-    return { resolved, params: checked.params, secretParams, continueAsNewAfterEvents: continueAsNewAfterEvents() };
+    return { resolved, params: checked.params, secretParams, continueAsNewAfterEvents: continueAsNewAfterEvents(), searchAttributes: process.env.GENIE_SEARCH_ATTRIBUTES !== 'off' };
   } catch (err) {
     if (err instanceof RunbookValidationError) throw ApplicationFailure.nonRetryable(err.message, 'RUNBOOK_INVALID');
     const code = (err as { code?: string }).code;

@@ -46,7 +46,13 @@ export const journal = defineAction({
   name: 'util.journal',
   description: 'Appends a line to $GENIE_STATE_DIR/journals/<journal>.log once per idempotency key.',
   args: Type.Object(
-    { journal: Type.String({ pattern: JOURNAL_NAME }), entry: Type.String(), key: Type.Optional(Type.String({ minLength: 1 })) },
+    {
+      journal: Type.String({ pattern: JOURNAL_NAME }),
+      entry: Type.String(),
+      key: Type.Optional(Type.String({ minLength: 1 })),
+      /** After a first write, stay running this long: lets a test kill the worker between the side effect and its completion. */
+      holdAfterMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
+    },
     { additionalProperties: false },
   ),
   defaults: { timeout: '10s' },
@@ -57,8 +63,9 @@ export const journal = defineAction({
     await fs.mkdir(path.dirname(file), { recursive: true });
     const existing = await fs.readFile(file, 'utf8').catch(() => '');
     const line = JSON.stringify({ key, entry: args.entry });
-    if (existing.split('\n').includes(line)) return { key, appended: false };
-    await fs.appendFile(file, line + '\n');
-    return { key, appended: true };
+    const appended = !existing.split('\n').includes(line);
+    if (appended) await fs.appendFile(file, line + '\n');
+    if (appended && args.holdAfterMs) await new Promise((r) => setTimeout(r, args.holdAfterMs));
+    return { key, appended };
   },
 });

@@ -150,4 +150,6 @@ export interface LoadedRunbook {
   secretParams: string[];
   /** History length after which a long run continues as new (worker setting). */
   continueAsNewAfterEvents: number;
+  /** False when the worker's namespace lacks Genie's search attributes (GENIE_SEARCH_ATTRIBUTES=off). */
+  searchAttributes: boolean;
 }

@@ -4,6 +4,7 @@
  * live status are mirrored to the RunbookStatus search attribute and the current details.
  */
 import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Runbook, Step } from '../src/dsl/types';
 import { childSequences, stepKind } from '../src/dsl/types';
 import type {
@@ -103,9 +104,14 @@ export class RunContext {
     const live = this.liveStatus();
     if (live !== this.lastPublishedStatus) {
       this.lastPublishedStatus = live;
-      upsertSearchAttributes([{ key: RunbookStatus, value: live }]);
+      this.upsert([{ key: RunbookStatus, value: live }]);
     }
     setCurrentDetails(renderDetails(this.identity, live, [...this.records.values()], [...this.approvals.values()]));
+  }
+
+  /** Search attributes, unless the worker found them unregistered on its namespace (an upsert would then fail every task). */
+  upsert(pairs: SearchAttributeUpdatePair[]): void {
+    if (this.loaded?.searchAttributes !== false) upsertSearchAttributes(pairs);
   }
 
   recordOverride(entry: Omit<OverrideRecord, 'at'>): void {

@@ -5,7 +5,7 @@
  */
 import {
   CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation,
-  proxyLocalActivities, upsertSearchAttributes, workflowInfo, ContinueAsNew,
+  proxyLocalActivities, workflowInfo, ContinueAsNew,
 } from '@temporalio/workflow';
 import type { Continuation, RunbookInput, RunbookResult, RunStatus, StepError } from './api';
 import { installControls } from './controls';
@@ -13,7 +13,7 @@ import { StepFailed, toStepError } from './errors';
 import { Evaluator } from './evaluate';
 import { Interpreter } from './executor';
 import { RunContext } from './run-state';
-import { RunbookKind, RunbookName, RunbookStatus, RunbookTarget } from './search-attributes';
+import { RunbookKind, RunbookName, RunbookTarget } from './search-attributes';
 import type * as loader from '../activities/runbook-loader';
 
 const { loadRunbook } = proxyLocalActivities<typeof loader>({
@@ -31,7 +31,7 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   run.identity = { name: definition.metadata.name, version: definition.metadata.version, kind: definition.kind, sha256, source };
   const evaluator = new Evaluator();
   const interpreter = new Interpreter(run, evaluator, (next, attempt) => maybeContinueAsNew(run, next, attempt));
-  upsertSearchAttributes([
+  run.upsert([
     { key: RunbookName, value: definition.metadata.name },
     { key: RunbookKind, value: definition.kind },
     ...(definition.metadata.target ? [{ key: RunbookTarget, value: String(await evaluator.value(definition.metadata.target, interpreter.bindings({ prefix: '', views: {}, vars: {} }))) }] : []),
@@ -62,7 +62,6 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
     }
   }
   run.setStatus(status);
-  upsertSearchAttributes([{ key: RunbookStatus, value: status }]);
   await condition(allHandlersFinished);
   return { status, outputs, steps: [...run.records.values()], runbook: run.identity, ...(run.error ? { error: run.error } : {}) };
 }

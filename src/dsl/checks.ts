@@ -6,7 +6,7 @@
 import { isDuration } from './duration';
 import { isRecord, jsonType, shown, type Report } from './issues';
 import type { PathSegment } from './parse';
-import type { StepTree } from './step-tree';
+import { sequences, type StepTree } from './step-tree';
 import { didYouMean, listOf } from './suggest';
 
 export const ONERROR_KEYWORDS = ['fail', 'continue', 'wait'] as const;
@@ -29,29 +29,50 @@ export function checkDuplicateIds(tree: StepTree, lineOf: (path: PathSegment[]) 
   }
 }
 
+/**
+ * onError is a keyword or a handler: a later step of the same sequence (the interpreter
+ * continues there, skipping the steps in between). defaults.onError must be a keyword.
+ */
 export function checkOnError(document: Record<string, unknown>, tree: StepTree, report: Report): void {
   const ids = [...new Set(tree.all.map((s) => s.id).filter((id): id is string => id !== undefined))];
   const known = new Set<string>([...ONERROR_KEYWORDS, ...ids]);
-  const check = (value: unknown, path: PathSegment[], owner: string, stepId?: string) => {
-    if (typeof value !== 'string') return; // the schema reports the type
-    if (stepId !== undefined && value === stepId) {
-      report({
-        code: 'ONERROR_TARGET', path, stepId,
-        message: `onError of ${owner} names the step itself`,
-        hint: 'name a different handler step, or use fail, continue or wait',
-      });
-      return;
-    }
-    if (known.has(value)) return;
-    const sample = ids.length > 10 ? `${listOf(ids.slice(0, 10))}, ...` : listOf(ids);
+  const sample = ids.length > 10 ? `${listOf(ids.slice(0, 10))}, ...` : listOf(ids);
+  const unknown = (value: string, path: PathSegment[], owner: string, stepId?: string) =>
     report({
       code: 'ONERROR_TARGET', path, stepId,
       message: `onError of ${owner} is ${shown(value)}, which is neither fail, continue, wait nor a step id${didYouMean(value, known)}`,
       hint: `use fail, continue, wait, or the id of a handler step${ids.length ? ` (${sample})` : ''}`,
     });
-  };
-  if (isRecord(document.defaults)) check(document.defaults.onError, ['defaults', 'onError'], 'defaults');
-  for (const step of tree.all) check(step.raw.onError, [...step.path, 'onError'], step.label, step.id);
+
+  const fallback = isRecord(document.defaults) ? document.defaults.onError : undefined;
+  if (typeof fallback === 'string' && !(ONERROR_KEYWORDS as readonly string[]).includes(fallback)) {
+    if (!known.has(fallback)) unknown(fallback, ['defaults', 'onError'], 'defaults');
+    else {
+      // A handler must be a later step of the failing step's own list; no one step is that for every step.
+      report({
+        code: 'ONERROR_TARGET', path: ['defaults', 'onError'],
+        message: `defaults.onError names step '${fallback}', but a handler must be a later step in the same list as the step that fails, which differs from step to step`,
+        hint: `use fail, continue or wait here, and set onError: ${fallback} on the steps before it that it handles`,
+      });
+    }
+  }
+  for (const sequence of sequences(tree)) {
+    sequence.steps.forEach((step, index) => {
+      const value = step.raw.onError;
+      if (typeof value !== 'string' || (ONERROR_KEYWORDS as readonly string[]).includes(value)) return; // the schema reports non-strings
+      const path = [...step.path, 'onError'];
+      if (!known.has(value)) return unknown(value, path, step.label, step.id);
+      const later = sequence.steps.slice(index + 1).map((s) => s.id);
+      if (later.includes(value)) return;
+      const where = value === step.id ? 'the step itself' : `'${value}', which is not a later step of the same list of steps`;
+      const candidates = later.filter((id): id is string => id !== undefined);
+      report({
+        code: 'ONERROR_TARGET', path, stepId: step.id,
+        message: `onError of ${step.label} names ${where}`,
+        hint: `a handler must come after the failing step in the same list (the run continues there)${candidates.length ? `: one of ${listOf(candidates)}` : ''}; or use fail, continue or wait`,
+      });
+    });
+  }
 }
 
 const STEP_DURATIONS: PathSegment[][] = [

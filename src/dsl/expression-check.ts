@@ -7,7 +7,7 @@ import jsonata from 'jsonata';
 import { isExpression, isPartialExpression } from './expression';
 import { dotted, isRecord, shown, type Report } from './issues';
 import type { PathSegment } from './parse';
-import { bodyIds, scopes, whyNotVisible } from './scope';
+import { bodyIds, scopes, whyNotVisible, type Visibility } from './scope';
 import type { StepNode, StepTree } from './step-tree';
 import { didYouMean } from './suggest';
 
@@ -15,7 +15,7 @@ interface Owner {
   label: string;
   step?: StepNode;
   /** Step ids whose results exist where this string is evaluated. */
-  visible: ReadonlySet<string>;
+  visible: Visibility;
 }
 
 interface Reference {
@@ -43,7 +43,8 @@ export function checkExpressions(document: Record<string, unknown>, tree: StepTr
     const nested = new Set(step.children.map((c) => c.path.join('/')));
     const before = visibleBefore.get(step) ?? new Set<string>();
     // The until condition is evaluated after each pass of the body, so the body's steps have run.
-    const afterBody = new Set([...before, ...bodyIds(step)]);
+    const body = new Set(bodyIds(step));
+    const afterBody: Visibility = { has: (id) => body.has(id) || before.has(id) };
     for (const [key, value] of Object.entries(step.raw)) {
       strings(value, [...step.path, key], (text, path) => {
         const rel = path.slice(step.path.length);

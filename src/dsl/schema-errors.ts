@@ -20,8 +20,9 @@ const compiled = new WeakMap<object, ValidateFunction>();
 export function compiledValidator(key: object, build: () => object): ValidateFunction {
   let validate = compiled.get(key);
   if (!validate) {
-    // strict: false because TypeBox emits annotation keywords ajv would warn about.
-    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false });
+    // strict: false because TypeBox emits annotation keywords ajv would warn about;
+    // formats (uri, email...) are run-time concerns, and checking them needs ajv-formats.
+    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: false });
     validate = ajv.compile(build());
     compiled.set(key, validate);
   }

@@ -24,22 +24,34 @@ export function bodyIds(step: StepNode): string[] {
   return ids(step.children.flatMap((sequence) => sequence.steps.flatMap(finished)));
 }
 
-/** The step ids visible to each step's own fields (guard, arguments, loop settings...). */
-export function scopes(tree: StepTree): Map<StepNode, ReadonlySet<string>> {
-  const result = new Map<StepNode, ReadonlySet<string>>();
-  const assign = (sequence: SequenceNode, outer: ReadonlySet<string>) => {
-    const visible = new Set(outer);
-    for (const step of sequence.steps) {
-      const mine = new Set(visible);
+/** Which step results are readable at some point; `has` walks out through the enclosing sequences. */
+export interface Visibility {
+  has(id: string): boolean;
+}
+
+/**
+ * The visibility of each step's own fields (guard, arguments, loop settings...). Linked,
+ * not copied: per sequence one map from id to the index of the sibling it finishes with,
+ * so a 1000-step runbook costs 1000 entries, not a million.
+ */
+export function scopes(tree: StepTree): Map<StepNode, Visibility> {
+  const result = new Map<StepNode, Visibility>();
+  const assign = (sequence: SequenceNode, outer: Visibility) => {
+    const finishedAt = new Map<string, number>();
+    sequence.steps.forEach((step, index) => {
+      for (const id of ids(finished(step))) if (!finishedAt.has(id)) finishedAt.set(id, index);
+    });
+    sequence.steps.forEach((step, index) => {
+      const mine: Visibility = { has: (id) => (finishedAt.get(id) ?? Infinity) < index || outer.has(id) };
       result.set(step, mine);
       for (const child of step.children) assign(child, mine);
-      for (const id of ids(finished(step))) visible.add(id);
-    }
+    });
   };
-  if (tree.steps) assign(tree.steps, new Set());
+  const nothing: Visibility = { has: () => false };
+  if (tree.steps) assign(tree.steps, nothing);
   if (tree.onFailure) {
-    const main = tree.steps ? ids(tree.steps.steps.flatMap((s) => [s, ...descendants(s)])) : [];
-    assign(tree.onFailure, new Set(main));
+    const main = new Set(tree.steps ? ids(tree.steps.steps.flatMap((s) => [s, ...descendants(s)])) : []);
+    assign(tree.onFailure, main);
   }
   return result;
 }

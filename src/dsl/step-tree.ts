@@ -144,3 +144,15 @@ export function buildStepTree(document: Record<string, unknown>, report: Report)
 export function descendants(step: StepNode): StepNode[] {
   return step.children.flatMap((sequence) => sequence.steps.flatMap((child) => [child, ...descendants(child)]));
 }
+
+/** Every step list of the tree (top level, onFailure and all nested ones), outermost first. */
+export function sequences(tree: StepTree): SequenceNode[] {
+  const out: SequenceNode[] = [];
+  const visit = (sequence: SequenceNode) => {
+    out.push(sequence);
+    for (const step of sequence.steps) step.children.forEach(visit);
+  };
+  if (tree.steps) visit(tree.steps);
+  if (tree.onFailure) visit(tree.onFailure);
+  return out;
+}

@@ -14,6 +14,8 @@ export interface StartOptions {
   requestedBy: string;
   workflowId?: string;
   taskQueue: string;
+  /** Set them at start (default); off for servers without Genie's search attributes, such as the time-skipping test server. */
+  searchAttributes?: boolean;
 }
 
 export function newRunId(name: string): string {
@@ -29,11 +31,13 @@ export async function startRunbook(client: Client, opts: StartOptions) {
     taskQueue: opts.taskQueue,
     workflowId: opts.workflowId ?? newRunId(name),
     args: [input],
-    typedSearchAttributes: [
-      { key: RunbookName, value: name },
-      { key: RunbookStatus, value: 'queued' },
-      ...(definition ? [{ key: RunbookKind, value: definition.kind }] : []),
-    ],
+    ...(opts.searchAttributes === false ? {} : {
+      typedSearchAttributes: [
+        { key: RunbookName, value: name },
+        { key: RunbookStatus, value: 'queued' },
+        ...(definition ? [{ key: RunbookKind, value: definition.kind }] : []),
+      ],
+    }),
     staticSummary: `${name}${definition ? ` v${definition.metadata.version}` : ''} — requested by ${opts.requestedBy}`,
     ...(definition?.metadata.description ? { staticDetails: definition.metadata.description } : {}),
   });

@@ -19,7 +19,7 @@ export function inlineRunbook(steps: Step[], extra: Partial<Runbook> = {}): Runb
 
 export async function startInline(env: TestWorkflowEnvironment, taskQueue: string, runbook: Runbook | string, opts: { params?: Record<string, unknown>; requestedBy?: string; workflowId?: string } = {}) {
   return startRunbook(env.client, {
-    runbook, params: opts.params ?? {}, requestedBy: opts.requestedBy ?? 'tester', taskQueue,
+    runbook, params: opts.params ?? {}, requestedBy: opts.requestedBy ?? 'tester', taskQueue, searchAttributes: env.supportsTimeSkipping === false,
     ...(opts.workflowId ? { workflowId: opts.workflowId } : {}),
   });
 }

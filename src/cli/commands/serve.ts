@@ -1,7 +1,8 @@
 /** genie up | server | worker: the long-running processes, stopped cleanly on Ctrl-C or SIGTERM. */
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { effectiveAddress, temporalSettings } from '../../temporal/config';
-import { connectWorker } from '../../temporal/connection';
+import { connectClient, connectWorker } from '../../temporal/connection';
+import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { createGenieWorker } from '../../temporal/worker';
 import { runbookDir } from '../../paths';
 import type { Command } from '../command';
@@ -25,6 +26,9 @@ async function maybeStartServer(log: (l: string) => void): Promise<DevServer | u
 
 async function runWorkerUntilSignal(server?: DevServer): Promise<number> {
   const settings = temporalSettings();
+  const client = await connectClient(settings);
+  await ensureSearchAttributes(client, settings.namespace, print);
+  await client.connection.close();
   const connection = await connectWorker(settings);
   const worker = await createGenieWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue });
   print(`worker polling task queue "${settings.taskQueue}" on ${effectiveAddress(settings)} (runbooks from ${runbookDir()})`);
