@@ -12,7 +12,7 @@ export interface WorkerChild {
 export async function startWorkerChild(env: Record<string, string>, timeoutMs = 120_000): Promise<WorkerChild> {
   // No special Node flags: the worker runs as an operator would run it.
   const child: ChildProcess = fork(require.resolve('./worker-process'), [], {
-    env: { ...process.env, ...env }, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...env }, execArgv: [], stdio: ['ignore', 2, 2, 'ipc'] // its stdout too goes to stderr: stdout is the JSON's,
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const next = (type: string, ms: number): Promise<WorkerMemory> =>

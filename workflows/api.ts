@@ -50,6 +50,8 @@ export interface RunbookResult {
   steps: StepRecord[];
   error?: StepError & { stepId?: string };
   runbook: RunbookIdentity;
+  /** Every operator override, accepted or refused, with who and why. */
+  overrides: OverrideRecord[];
 }
 
 export interface RunbookIdentity {

@@ -63,7 +63,7 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   }
   run.setStatus(status);
   await condition(allHandlersFinished);
-  return { status, outputs, steps: [...run.records.values()], runbook: run.identity, ...(run.error ? { error: run.error } : {}) };
+  return { status, outputs, steps: [...run.records.values()], runbook: run.identity, overrides: run.overrides, ...(run.error ? { error: run.error } : {}) };
 }
 
 function failureOf(err: unknown, run: RunContext): StepError & { stepId?: string } {

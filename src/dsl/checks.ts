@@ -183,3 +183,19 @@ export function checkApprovals(tree: StepTree, report: Report): void {
     }
   }
 }
+
+/** Variables every expression already has; a loop variable of the same name would hide them. */
+export const RESERVED_VARIABLES = ['steps', 'params', 'run', 'error', 'index', 'attempt'] as const;
+
+export function checkLoopVariables(tree: StepTree, report: Report): void {
+  for (const step of tree.all) {
+    const loop = step.raw.forEach;
+    if (step.kindKeys[0] !== 'forEach' || !isRecord(loop) || typeof loop.as !== 'string') continue;
+    if (!(RESERVED_VARIABLES as readonly string[]).includes(loop.as)) continue;
+    report({
+      code: 'RESERVED_NAME', path: [...step.path, 'forEach', 'as'], stepId: step.id,
+      message: `forEach.as of ${step.label} is '${loop.as}', which would hide $${loop.as} inside the loop`,
+      hint: `pick another name (e.g. ${loop.as === 'steps' ? 'stepItem' : 'item'}); reserved: ${listOf(RESERVED_VARIABLES)}`,
+    });
+  }
+}

@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   ONERROR_TARGET: 'onError is neither fail, continue, wait nor the id of a step.',
   APPROVAL_QUORUM: 'minApprovals exceeds the number of individual approvers, so the approval could never pass.',
   APPROVAL_ESCALATION: 'escalateTo without onTimeout: escalate, or onTimeout: escalate without escalateTo.',
+  RESERVED_NAME: 'forEach.as names a variable the interpreter already binds ($steps, $params, $run, $error, $index, $attempt).',
   // Actions
   UNKNOWN_ACTION: 'The action is not in the action registry.',
   ACTION_ARGS: "The step's with: arguments do not match the action's argument schema.",

@@ -3,7 +3,7 @@
  * document back to line:col, so each later diagnostic can point at the offending key or
  * value. Pure: no Node built-ins.
  */
-import { Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics';
 
 /** Documents above this are refused before parsing, so a huge file cannot stall a worker. */
@@ -121,7 +121,9 @@ class SourceMap {
     let node = this.doc.contents as Node | null;
     let pair: Pair | undefined;
     for (const segment of path) {
-      if (isAlias(node)) node = (node as Alias).resolve(this.doc) ?? null;
+      // Inside an alias (*name) every path leads into the anchored text elsewhere; the
+      // alias is where this use is written, so point there.
+      if (isAlias(node)) return { node, pair, complete: true };
       let next: Node | null | undefined;
       let nextPair: Pair | undefined;
       if (isMap(node)) {

@@ -5,7 +5,7 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { DiagnosticCode } from './diagnostics';
-import { isPartialExpression } from './expression';
+import { isExpression, isPartialExpression } from './expression';
 import { article, dotted, jsonType, shown, type Issue } from './issues';
 import { fromPointer, type PathSegment } from './parse';
 import { didYouMean, listOf } from './suggest';
@@ -51,7 +51,7 @@ export function schemaIssues(validate: ValidateFunction, data: unknown, context:
   const errors = collapseUnions(validate.errors ?? []).filter((e) => {
     // A partial expression gets its own, clearer diagnostic (EXPRESSION_PARTIAL).
     if (isPartialExpression(e.data)) return false;
-    return !(context.expressionsAllowed && typeof e.data === 'string' && new RegExp(EXPRESSION_PATTERN).test(e.data));
+    return !(context.expressionsAllowed && isExpression(e.data));
   });
   return errors.map((e) => translate(e, context));
 }
@@ -103,7 +103,8 @@ function translate(error: ErrorObject, context: SchemaContext): Issue {
       if (parent.description === Duration.description && typeof error.data === 'number') {
         return issue('SCHEMA_TYPE', `${subject} must be a duration with a unit, got the number ${error.data}`, `write it with a unit, e.g. ${error.data}s or ${error.data}m`);
       }
-      return issue('SCHEMA_TYPE', `${subject} must be ${expected}, got ${jsonType(error.data)} ${shown(error.data)}`, `write ${expected} here${describedAs}`);
+      const got = error.data === null ? 'an empty value' : `${jsonType(error.data)} ${shown(error.data)}`;
+      return issue('SCHEMA_TYPE', `${subject} must be ${expected}, got ${got}`, `write ${expected} here${describedAs}`);
     }
     case 'pattern': {
       if (params.pattern === EXPRESSION_PATTERN) return expressionExpected(subject, issue);
@@ -169,4 +170,3 @@ function lower(message: string | undefined): string {
   return (message ?? 'is invalid').replace(/NOT/g, 'not');
 }
 
-export { EXPRESSION_PATTERN };

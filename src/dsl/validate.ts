@@ -5,7 +5,7 @@
  */
 import type { ActionCatalog } from '../../activities/action';
 import { checkActions } from './action-check';
-import { checkApprovals, checkDuplicateIds, checkDurations, checkOnError, checkParamDeclarations } from './checks';
+import { checkApprovals, checkDuplicateIds, checkDurations, checkLoopVariables, checkOnError, checkParamDeclarations } from './checks';
 import { compareDiagnostics, type Diagnostic } from './diagnostics';
 import { checkExpressions } from './expression-check';
 import { isRecord, type Issue } from './issues';
@@ -52,6 +52,7 @@ function validateParsed(parsed: ParsedSource, catalog: ActionCatalog): Validatio
     checkDurations(document, tree, report);
     checkParamDeclarations(document, report);
     checkApprovals(tree, report);
+    checkLoopVariables(tree, report);
     checkActions(tree, catalog, report);
     checkExpressions(document, tree, report);
   }

@@ -15,14 +15,14 @@ export const status: Command = {
       const description = await handle.describe().catch(() => {
         throw new UsageError(`no run with id ${id}`, EXIT.failed);
       });
-      let state: RunState;
-      if (description.status.name === 'RUNNING') state = await handle.query(stateQuery);
-      else {
+      // A query also answers for a finished run (a worker replays it); the stored result is the fallback when no worker is up.
+      let state: RunState | undefined = await handle.query(stateQuery).catch(() => undefined);
+      if (!state) {
         const result = (await handle.result().catch(() => undefined)) as RunbookResult | undefined;
         state = {
           runbook: result?.runbook, status: result?.status ?? (description.status.name.toLowerCase() as RunState['status']),
           paused: false, requestedBy: '', startedAt: description.startTime.toISOString(), params: {}, steps: result?.steps ?? [],
-          pendingApprovals: [], awaitingDecision: [], overrides: [], ...(result?.error ? { error: result.error } : {}),
+          pendingApprovals: [], awaitingDecision: [], overrides: result?.overrides ?? [], ...(result?.error ? { error: result.error } : {}),
         };
       }
       if (values.json) {
