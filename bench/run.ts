@@ -2,7 +2,7 @@
  * `npm run bench`: one dev server, two benchmarks, ONE JSON object on stdout (progress on stderr).
  *   GENIE_BENCH_RUNS            runs per side for interpreter overhead (default 50, after 5 warm-up each)
  *   GENIE_BENCH_WAITING         concurrent waiting runs (default 1000)
- *   GENIE_BENCH_CACHE_VARIANTS  maxCachedWorkflows of each waiting-runs pass (default "2000,default")
+ *   GENIE_BENCH_PASSES          waiting-runs passes, by name from PASSES (default "runbook,runbook-default-cache,baseline")
  *   GENIE_BENCH_ONLY            "overhead" or "waiting" to run one part
  */
 import { performance } from 'node:perf_hooks';
@@ -10,7 +10,18 @@ import { machine } from './machine';
 import { log } from './log';
 import { interpreterOverhead } from './overhead';
 import { SERVER_NOTE, startServer } from './server';
-import { waitingRuns } from './waiting-runs';
+import { waitingRuns, type WaitingPass } from './waiting-runs';
+
+/** Waiting-runs passes. The first one run is the headline; the others explain it. */
+const PASSES: Record<string, Omit<WaitingPass, 'label'>> = {
+  runbook: { workload: 'runbook', maxCached: 2000 },
+  // The SDK sizes its default cache from the heap limit (about 2,300 with a 4 GB heap).
+  'runbook-default-cache': { workload: 'runbook', maxCached: 'default' },
+  // The same wait written by hand in a bundle without the interpreter: the SDK's floor.
+  baseline: { workload: 'baseline', maxCached: 2000 },
+  // Experiment: the big stateless libraries evaluated once per worker, not once per cached run.
+  'runbook-preload': { workload: 'runbook', maxCached: 2000, preload: ['@sinclair/typebox', 'jsonata'] },
+};
 
 const intEnv = (name: string, fallback: number): number => {
   const n = Number(process.env[name] ?? '');
@@ -39,10 +50,11 @@ async function main(): Promise<void> {
     }
     if (only !== 'overhead') {
       const count = intEnv('GENIE_BENCH_WAITING', 1000);
-      const variants = (process.env.GENIE_BENCH_CACHE_VARIANTS ?? '2000,default').split(',').map((v) => (v.trim() === 'default' ? 'default' : Number(v)));
+      const names = (process.env.GENIE_BENCH_PASSES ?? 'runbook,runbook-default-cache,baseline').split(',').map((n) => n.trim());
+      const unknown = names.filter((n) => !PASSES[n]);
+      if (unknown.length) throw new Error(`unknown GENIE_BENCH_PASSES ${unknown.join(', ')}; known: ${Object.keys(PASSES).join(', ')}`);
       const passes = [];
-      for (const cache of variants) passes.push(await part(`waiting runs (cache ${cache})`, () => waitingRuns(env, count, cache as number | 'default')));
-      // The first pass is the headline; the rest are variants of the worker's cache size.
+      for (const label of names) passes.push(await part(`waiting runs (${label})`, () => waitingRuns(env, count, { label, ...PASSES[label] })));
       result.waitingRuns = passes[0];
       if (passes.length > 1) result.waitingRunsVariants = passes.slice(1);
     }

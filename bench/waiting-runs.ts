@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startRunbook } from '../src/temporal/runs';
 import { overrideUpdates, stateQuery, type RunbookResult } from '../workflows/api';
+import { RunbookName, RunbookStatus } from '../workflows/search-attributes';
 import { mapLimit } from './concurrency';
 import { log } from './log';
 import { BENCH_RUNBOOK_DIR } from './overhead';
@@ -15,6 +16,15 @@ import { startWorkerChild } from './worker-child';
 import type { WorkerMemory } from './worker-process';
 
 const RUNBOOK = 'bench-approval-wait';
+const BASELINE = 'bench-baseline-approval-wait';
+
+/** One pass: which workload, on a worker with which cache size (and, as an experiment, which preloaded modules). */
+export interface WaitingPass {
+  label: string;
+  workload: 'runbook' | 'baseline';
+  maxCached: number | 'default';
+  preload?: string[];
+}
 /** Client calls in flight at once (starts, approvals, result waits). */
 const CONCURRENCY = 50;
 /** A phase that takes longer than this is reported as stuck rather than waited on forever. */
@@ -22,6 +32,9 @@ const PHASE_TIMEOUT_MS = 180_000;
 const SAMPLE = 25;
 
 export interface WaitingRunsResult {
+  pass: string;
+  workload: WaitingPass['workload'];
+  preloadModules?: string[];
   count: number;
   maxCachedWorkflows: number | 'default';
   effectiveMaxCachedWorkflows: number;
@@ -63,15 +76,23 @@ async function withDeadline<T>(what: string, p: Promise<T>): Promise<T> {
   }
 }
 
-export async function waitingRuns(env: TestWorkflowEnvironment, count: number, maxCached: number | 'default'): Promise<WaitingRunsResult> {
-  const label = `cache-${maxCached}`;
+export async function waitingRuns(env: TestWorkflowEnvironment, count: number, pass: WaitingPass): Promise<WaitingRunsResult> {
+  const { label, maxCached } = pass;
   const taskQueue = `bench-waiting-${label}`;
+  const name = pass.workload === 'runbook' ? RUNBOOK : BASELINE;
   const errors = errorLog();
   log(`waiting runs (${label}): forking the worker process`);
   const child = await startWorkerChild({
     GENIE_BENCH_ADDRESS: env.address, GENIE_BENCH_NAMESPACE: env.namespace ?? 'default', GENIE_BENCH_TASK_QUEUE: taskQueue,
     GENIE_BENCH_MAX_CACHED: String(maxCached), GENIE_RUNBOOK_DIR: BENCH_RUNBOOK_DIR,
+    GENIE_BENCH_WORKFLOWS: pass.workload === 'baseline' ? require.resolve('./baseline-workflows') : '',
+    GENIE_BENCH_PRELOAD: (pass.preload ?? []).join(','),
   });
+  const start = (workflowId: string): Promise<unknown> => pass.workload === 'runbook'
+    ? startRunbook(env.client, { runbook: RUNBOOK, requestedBy: 'bench', taskQueue, workflowId })
+    : env.client.workflow.start('baselineApprovalWait', {
+      taskQueue, workflowId, args: [], typedSearchAttributes: [{ key: RunbookName, value: BASELINE }, { key: RunbookStatus, value: 'queued' }],
+    });
   // Peak RSS between the snapshots, sampled once a second.
   let peak = 0;
   const sampler = setInterval(() => void child.memory().then((m) => { peak = Math.max(peak, m.rssMb); }, () => undefined), 1000);
@@ -82,13 +103,12 @@ export async function waitingRuns(env: TestWorkflowEnvironment, count: number, m
 
     const t0 = performance.now();
     const ids = Array.from({ length: count }, (_, i) => `bench-wait-${label}-${i}`);
-    await withDeadline('starting the runs', mapLimit(ids, CONCURRENCY, (workflowId) =>
-      startRunbook(env.client, { runbook: RUNBOOK, requestedBy: 'bench', taskQueue, workflowId }).catch((e) => errors.add('start', e))));
+    await withDeadline('starting the runs', mapLimit(ids, CONCURRENCY, (workflowId) => start(workflowId).catch((e) => errors.add('start', e))));
     const secondsToStartAll = seconds(t0);
     log(`  all started in ${secondsToStartAll}s; waiting for RunbookStatus = 'waiting_approval' on all`);
 
     // Visibility is eventually consistent, so this can only overstate the time, never understate it.
-    const waitingQuery = `RunbookName = '${RUNBOOK}' AND RunbookStatus = 'waiting_approval' AND TaskQueue = '${taskQueue}'`;
+    const waitingQuery = `RunbookName = '${name}' AND RunbookStatus = 'waiting_approval' AND TaskQueue = '${taskQueue}'`;
     let waiting = 0;
     await withDeadline('all runs waiting for approval', (async () => {
       while ((waiting = (await env.client.workflow.count(waitingQuery)).count) < count) await sleep(250);
@@ -114,6 +134,7 @@ export async function waitingRuns(env: TestWorkflowEnvironment, count: number, m
     log(`  completed ${JSON.stringify(completed)} ${secondsToCompleteAll}s after the first approval; worker RSS ${after.rssMb} MB`);
     peak = Math.max(peak, idle.rssMb, allWaiting.rssMb, after.rssMb);
     return {
+      pass: label, workload: pass.workload, ...(pass.preload?.length ? { preloadModules: pass.preload } : {}),
       count, maxCachedWorkflows: maxCached, effectiveMaxCachedWorkflows: idle.maxCachedWorkflows,
       workerRssMb: { idle: idle.rssMb, allWaiting: allWaiting.rssMb, afterCompletion: after.rssMb, peak },
       workerHeapUsedMb: { idle: idle.heapUsedMb, allWaiting: allWaiting.heapUsedMb, afterCompletion: after.heapUsedMb },

@@ -6,11 +6,14 @@
  *   GENIE_BENCH_TASK_QUEUE   the dedicated queue to poll
  *   GENIE_BENCH_MAX_CACHED   maxCachedWorkflows, or "default" for the SDK's own choice
  *   GENIE_RUNBOOK_DIR        where runbook names resolve (bench/runbooks)
+ *   GENIE_BENCH_WORKFLOWS    workflows module to bundle (default: Genie's workflows/)
+ *   GENIE_BENCH_PRELOAD      comma-separated modules for the bundler's preloadModules: evaluated
+ *                            once per worker instead of once per cached workflow (an experiment)
  * Messages in: {type:'memory'} → replies {type:'memory', ...}; {type:'stop'} → shuts down.
  * It bundles the workflows itself, as `genie worker` does, so "idle" includes that cost.
  */
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createGenieWorker } from '../src/temporal/worker';
+import { NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH, createGenieWorker } from '../src/temporal/worker';
 
 export interface WorkerMemory {
   type: 'memory';
@@ -20,6 +23,8 @@ export interface WorkerMemory {
   cachedWorkflows: number;
   maxCachedWorkflows: number;
 }
+
+const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error } as never;
 
 const mb = (bytes: number): number => Number((bytes / 2 ** 20).toFixed(1));
 
@@ -36,9 +41,15 @@ async function main(): Promise<void> {
   const taskQueue = process.env.GENIE_BENCH_TASK_QUEUE;
   if (!address || !taskQueue || !process.send) throw new Error('worker-process needs GENIE_BENCH_ADDRESS, GENIE_BENCH_TASK_QUEUE and an IPC channel');
   const cached = process.env.GENIE_BENCH_MAX_CACHED;
+  const workflowsPath = process.env.GENIE_BENCH_WORKFLOWS || WORKFLOWS_PATH;
+  const preloadModules = (process.env.GENIE_BENCH_PRELOAD ?? '').split(',').map((m) => m.trim()).filter(Boolean);
   const connection = await NativeConnection.connect({ address });
   const worker = await createGenieWorker({
     connection, namespace: process.env.GENIE_BENCH_NAMESPACE ?? 'default', taskQueue,
+    // Without preloads the worker bundles at start, exactly as `genie worker` does.
+    ...(preloadModules.length
+      ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, preloadModules, logger: quietLogger }) }
+      : { workflowsPath }),
     ...(cached && cached !== 'default' ? { maxCachedWorkflows: Number(cached) } : {}),
   });
   const running = worker.run();

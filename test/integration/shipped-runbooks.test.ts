@@ -22,6 +22,20 @@ describe('shipped runbooks (real Temporal, real targets)', function () {
   });
   const play = (name: string) => withWorker(env, queue, () => scenarios.find((s) => s.name === name)!.run(env, queue, targets));
 
+  it('all-kinds: every step kind in one runbook, with its child runbook', async () => {
+    const { result } = await play('all-kinds');
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.outputs.target, 'canary-7');
+    assert.equal(result.outputs.branch, 'then');
+    assert.deepEqual(result.outputs.child, { greeting: 'hi from canary-7' });
+    assert.deepEqual(result.outputs.polled, { attempts: 2, satisfied: true });
+    const byId = Object.fromEntries(result.steps.map((s) => [s.id, s]));
+    assert.equal(byId.flaky.attempts, 2);
+    assert.equal(byId.broken.status, 'failed');
+    assert.equal(byId.quiet.status, 'skipped');
+    assert.deepEqual(['each[0].visited', 'each[1].visited', 'each[2].visited'].map((id) => byId[id]?.status), ['succeeded', 'succeeded', 'succeeded']);
+  });
+
   it('hello greets and finds the UI answering', async () => {
     const { result } = await play('hello');
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
