@@ -64,7 +64,20 @@ async function main(): Promise<void> {
   }
   result.wallSeconds = Number(((performance.now() - t0) / 1000).toFixed(1));
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  printed = true;
+  clearInterval(keepAlive);
 }
+
+// Teardown awaits native handles that do not always keep Node's event loop alive; without this
+// the process can drain and exit 0 mid-teardown, before the JSON is printed (seen once).
+const keepAlive = setInterval(() => undefined, 60_000);
+let printed = false;
+process.on('exit', (code) => {
+  if (!printed && code === 0) {
+    process.stderr.write('bench: exited before printing its result\n');
+    process.exitCode = 1;
+  }
+});
 
 main().then(
   () => process.exit(0),

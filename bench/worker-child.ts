@@ -15,11 +15,12 @@ export async function startWorkerChild(env: Record<string, string>, timeoutMs = 
     env: { ...process.env, ...env }, execArgv: [], stdio: ['ignore', 2, 2, 'ipc'] // its stdout too goes to stderr: stdout is the JSON's,
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const next = (type: string, ms: number): Promise<WorkerMemory> =>
+  let seq = 0;
+  const next = (type: string, ms: number, wanted?: number): Promise<WorkerMemory> =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`worker process sent no '${type}' within ${ms} ms`)), ms);
       const onMessage = (m: WorkerMemory & { type: string }): void => {
-        if (m.type !== type) return;
+        if (m.type !== type || (wanted !== undefined && m.seq !== wanted)) return;
         clearTimeout(timer);
         child.off('message', onMessage);
         resolve(m);
@@ -32,8 +33,9 @@ export async function startWorkerChild(env: Record<string, string>, timeoutMs = 
     pid: child.pid!,
     ready,
     memory: () => {
-      const reply = next('memory', 10_000);
-      child.send({ type: 'memory' });
+      const id = ++seq;
+      const reply = next('memory', 10_000, id);
+      child.send({ type: 'memory', seq: id });
       return reply;
     },
     stop: async () => {

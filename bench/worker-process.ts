@@ -9,7 +9,7 @@
  *   GENIE_BENCH_WORKFLOWS    workflows module to bundle (default: Genie's workflows/)
  *   GENIE_BENCH_PRELOAD      comma-separated modules for the bundler's preloadModules: evaluated
  *                            once per worker instead of once per cached workflow (an experiment)
- * Messages in: {type:'memory'} → replies {type:'memory', ...}; {type:'stop'} → shuts down.
+ * Messages in: {type:'memory', seq} → replies {type:'memory', seq, ...}; {type:'stop'} → shuts down.
  * It bundles the workflows itself, as `genie worker` does, so "idle" includes that cost.
  */
 import { NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/worker';
@@ -17,6 +17,8 @@ import { WORKFLOWS_PATH, createGenieWorker } from '../src/temporal/worker';
 
 export interface WorkerMemory {
   type: 'memory';
+  /** Echoes the request's, so a late reply to one request never answers another. */
+  seq?: number;
   rssMb: number;
   heapUsedMb: number;
   externalMb: number;
@@ -53,8 +55,8 @@ async function main(): Promise<void> {
     ...(cached && cached !== 'default' ? { maxCachedWorkflows: Number(cached) } : {}),
   });
   const running = worker.run();
-  process.on('message', (msg: { type?: string }) => {
-    if (msg?.type === 'memory') process.send!(memory(worker));
+  process.on('message', (msg: { type?: string; seq?: number }) => {
+    if (msg?.type === 'memory') process.send!({ ...memory(worker), seq: msg.seq });
     if (msg?.type === 'stop' && worker.getState() === 'RUNNING') worker.shutdown();
   });
   // An orphaned worker must not outlive the bench.

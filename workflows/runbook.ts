@@ -93,7 +93,7 @@ async function maybeContinueAsNew(run: RunContext, nextStep: number, untilAttemp
     overrides: run.overrides,
     paused: run.paused,
   };
-  await continueAsNew<typeof runbook>({ runbook: run.loaded.resolved.definition, continued: continuation });
+  await continueAsNew<typeof runbook>({ runbook: run.loaded.resolved.definition.metadata.name, continued: continuation });
 }
 
 function restore(run: RunContext, c: Continuation): void {
