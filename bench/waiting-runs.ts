@@ -3,9 +3,13 @@
  * process. Measures the worker's RSS idle, with all N waiting, and after all are approved
  * and complete; and how long getting them all waiting and completing them takes.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleGenieWorkflows } from '../src/temporal/bundle';
 import { startRunbook } from '../src/temporal/runs';
 import { overrideUpdates, stateQuery, type RunbookResult } from '../workflows/api';
 import { RunbookName, RunbookStatus } from '../workflows/search-attributes';
@@ -18,12 +22,11 @@ import type { WorkerMemory } from './worker-process';
 const RUNBOOK = 'bench-approval-wait';
 const BASELINE = 'bench-baseline-approval-wait';
 
-/** One pass: which workload, on a worker with which cache size (and, as an experiment, which preloaded modules). */
+/** One pass: which workload, on a worker with which cache size. */
 export interface WaitingPass {
   label: string;
   workload: 'runbook' | 'baseline';
   maxCached: number | 'default';
-  preload?: string[];
 }
 /** Client calls in flight at once (starts, approvals, result waits). */
 const CONCURRENCY = 50;
@@ -34,7 +37,6 @@ const SAMPLE = 25;
 export interface WaitingRunsResult {
   pass: string;
   workload: WaitingPass['workload'];
-  preloadModules?: string[];
   count: number;
   maxCachedWorkflows: number | 'default';
   effectiveMaxCachedWorkflows: number;
@@ -76,6 +78,13 @@ async function withDeadline<T>(what: string, p: Promise<T>): Promise<T> {
   }
 }
 
+/** The baseline's bundle, built here so its worker, like Genie's, starts from a prebuilt file. */
+async function baselineBundleFile(): Promise<string> {
+  const file = path.join(os.tmpdir(), `genie-bench-baseline-${process.pid}.js`);
+  fs.writeFileSync(file, (await bundleGenieWorkflows(require.resolve('./baseline-workflows'))).code);
+  return file;
+}
+
 export async function waitingRuns(env: TestWorkflowEnvironment, count: number, pass: WaitingPass): Promise<WaitingRunsResult> {
   const { label, maxCached } = pass;
   const taskQueue = `bench-waiting-${label}`;
@@ -85,8 +94,7 @@ export async function waitingRuns(env: TestWorkflowEnvironment, count: number, p
   const child = await startWorkerChild({
     GENIE_BENCH_ADDRESS: env.address, GENIE_BENCH_NAMESPACE: env.namespace ?? 'default', GENIE_BENCH_TASK_QUEUE: taskQueue,
     GENIE_BENCH_MAX_CACHED: String(maxCached), GENIE_RUNBOOK_DIR: BENCH_RUNBOOK_DIR,
-    GENIE_BENCH_WORKFLOWS: pass.workload === 'baseline' ? require.resolve('./baseline-workflows') : '',
-    GENIE_BENCH_PRELOAD: (pass.preload ?? []).join(','),
+    GENIE_BENCH_BUNDLE: pass.workload === 'baseline' ? await baselineBundleFile() : '',
   });
   const start = (workflowId: string): Promise<unknown> => pass.workload === 'runbook'
     ? startRunbook(env.client, { runbook: RUNBOOK, requestedBy: 'bench', taskQueue, workflowId })
@@ -97,7 +105,7 @@ export async function waitingRuns(env: TestWorkflowEnvironment, count: number, p
   let peak = 0;
   const sampler = setInterval(() => void child.memory().then((m) => { peak = Math.max(peak, m.rssMb); }, () => undefined), 1000);
   try {
-    await sleep(2000); // let the freshly bundled worker settle before calling it idle
+    await sleep(2000); // let the freshly started worker settle before calling it idle
     const idle = await child.memory();
     log(`  idle worker RSS ${idle.rssMb} MB (maxCachedWorkflows ${idle.maxCachedWorkflows}); starting ${count} runs`);
 
@@ -134,7 +142,7 @@ export async function waitingRuns(env: TestWorkflowEnvironment, count: number, p
     log(`  completed ${JSON.stringify(completed)} ${secondsToCompleteAll}s after the first approval; worker RSS ${after.rssMb} MB`);
     peak = Math.max(peak, idle.rssMb, allWaiting.rssMb, after.rssMb);
     return {
-      pass: label, workload: pass.workload, ...(pass.preload?.length ? { preloadModules: pass.preload } : {}),
+      pass: label, workload: pass.workload,
       count, maxCachedWorkflows: maxCached, effectiveMaxCachedWorkflows: idle.maxCachedWorkflows,
       workerRssMb: { idle: idle.rssMb, allWaiting: allWaiting.rssMb, afterCompletion: after.rssMb, peak },
       workerHeapUsedMb: { idle: idle.heapUsedMb, allWaiting: allWaiting.heapUsedMb, afterCompletion: after.heapUsedMb },

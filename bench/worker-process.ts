@@ -6,14 +6,14 @@
  *   GENIE_BENCH_TASK_QUEUE   the dedicated queue to poll
  *   GENIE_BENCH_MAX_CACHED   maxCachedWorkflows, or "default" for the SDK's own choice
  *   GENIE_RUNBOOK_DIR        where runbook names resolve (bench/runbooks)
- *   GENIE_BENCH_WORKFLOWS    workflows module to bundle (default: Genie's workflows/)
- *   GENIE_BENCH_PRELOAD      comma-separated modules for the bundler's preloadModules: evaluated
- *                            once per worker instead of once per cached workflow (an experiment)
+ *   GENIE_BENCH_BUNDLE       a prebuilt workflow bundle file (default: Genie's own, as `genie worker` loads it)
  * Messages in: {type:'memory', seq} → replies {type:'memory', seq, ...}; {type:'stop'} → shuts down.
- * It bundles the workflows itself, as `genie worker` does, so "idle" includes that cost.
+ * It loads the workflow bundle as `genie worker` does (the prebuilt one from npm run build).
  */
-import { NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import { WORKFLOWS_PATH, createGenieWorker } from '../src/temporal/worker';
+import * as fs from 'node:fs';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { installWorkerLogging } from '../src/temporal/logging';
+import { createGenieWorker } from '../src/temporal/worker';
 
 export interface WorkerMemory {
   type: 'memory';
@@ -25,8 +25,6 @@ export interface WorkerMemory {
   cachedWorkflows: number;
   maxCachedWorkflows: number;
 }
-
-const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error } as never;
 
 const mb = (bytes: number): number => Number((bytes / 2 ** 20).toFixed(1));
 
@@ -43,15 +41,12 @@ async function main(): Promise<void> {
   const taskQueue = process.env.GENIE_BENCH_TASK_QUEUE;
   if (!address || !taskQueue || !process.send) throw new Error('worker-process needs GENIE_BENCH_ADDRESS, GENIE_BENCH_TASK_QUEUE and an IPC channel');
   const cached = process.env.GENIE_BENCH_MAX_CACHED;
-  const workflowsPath = process.env.GENIE_BENCH_WORKFLOWS || WORKFLOWS_PATH;
-  const preloadModules = (process.env.GENIE_BENCH_PRELOAD ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const bundleFile = process.env.GENIE_BENCH_BUNDLE;
+  installWorkerLogging();
   const connection = await NativeConnection.connect({ address });
   const worker = await createGenieWorker({
     connection, namespace: process.env.GENIE_BENCH_NAMESPACE ?? 'default', taskQueue,
-    // Without preloads the worker bundles at start, exactly as `genie worker` does.
-    ...(preloadModules.length
-      ? { workflowBundle: await bundleWorkflowCode({ workflowsPath, preloadModules, logger: quietLogger }) }
-      : { workflowsPath }),
+    ...(bundleFile ? { workflowBundle: { code: fs.readFileSync(bundleFile, 'utf8') } } : {}),
     ...(cached && cached !== 'default' ? { maxCachedWorkflows: Number(cached) } : {}),
   });
   const running = worker.run();

@@ -6,7 +6,7 @@
 import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Runbook, Step } from '../src/dsl/types';
-import { childSequences, stepKind } from '../src/dsl/types';
+import { childSequences, stepKind } from '../src/dsl/step-kinds';
 import type {
   LiveStatus, LoadedRunbook, OverrideRecord, PendingApproval, RunbookIdentity, RunState, StepError, StepRecord, StepStatus, StepView,
 } from './api';

@@ -3,9 +3,12 @@
  * published JSON Schema (runbooks/runbook.schema.json), so the editor, the validator and
  * the interpreter can never disagree about the shape of a runbook.
  *
- * Pure code: imported by workflows/ (types only at runtime cost) and by the validator.
+ * workflows/ import only types from here: TypeBox must stay out of the workflow bundle, where
+ * every module is evaluated again for each cached run (step-kinds.ts holds what they need).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+export { STEP_KIND_KEYS, STEP_KIND_OF_KEY, childSequences, stepKind, type StepKind, type StepKindKey } from './step-kinds';
 
 export const API_VERSION = 'genie.dev/v1';
 export const RUNBOOK_KINDS = ['incident', 'canary', 'chaos', 'failover', 'self-healing', 'generic'] as const;
@@ -177,15 +180,6 @@ export const FailStep = Type.Object(
   { additionalProperties: false },
 );
 
-/** The key that names each step kind; a step carries exactly one. */
-export const STEP_KIND_KEYS = ['action', 'sleep', 'approval', 'parallel', 'then', 'switch', 'forEach', 'until', 'runbook', 'fail'] as const;
-export type StepKindKey = (typeof STEP_KIND_KEYS)[number];
-export const STEP_KIND_OF_KEY: Record<StepKindKey, StepKind> = {
-  action: 'action', sleep: 'sleep', approval: 'approval', parallel: 'parallel', then: 'if',
-  switch: 'switch', forEach: 'forEach', until: 'until', runbook: 'runbook', fail: 'fail',
-};
-export type StepKind = 'action' | 'sleep' | 'approval' | 'parallel' | 'if' | 'switch' | 'forEach' | 'until' | 'runbook' | 'fail';
-
 export const Step = Type.Union(
   [ActionStep, SleepStep, ApprovalStep, ParallelStep, IfStep, SwitchStep, ForEachStep, UntilStep, RunbookStep, FailStep],
   { $id: 'Step' },
@@ -238,22 +232,6 @@ export type FailStep = Common & { fail: { message: string; code?: string } };
 export type Step = ActionStep | SleepStep | ApprovalStep | ParallelStep | IfStep | SwitchStep | ForEachStep | UntilStep | RunbookStep | FailStep;
 
 export type Runbook = Omit<Static<typeof Runbook>, 'steps' | 'onFailure'> & { steps: Step[]; onFailure?: Step[] };
-
-/** The kind of a step, from the one kind key it carries. */
-export function stepKind(step: Step): StepKind {
-  for (const key of STEP_KIND_KEYS) if (key in step) return STEP_KIND_OF_KEY[key];
-  throw new Error(`step ${(step as { id?: string }).id ?? '?'} has no kind`);
-}
-
-/** Nested step lists of a step, in document order (branches, cases, bodies). */
-export function childSequences(step: Step): Step[][] {
-  if ('parallel' in step) return step.parallel.branches.map((b) => b.steps);
-  if ('then' in step) return step.else ? [step.then, step.else] : [step.then];
-  if ('switch' in step) return [...step.switch.cases.map((c) => c.steps), ...(step.switch.default ? [step.switch.default] : [])];
-  if ('forEach' in step) return [step.forEach.steps];
-  if ('until' in step) return [step.until.steps];
-  return [];
-}
 
 /** Default timeout and retry an action declares in the registry; the interpreter needs them, not the code. */
 export interface ActionDefaults {

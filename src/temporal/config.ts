@@ -16,6 +16,8 @@ export interface TemporalSettings {
   /** Embedded server ports. */
   grpcPort: number;
   uiPort: number;
+  /** Runs kept in worker memory; the rest wait durably on the server and are replayed when they wake. */
+  maxCachedWorkflows?: number;
 }
 
 function port(name: string, fallback: number): number {
@@ -23,6 +25,14 @@ function port(name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0 || value > 65535) throw new Error(`${name}=${raw} is not a port number (1-65535)`);
+  return value;
+}
+
+function cacheSize(): number | undefined {
+  const raw = process.env.GENIE_MAX_CACHED_WORKFLOWS;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`GENIE_MAX_CACHED_WORKFLOWS=${raw} is not a whole number of runs (0 or more)`);
   return value;
 }
 
@@ -51,6 +61,7 @@ export function temporalSettings(): TemporalSettings {
     apiKey,
     grpcPort,
     uiPort: port('GENIE_UI_PORT', grpcPort + 1000),
+    maxCachedWorkflows: cacheSize(),
   };
 }
 

@@ -2,12 +2,12 @@
  * A Genie worker: the `runbook` workflow plus every registered action, on one task queue.
  * Workers are stateless; run as many as you like against the same cluster.
  */
-import { Worker, bundleWorkflowCode, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { bundleGenieWorkflows, loadWorkflowBundle } from './bundle';
 import { activityImplementations } from '../../activities/registry';
 import * as loader from '../../activities/runbook-loader';
 import { withAttempt } from '../../activities/envelope';
 
-export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
 export interface GenieWorkerOptions {
   connection: NativeConnection;
@@ -32,12 +32,8 @@ export async function createGenieWorker(opts: GenieWorkerOptions): Promise<Worke
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: opts.workflowsPath ?? WORKFLOWS_PATH }),
+    workflowBundle: opts.workflowBundle ?? (opts.workflowsPath ? await bundleGenieWorkflows(opts.workflowsPath) : await loadWorkflowBundle()),
     activities: { ...genieActivities(), ...opts.extraActivities },
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
-}
-
-export async function bundleGenieWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: console.warn, error: console.error } as never });
 }

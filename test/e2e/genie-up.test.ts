@@ -30,7 +30,7 @@ describe('genie up: dev server + UI + worker (real processes)', function () {
 
   async function startUp(): Promise<Spawned> {
     const p = spawnGenie(['up'], env);
-    await waitForOutput(p, /worker polling task queue/, 90_000);
+    await waitForOutput(p, /Ctrl-C stops everything/, 90_000);
     return p;
   }
 

@@ -5,7 +5,8 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, ensureBinary } from '../../src/temporal/binaries';
-import { bundleGenieWorkflows, genieActivities } from '../../src/temporal/worker';
+import { loadWorkflowBundle } from '../../src/temporal/bundle';
+import { genieActivities } from '../../src/temporal/worker';
 import { RunbookKind, RunbookName, RunbookStatus, RunbookTarget } from '../../workflows/search-attributes';
 
 let local: Promise<TestWorkflowEnvironment> | undefined;
@@ -30,7 +31,7 @@ export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export function workflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleGenieWorkflows();
+  bundle ??= loadWorkflowBundle();
   return bundle;
 }
 

@@ -3,6 +3,7 @@ import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { effectiveAddress, temporalSettings } from '../../temporal/config';
 import { connectClient, connectWorker } from '../../temporal/connection';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
+import { installWorkerLogging } from '../../temporal/logging';
 import { createGenieWorker } from '../../temporal/worker';
 import { runbookDir } from '../../paths';
 import type { Command } from '../command';
@@ -24,14 +25,19 @@ async function maybeStartServer(log: (l: string) => void): Promise<DevServer | u
   return startDevServer({ grpcPort: settings.grpcPort, uiPort: settings.uiPort, log });
 }
 
-async function runWorkerUntilSignal(server?: DevServer): Promise<number> {
+async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = () => undefined): Promise<number> {
+  installWorkerLogging();
   const settings = temporalSettings();
   const client = await connectClient(settings);
   await ensureSearchAttributes(client, settings.namespace, print);
   await client.connection.close();
   const connection = await connectWorker(settings);
-  const worker = await createGenieWorker({ connection, namespace: settings.namespace, taskQueue: settings.taskQueue });
+  const worker = await createGenieWorker({
+    connection, namespace: settings.namespace, taskQueue: settings.taskQueue,
+    ...(settings.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: settings.maxCachedWorkflows } : {}),
+  });
   print(`worker polling task queue "${settings.taskQueue}" on ${effectiveAddress(settings)} (runbooks from ${runbookDir()})`);
+  onReady();
   const running = worker.run();
   const serverDied = server ? new Promise<string>((r) => server.process.once('exit', () => r('server-exit'))) : new Promise<string>(() => undefined);
   const why = await Promise.race([untilSignal(), running.then(() => 'worker-stopped'), serverDied]);
@@ -52,15 +58,15 @@ export const up: Command = {
   async run() {
     const server = await maybeStartServer(print);
     const settings = temporalSettings();
-    if (server?.uiUrl) {
+    return runWorkerUntilSignal(server, () => {
+      if (!server?.uiUrl) return;
       print('');
       print(`Temporal Web UI: ${server.uiUrl}`);
       print('Start a runbook from the UI: Workflows → Start Workflow, then');
       print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
-      print('or from a shell: npx genie run hello --wait');
+      print('or from a shell: npx genie run hello --wait        (Ctrl-C stops everything)');
       print('');
-    }
-    return runWorkerUntilSignal(server);
+    });
   },
 };
 

@@ -1,0 +1,30 @@
+/**
+ * Step kinds and the step tree, without TypeBox: the workflow bundle imports this, and every
+ * module in it is evaluated again for each cached workflow, so it must stay small.
+ */
+import type { Step } from './types';
+
+/** The key that names each step kind; a step carries exactly one. */
+export const STEP_KIND_KEYS = ['action', 'sleep', 'approval', 'parallel', 'then', 'switch', 'forEach', 'until', 'runbook', 'fail'] as const;
+export type StepKindKey = (typeof STEP_KIND_KEYS)[number];
+export const STEP_KIND_OF_KEY: Record<StepKindKey, StepKind> = {
+  action: 'action', sleep: 'sleep', approval: 'approval', parallel: 'parallel', then: 'if',
+  switch: 'switch', forEach: 'forEach', until: 'until', runbook: 'runbook', fail: 'fail',
+};
+export type StepKind = 'action' | 'sleep' | 'approval' | 'parallel' | 'if' | 'switch' | 'forEach' | 'until' | 'runbook' | 'fail';
+
+/** The kind of a step, from the one kind key it carries. */
+export function stepKind(step: Step): StepKind {
+  for (const key of STEP_KIND_KEYS) if (key in step) return STEP_KIND_OF_KEY[key];
+  throw new Error(`step ${(step as { id?: string }).id ?? '?'} has no kind`);
+}
+
+/** Nested step lists of a step, in document order (branches, cases, bodies). */
+export function childSequences(step: Step): Step[][] {
+  if ('parallel' in step) return step.parallel.branches.map((b) => b.steps);
+  if ('then' in step) return step.else ? [step.then, step.else] : [step.then];
+  if ('switch' in step) return [...step.switch.cases.map((c) => c.steps), ...(step.switch.default ? [step.switch.default] : [])];
+  if ('forEach' in step) return [step.forEach.steps];
+  if ('until' in step) return [step.until.steps];
+  return [];
+}
