@@ -54,6 +54,8 @@ export const request = defineAction({
       body: Type.Optional(Type.Unknown({ description: 'A string is sent as is; anything else as JSON with content-type application/json' })),
       timeout: Type.Optional(Duration),
       expect: Type.Optional(HttpExpect),
+      /** Health probes rarely need the page: without it, history keeps only status, headers and latency. */
+      captureBody: Type.Optional(Type.Boolean({ default: true, description: 'Return the response body in the result (default true)' })),
     },
     { additionalProperties: false },
   ),
@@ -83,7 +85,7 @@ export const request = defineAction({
     const result = {
       status: response.status,
       headers: maskHeaders(response.headers),
-      ...resultBody(text, String(response.headers['content-type'] ?? ''), response.truncated),
+      ...(args.captureBody === false ? {} : resultBody(text, String(response.headers['content-type'] ?? ''), response.truncated)),
       latencyMs: response.latencyMs,
       ok: response.status >= 200 && response.status < 300,
     };

@@ -51,7 +51,7 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
     run.error = failureOf(err, run);
     if (definition.onFailure) {
       run.setStatus('compensating');
-      const compensation = { prefix: 'onFailure.', views: run.views, vars: { error: run.error }, };
+      const compensation = { prefix: 'onFailure.', views: run.views, vars: { error: run.error } };
       try {
         await CancellationScope.nonCancellable(() => interpreter.runSequence(definition.onFailure!, compensation));
         if (status === 'failed') status = 'rolled_back';

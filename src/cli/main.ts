@@ -11,6 +11,12 @@ import { status } from './commands/status';
 import { validate } from './commands/validate';
 import { EXIT, print, UsageError, warn } from './output';
 
+// `genie list | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history];
 
 function help(): void {

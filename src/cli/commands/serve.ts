@@ -64,7 +64,7 @@ export const up: Command = {
       print(`Temporal Web UI: ${server.uiUrl}`);
       print('Start a runbook from the UI: Workflows → Start Workflow, then');
       print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
-      print('or from a shell: npx genie run hello --wait        (Ctrl-C stops everything)');
+      print('or from a shell: ./bin/genie run hello --wait        (Ctrl-C stops everything)');
       print('');
     });
   },

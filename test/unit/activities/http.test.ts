@@ -82,6 +82,13 @@ describe('http.request', () => {
     assert.equal(result.body, 'hello world');
   });
 
+  it('leaves the body out of the result with captureBody: false, but still checks expectations against it', async () => {
+    const result = await request.run({ url: `${base}/json`, captureBody: false, expect: { bodyContains: '"n":3' } });
+    assert.equal(result.status, 200);
+    assert.equal('body' in result, false);
+    await assert.rejects(request.run({ url: `${base}/json`, captureBody: false, expect: { bodyContains: 'absent' } }));
+  });
+
   it('returns a non-2xx answer with ok false when nothing is expected of it', async () => {
     const result = await request.run({ url: `${base}/status?code=503` });
     assert.equal(result.status, 503);
