@@ -128,7 +128,6 @@ export interface Continuation {
   loaded: LoadedRunbook;
   requestedBy: string;
   startedAt: string;
-  firstRunId: string;
   /** Index of the top-level step to resume at, and the attempt of an `until` loop there. */
   nextStep: number;
   untilAttempt?: number;

@@ -85,7 +85,6 @@ async function maybeContinueAsNew(run: RunContext, nextStep: number, untilAttemp
     loaded: run.loaded,
     requestedBy: run.requestedBy,
     startedAt: run.startedAt,
-    firstRunId: info.firstExecutionRunId,
     nextStep,
     ...(untilAttempt !== undefined ? { untilAttempt } : {}),
     views: run.views,
