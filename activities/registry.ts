@@ -12,7 +12,7 @@ import * as util from './util';
 
 const definitions: ActionDefinition<any, any>[] = [
   util.echo, util.fail, util.journal,
-  http.request, health.system, command.run, notify.webhook,
+  http.request, health.system, health.http, health.tcp, health.process, health.command, command.run, notify.webhook,
 ];
 
 export const actions: ReadonlyMap<string, ActionDefinition<any, any>> = new Map(definitions.map((d) => [d.name, d]));

@@ -19,6 +19,8 @@ describe('health.system', () => {
       assert.ok(isPercent(disk.usedPercent), `${disk.mount} ${disk.usedPercent}`);
     }
     assert.equal(result.loadAverage.length, 3);
+    assert.ok(result.network.length > 0, 'at least one network interface');
+    assert.ok(result.network.every((n) => typeof n.iface === 'string' && n.rxErrors >= 0 && n.txDropped >= 0));
     assert.ok(result.loadAverage.every((n) => typeof n === 'number' && n >= 0));
     // No limits, nothing to judge against.
     assert.equal(result.status, 'healthy');

@@ -1,5 +1,6 @@
 /**
- * `health.system`: the worker host's CPU, memory and disk usage against optional limits.
+ * `health.system`: the worker host's CPU, memory and disk usage against optional limits, plus
+ * load average and per-interface network error counters as measurements.
  *
  * Status rule, per metric that has a limit: at or above the limit is unhealthy; at or above
  * 90% of the limit ("within 10% of it") is degraded. The worst metric decides the status,
@@ -11,7 +12,8 @@ import { Type } from '@sinclair/typebox';
 import { ApplicationFailure } from '@temporalio/activity';
 import * as os from 'node:os';
 import * as si from 'systeminformation';
-import { defineAction } from './action';
+import { defineAction } from '../action';
+import { FailOnUnhealthy, verdict, type HealthStatus } from './status';
 
 /** CPU usage is a rate: sampled over this window rather than averaged since boot. */
 const CPU_SAMPLE_MS = 500;
@@ -20,8 +22,6 @@ const DEGRADED_FRACTION = 0.9;
 const IGNORED_FS_TYPES = new Set(['squashfs', 'iso9660', 'udf', 'overlay-ro', 'devtmpfs', 'proc', 'sysfs']);
 
 const Percent = (description: string) => Type.Optional(Type.Number({ minimum: 0, maximum: 100, description }));
-
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 export const system = defineAction({
   name: 'health.system',
@@ -32,7 +32,7 @@ export const system = defineAction({
       maxMemoryPercent: Percent('Memory in use, excluding reclaimable cache'),
       maxDiskPercent: Percent('Applies to each disk checked'),
       mounts: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Check only these mount points' })),
-      failOnUnhealthy: Type.Optional(Type.Boolean({ description: 'Fail (HEALTH_THRESHOLD, retryable) instead of returning status unhealthy' })),
+      failOnUnhealthy: FailOnUnhealthy,
     },
     { additionalProperties: false },
   ),
@@ -44,7 +44,7 @@ export const system = defineAction({
         throw ApplicationFailure.nonRetryable(`${key} must be a number from 0 to 100`, 'BAD_ARGUMENT');
       }
     }
-    const [cpuPercent, memoryPercent, allDisks] = await Promise.all([sampleCpu(), memoryUsed(), disks()]);
+    const [cpuPercent, memoryPercent, allDisks, network] = await Promise.all([sampleCpu(), memoryUsed(), disks(), networkErrors()]);
     const wanted = args.mounts;
     // Named mounts are checked whatever their type; by default only real storage is.
     const checked = (wanted ? allDisks.filter((d) => wanted.includes(d.mount)) : allDisks.filter((d) => !IGNORED_FS_TYPES.has(d.type)))
@@ -58,24 +58,8 @@ export const system = defineAction({
         .filter((mount) => !allDisks.some((d) => d.mount === mount))
         .map((mount): Judgement => ({ status: 'unhealthy', reason: `disk ${mount}: not mounted` })),
     ];
-    const status = worst(judged.map((j) => j.status));
-    const result = {
-      cpuPercent,
-      memoryPercent,
-      disks: checked,
-      loadAverage: os.loadavg().map(round) as [number, number, number],
-      status,
-      reasons: judged.flatMap((j) => (j.reason ? [j.reason] : [])),
-    };
-    if (status === 'unhealthy' && args.failOnUnhealthy) {
-      throw ApplicationFailure.create({
-        type: 'HEALTH_THRESHOLD',
-        message: `host unhealthy: ${result.reasons.join('; ')}`,
-        nonRetryable: false,
-        details: [result],
-      });
-    }
-    return result;
+    const measured = { cpuPercent, memoryPercent, disks: checked, loadAverage: os.loadavg().map(round) as [number, number, number], network };
+    return verdict('host', judged, measured, args.failOnUnhealthy);
   },
 });
 
@@ -89,11 +73,6 @@ export function judge(metric: string, value: number, limit: number | undefined):
   if (value >= limit) return { status: 'unhealthy', reason: `${metric} ${value}% is at or above the limit of ${limit}%` };
   if (value >= limit * DEGRADED_FRACTION) return { status: 'degraded', reason: `${metric} ${value}% is within 10% of the limit of ${limit}%` };
   return { status: 'healthy' };
-}
-
-function worst(statuses: HealthStatus[]): HealthStatus {
-  if (statuses.includes('unhealthy')) return 'unhealthy';
-  return statuses.includes('degraded') ? 'degraded' : 'healthy';
 }
 
 /**
@@ -120,6 +99,12 @@ async function disks(): Promise<{ mount: string; type: string; usedPercent: numb
     byMount.set(d.mount, { mount: d.mount, type: String(d.type).toLowerCase(), usedPercent: clampPercent(d.use ?? (d.used / d.size) * 100) });
   }
   return [...byMount.values()];
+}
+
+/** Error and drop counters per interface since boot: a rising count between checks is a failing link or NIC. */
+async function networkErrors(): Promise<{ iface: string; rxErrors: number; txErrors: number; rxDropped: number; txDropped: number }[]> {
+  const stats = await si.networkStats('*').catch(() => []);
+  return stats.map((s) => ({ iface: s.iface, rxErrors: s.rx_errors, txErrors: s.tx_errors, rxDropped: s.rx_dropped, txDropped: s.tx_dropped }));
 }
 
 function clampPercent(value: number): number {
