@@ -5,11 +5,12 @@
  *   GENIE_BENCH_RUNS            runs per side for interpreter overhead (default 50, after 5 warm-up each)
  *   GENIE_BENCH_WAITING         concurrent waiting runs (default 1000)
  *   GENIE_BENCH_PASSES          waiting-runs passes, by name from PASSES (default DEFAULT_PASSES; also runbook-cache-250)
- *   GENIE_BENCH_ONLY            "overhead" or "waiting" to run one part
+ *   GENIE_BENCH_ONLY            "overhead" or "waiting" to run one part (the audit bench runs only when neither is set)
  */
 import { performance } from 'node:perf_hooks';
 import { machine } from './machine';
 import { log } from './log';
+import { auditExportVerify } from './audit';
 import { interpreterOverhead } from './overhead';
 import { SERVER_NOTE, startServer } from './server';
 import { waitingRuns, type WaitingPass } from './waiting-runs';
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const only = process.env.GENIE_BENCH_ONLY;
   const result: Record<string, unknown> = { timestamp: new Date().toISOString(), machine: machine(), server: SERVER_NOTE };
+  if (only !== 'overhead' && only !== 'waiting') {
+    log('audit export + verify of a 10,000-event history');
+    result.auditExportVerify = await part('audit export + verify', async () => auditExportVerify());
+  }
   log('starting the Temporal dev server');
   const env = await startServer();
   try {

@@ -52,6 +52,8 @@ export interface RunbookResult {
   runbook: RunbookIdentity;
   /** Every operator override, accepted or refused, with who and why. */
   overrides: OverrideRecord[];
+  requestedBy: string;
+  startedAt: string;
 }
 
 export interface RunbookIdentity {

@@ -6,6 +6,7 @@
 import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Runbook, Step } from '../src/dsl/types';
+import { maskValues, secretTexts } from '../src/dsl/mask';
 import { childSequences, stepKind } from '../src/dsl/step-kinds';
 import type {
   LiveStatus, LoadedRunbook, OverrideRecord, PendingApproval, RunbookIdentity, RunState, StepError, StepRecord, StepStatus, StepView,
@@ -106,7 +107,7 @@ export class RunContext {
       this.lastPublishedStatus = live;
       this.upsert([{ key: RunbookStatus, value: live }]);
     }
-    setCurrentDetails(renderDetails(this.identity, live, [...this.records.values()], [...this.approvals.values()]));
+    setCurrentDetails(renderDetails(this.identity, live, this.visibleRecords(), [...this.approvals.values()]));
   }
 
   /** Search attributes, unless the worker found them unregistered on its namespace (an upsert would then fail every task). */
@@ -118,8 +119,18 @@ export class RunContext {
     this.overrides.push({ ...entry, at: new Date().toISOString() });
   }
 
+  /** Secret parameter values, wherever steps copied them: never in the state, the UI table or the result. */
+  secrets(): string[] {
+    return this.loaded ? secretTexts(this.loaded.params, this.loaded.secretParams) : [];
+  }
+
+  /** Step records as shown outside the workflow (query, UI, result). */
+  visibleRecords(): StepRecord[] {
+    return maskValues([...this.records.values()], this.secrets());
+  }
+
   snapshot(): RunState {
-    return {
+    return maskValues({
       runbook: this.identity,
       status: this.liveStatus(),
       paused: this.paused,
@@ -131,7 +142,7 @@ export class RunContext {
       awaitingDecision: [...this.decisions].filter(([, d]) => d === undefined).map(([path]) => path),
       overrides: this.overrides,
       ...(this.error ? { error: this.error } : {}),
-    };
+    }, this.secrets());
   }
 
   workflowId(): string {

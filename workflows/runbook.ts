@@ -8,6 +8,7 @@ import {
   proxyLocalActivities, workflowInfo, ContinueAsNew,
 } from '@temporalio/workflow';
 import type { Continuation, RunbookInput, RunbookResult, RunStatus, StepError } from './api';
+import { maskValues } from '../src/dsl/mask';
 import { installControls } from './controls';
 import { StepFailed, toStepError } from './errors';
 import { Evaluator } from './evaluate';
@@ -63,7 +64,11 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   }
   run.setStatus(status);
   await condition(allHandlersFinished);
-  return { status, outputs, steps: [...run.records.values()], runbook: run.identity, overrides: run.overrides, ...(run.error ? { error: run.error } : {}) };
+  const result: RunbookResult = {
+    status, outputs, steps: [...run.records.values()], runbook: run.identity, overrides: run.overrides,
+    requestedBy: run.requestedBy, startedAt: run.startedAt, ...(run.error ? { error: run.error } : {}),
+  };
+  return maskValues(result, run.secrets());
 }
 
 function failureOf(err: unknown, run: RunContext): StepError & { stepId?: string } {

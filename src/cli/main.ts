@@ -2,6 +2,7 @@
 /** `genie`: the command line. One file per command under commands/. */
 import { RunbookValidationError } from '../dsl/diagnostics';
 import { runCommand, type Command } from './command';
+import { audit } from './commands/audit';
 import { history } from './commands/history';
 import { list } from './commands/list';
 import { overrides } from './commands/override';
@@ -17,7 +18,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');

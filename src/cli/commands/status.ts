@@ -15,13 +15,13 @@ export const status: Command = {
       const description = await handle.describe().catch(() => {
         throw new UsageError(`no run with id ${id}`, EXIT.failed);
       });
-      // A query also answers for a finished run (a worker replays it); the stored result is the fallback when no worker is up.
-      let state: RunState | undefined = await handle.query(stateQuery).catch(() => undefined);
+      // A finished run answers from its stored result: a query would need a worker to replay it.
+      let state: RunState | undefined = description.status.name === 'RUNNING' ? await handle.query(stateQuery) : undefined;
       if (!state) {
         const result = (await handle.result().catch(() => undefined)) as RunbookResult | undefined;
         state = {
           runbook: result?.runbook, status: result?.status ?? (description.status.name.toLowerCase() as RunState['status']),
-          paused: false, requestedBy: '', startedAt: description.startTime.toISOString(), params: {}, steps: result?.steps ?? [],
+          paused: false, requestedBy: result?.requestedBy ?? '', startedAt: result?.startedAt ?? description.startTime.toISOString(), params: {}, steps: result?.steps ?? [],
           pendingApprovals: [], awaitingDecision: [], overrides: result?.overrides ?? [], ...(result?.error ? { error: result.error } : {}),
         };
       }
