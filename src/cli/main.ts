@@ -6,6 +6,7 @@ import { audit } from './commands/audit';
 import { history } from './commands/history';
 import { list } from './commands/list';
 import { overrides } from './commands/override';
+import { replay } from './commands/replay';
 import { run } from './commands/run';
 import { server, up, worker } from './commands/serve';
 import { status } from './commands/status';
@@ -18,7 +19,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');

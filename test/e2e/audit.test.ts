@@ -65,6 +65,17 @@ describe('audit export / verify and secret masking (real Temporal, real CLI)', f
     assert.match(verified.output, /TAMPERED: .*tampered\.jsonl:5: record 5 content was changed/);
   });
 
+  it('genie replay shows the state at an earlier event, secrets masked', async () => {
+    const replayed = await genie(['replay', workflowId, '--at', '8', '--json'], cliEnv);
+    assert.equal(replayed.code, 0, replayed.output);
+    const t = JSON.parse(replayed.output);
+    assert.equal(t.atEventId, 8);
+    assert.ok(t.totalEvents > 8);
+    assert.ok(!replayed.output.includes(SECRET));
+    const final = await genie(['replay', workflowId], cliEnv);
+    assert.match(final.output, /: succeeded/);
+  });
+
   it('genie history and genie status (the state query and the result) never show the secret either', async () => {
     const timeline = await genie(['history', workflowId, '--json'], cliEnv);
     assert.equal(timeline.code, 0, timeline.output);
