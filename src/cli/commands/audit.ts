@@ -2,7 +2,10 @@
 import * as fs from 'node:fs';
 import { exportRun } from '../../audit/export';
 import { defaultKeyFile, loadOrCreateKey, readPublicKey } from '../../audit/keys';
+import { quietReplayLogs, travel } from '../../audit/time-travel';
+import { renderTimeline } from '../../audit/timeline-html';
 import { verifyExport } from '../../audit/verify';
+import { projectHistory } from '../../temporal/history';
 import { withClient } from '../client';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
@@ -10,13 +13,14 @@ import { EXIT, print, printJson, UsageError } from '../output';
 
 export const audit: Command = {
   name: 'audit',
-  summary: 'Export a run as signed, hash-chained JSON Lines, or verify such an export.',
-  usage: 'genie audit export <id> [--out FILE] [--key KEYFILE] [--as WHO] | genie audit verify <file> [--pubkey FILE] [--json]',
+  summary: 'Export a run as signed, hash-chained JSON Lines, verify such an export, or render its HTML timeline.',
+  usage: 'genie audit export <id> [--out FILE] [--key KEYFILE] [--as WHO] | genie audit verify <file> [--pubkey FILE] [--json] | genie audit timeline <id> [--out FILE.html]',
   details: [
     '  export   every history event as a readable record (secrets masked), each with the SHA-256 of the one before,',
     `           sealed with an Ed25519 signature (key: --key, default ${defaultKeyFile()}, created once, mode 0600)`,
     '  verify   exit 0 when intact; exit 1 naming the first edited, removed, reordered or inserted record',
     '  --pubkey the exporter public key you trust (PEM, or the base64 the export carries); without it any valid signer passes',
+    '  timeline an HTML report of the run: a bar per step, every decision and override, the event timeline',
   ],
   options: { out: { type: 'string', short: 'o' }, key: { type: 'string' }, as: { type: 'string' }, pubkey: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, [sub, target]) {
@@ -51,6 +55,25 @@ export const audit: Command = {
       else print(`TAMPERED: ${target}:${result.problem!.line}: record ${result.problem!.line} ${result.problem!.reason}`);
       return result.ok ? EXIT.ok : EXIT.failed;
     }
-    throw new UsageError(`genie audit needs export or verify, e.g. genie audit export <id> --out run.jsonl`);
+    if (sub === 'timeline') {
+      if (!target) throw new UsageError('name the run: genie audit timeline <id> --out run.html');
+      quietReplayLogs();
+      return withClient(async (client) => {
+        const history = await client.workflow.getHandle(target).fetchHistory().catch((err: Error) => {
+          throw new UsageError(`cannot read the history of ${target}: ${err.message}`, EXIT.failed);
+        });
+        const events = history.events ?? [];
+        // The state at the last event, by replay: the same for a finished run and one still going, with or without a worker.
+        const { state } = await travel(target, events);
+        if (!state) throw new UsageError(`${target} has no state to show yet`, EXIT.failed);
+        const html = renderTimeline(target, state, projectHistory(events, client.options.loadedDataConverter.payloadConverter));
+        if (values.out) {
+          fs.writeFileSync(values.out as string, html);
+          print(`timeline of ${target} written to ${values.out as string}`);
+        } else process.stdout.write(html);
+        return EXIT.ok;
+      });
+    }
+    throw new UsageError(`genie audit needs export, verify or timeline, e.g. genie audit export <id> --out run.jsonl`);
   },
 };
