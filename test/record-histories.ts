@@ -15,6 +15,8 @@ import { localEnv, stopSharedServer, uniqueQueue, withWorker } from './helpers/t
 
 async function main(): Promise<void> {
   process.env.GENIE_COMMAND_ALLOWLIST = 'uptime';
+  // Fixtures are plain JSON so that anyone can replay them, with or without a keyring.
+  process.env.GENIE_ENCRYPTION = 'off';
   const env = await localEnv();
   const targets = await startTargets();
   const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');

@@ -8,6 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import type { RunState } from '../../workflows/api';
 import { WORKFLOWS_PATH } from '../temporal/bundle';
+import { genieDataConverter } from '../temporal/data-converter';
 import { eventTime, type HistoryEvent } from '../temporal/history';
 
 export interface TimeTravel {
@@ -52,10 +53,13 @@ export async function travel(workflowId: string, events: HistoryEvent[], at?: st
   const upTo = events.filter((e) => Number(e.eventId) <= atEventId);
   const snapshots: { historyLength: number; state?: RunState }[] = [];
   let divergence: string | undefined;
+  const dataConverter = genieDataConverter();
   try {
     await Worker.runReplayHistory(
       {
         workflowBundle: await probeBundle(),
+        // The history is as the server stores it (encrypted): the replayer decodes like a worker.
+        ...(dataConverter ? { dataConverter } : {}),
         sinks: {
           probe: {
             snapshot: {

@@ -3,6 +3,7 @@
 import { RunbookValidationError } from '../dsl/diagnostics';
 import { runCommand, type Command } from './command';
 import { audit } from './commands/audit';
+import { codecServer } from './commands/codec-server';
 import { history } from './commands/history';
 import { list } from './commands/list';
 import { overrides } from './commands/override';
@@ -19,7 +20,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { effectiveAddress, type TemporalSettings } from './config';
+import { genieDataConverter } from './data-converter';
 
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect({
@@ -9,7 +10,8 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   });
-  return new Client({ connection, namespace: settings.namespace });
+  const dataConverter = genieDataConverter();
+  return new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
 }
 
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {

@@ -21,6 +21,8 @@ export interface DevServerOptions {
   log?: (line: string) => void;
   /** Where the server's own output goes. */
   logFile?: string;
+  /** The codec server the Web UI should call to show encrypted payloads decoded. */
+  uiCodecEndpoint?: string;
   extraArgs?: string[];
 }
 
@@ -87,6 +89,7 @@ export function devServerArgs(opts: DevServerOptions): string[] {
     ...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
     ...(db === ':memory:' ? [] : ['--db-filename', db, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL']),
     ...SEARCH_ATTRIBUTE_NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+    ...(opts.uiCodecEndpoint && !opts.headless ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
     '--log-level', 'warn',
     ...(opts.extraArgs ?? []),
   ];

@@ -4,6 +4,7 @@
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { bundleGenieWorkflows, loadWorkflowBundle } from './bundle';
+import { genieDataConverter } from './data-converter';
 import { activityImplementations } from '../../activities/registry';
 import * as loader from '../../activities/runbook-loader';
 import { withAttempt } from '../../activities/envelope';
@@ -28,12 +29,14 @@ export function genieActivities(): Record<string, (...args: any[]) => Promise<un
 }
 
 export async function createGenieWorker(opts: GenieWorkerOptions): Promise<Worker> {
+  const dataConverter = genieDataConverter();
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowBundle: opts.workflowBundle ?? (opts.workflowsPath ? await bundleGenieWorkflows(opts.workflowsPath) : await loadWorkflowBundle()),
     activities: { ...genieActivities(), ...opts.extraActivities },
+    ...(dataConverter ? { dataConverter } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
 }

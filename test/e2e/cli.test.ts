@@ -36,7 +36,7 @@ describe('genie CLI (real processes)', function () {
   it('--help works for every command', async () => {
     const top = await genie(['--help']);
     assert.equal(top.code, 0);
-    const names = [...top.output.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]);
+    const names = [...top.output.matchAll(/^ {2}([\w-]+)/gm)].map((m) => m[1]);
     assert.ok(names.length >= 14, top.output);
     for (const name of names) {
       const { code, output } = await genie([name, '--help']);

@@ -7,6 +7,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TEMPORAL_CLI, ensureBinary } from '../../src/temporal/binaries';
+import { AesGcmCodec } from '../../src/temporal/codec/aes-gcm-codec';
+import { readKeyring } from '../../src/temporal/codec/keyring';
+import { startCodecServer } from '../../src/temporal/codec/server';
 import { localEnv, uniqueQueue, withWorker } from '../helpers/temporal';
 import { waitForState } from '../helpers/runbooks';
 import { startTargets, type Targets } from '../scenarios/shipped';
@@ -18,12 +21,19 @@ describe('the temporal CLI as a client (start, signal, show)', function () {
   let env: TestWorkflowEnvironment;
   let targets: Targets;
   const queue = uniqueQueue('cli');
+  // Payloads are encrypted; the temporal CLI reads them through Genie's codec server, as the Web UI does.
+  let codec: { url: string; close(): Promise<void> };
   before(async () => {
     env = await localEnv();
     targets = await startTargets();
+    codec = await startCodecServer({ codec: new AesGcmCodec(readKeyring()!), token: 'cli-test-token' });
   });
-  after(() => targets.close());
-  const temporal = (...args: string[]) => run(ensureBinary(TEMPORAL_CLI), [...args, '--address', env.address], { encoding: 'utf8' });
+  after(async () => {
+    await targets.close();
+    await codec.close();
+  });
+  const temporal = (...args: string[]) =>
+    run(ensureBinary(TEMPORAL_CLI), [...args, '--address', env.address, '--codec-endpoint', codec.url, '--codec-auth', 'Bearer cli-test-token'], { encoding: 'utf8' });
 
   it('starts hello by name with the UI-form input and reads the result', async () => {
     const id = `cli-hello-${Date.now()}`;

@@ -6,6 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { TEMPORAL_CLI, TEMPORAL_TEST_SERVER, ensureBinary } from '../../src/temporal/binaries';
 import { loadWorkflowBundle } from '../../src/temporal/bundle';
+import { genieDataConverter } from '../../src/temporal/data-converter';
 import { genieActivities } from '../../src/temporal/worker';
 import { RunbookKind, RunbookName, RunbookStatus, RunbookTarget } from '../../workflows/search-attributes';
 
@@ -14,7 +15,9 @@ let bundle: Promise<{ code: string }> | undefined;
 let queueCounter = 0;
 
 export function localEnv(): Promise<TestWorkflowEnvironment> {
+  const dataConverter = genieDataConverter();
   local ??= TestWorkflowEnvironment.createLocal({
+    ...(dataConverter ? { client: { dataConverter } } : {}),
     server: {
       executable: { type: 'existing-path', path: ensureBinary(TEMPORAL_CLI, console.log) },
       searchAttributes: [RunbookName, RunbookKind, RunbookStatus, RunbookTarget],
@@ -25,7 +28,9 @@ export function localEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const dataConverter = genieDataConverter();
   return TestWorkflowEnvironment.createTimeSkipping({
+    ...(dataConverter ? { client: { dataConverter } } : {}),
     server: { executable: { type: 'existing-path', path: ensureBinary(TEMPORAL_TEST_SERVER, console.log) } },
   });
 }
@@ -41,12 +46,14 @@ export function uniqueQueue(name: string): string {
 
 /** Runs `fn` while a Genie worker polls `taskQueue` on `env`. */
 export async function withWorker<T>(env: TestWorkflowEnvironment, taskQueue: string, fn: () => Promise<T>): Promise<T> {
+  const dataConverter = genieDataConverter();
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: genieActivities(),
+    ...(dataConverter ? { dataConverter } : {}),
   });
   return worker.runUntil(fn);
 }

@@ -5,6 +5,7 @@ import { defaultKeyFile, loadOrCreateKey, readPublicKey } from '../../audit/keys
 import { quietReplayLogs, travel } from '../../audit/time-travel';
 import { renderTimeline } from '../../audit/timeline-html';
 import { verifyExport } from '../../audit/verify';
+import { decodeHistory } from '../../temporal/codec/decode-history';
 import { projectHistory } from '../../temporal/history';
 import { withClient } from '../client';
 import type { Command } from '../command';
@@ -33,7 +34,9 @@ export const audit: Command = {
           throw new UsageError(`cannot read the history of ${target}: ${err.message}`, EXIT.failed);
         });
         const runId = (await handle.describe()).runId;
-        const text = exportRun(history.events ?? [], client.options.loadedDataConverter.payloadConverter, { workflowId: target, runId, exportedBy: currentUser(values.as as string | undefined) }, key);
+        const { payloadConverter, payloadCodecs } = client.options.loadedDataConverter;
+        const events = await decodeHistory(history.events ?? [], payloadCodecs);
+        const text = exportRun(events, payloadConverter, { workflowId: target, runId, exportedBy: currentUser(values.as as string | undefined) }, key);
         if (values.out) {
           fs.writeFileSync(values.out as string, text);
           print(`${text.split('\n').length - 1} records written to ${values.out as string}`);
@@ -66,7 +69,8 @@ export const audit: Command = {
         // The state at the last event, by replay: the same for a finished run and one still going, with or without a worker.
         const { state } = await travel(target, events);
         if (!state) throw new UsageError(`${target} has no state to show yet`, EXIT.failed);
-        const html = renderTimeline(target, state, projectHistory(events, client.options.loadedDataConverter.payloadConverter));
+        const { payloadConverter, payloadCodecs } = client.options.loadedDataConverter;
+        const html = renderTimeline(target, state, projectHistory(await decodeHistory(events, payloadCodecs), payloadConverter));
         if (values.out) {
           fs.writeFileSync(values.out as string, html);
           print(`timeline of ${target} written to ${values.out as string}`);

@@ -1,3 +1,4 @@
+import { decodeHistory } from '../../temporal/codec/decode-history';
 import { projectHistory } from '../../temporal/history';
 import { withClient } from '../client';
 import type { Command } from '../command';
@@ -14,7 +15,8 @@ export const history: Command = {
       const events = await client.workflow.getHandle(id).fetchHistory().catch((err: Error) => {
         throw new UsageError(`cannot read the history of ${id}: ${err.message}`, EXIT.failed);
       });
-      const timeline = projectHistory(events.events ?? [], client.options.loadedDataConverter.payloadConverter);
+      const { payloadConverter, payloadCodecs } = client.options.loadedDataConverter;
+      const timeline = projectHistory(await decodeHistory(events.events ?? [], payloadCodecs), payloadConverter);
       if (values.json) printJson(timeline);
       else for (const t of timeline) print(`${t.time}  #${String(t.eventId).padEnd(4)} ${t.kind.padEnd(16)} ${t.text}`);
       return EXIT.ok;

@@ -1,4 +1,7 @@
 /** genie up | server | worker: the long-running processes, stopped cleanly on Ctrl-C or SIGTERM. */
+import { AesGcmCodec } from '../../temporal/codec/aes-gcm-codec';
+import { ensureKeyring, keyringFile } from '../../temporal/codec/keyring';
+import { startCodecServer } from '../../temporal/codec/server';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { effectiveAddress, temporalSettings } from '../../temporal/config';
 import { connectClient, connectWorker } from '../../temporal/connection';
@@ -15,14 +18,27 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * The embedded server, unless TEMPORAL_ADDRESS points elsewhere. Payloads are encrypted
+ * (a keyring is created on first start), and a codec server lets the Web UI show them decoded.
+ */
 async function maybeStartServer(log: (l: string) => void): Promise<DevServer | undefined> {
   const settings = temporalSettings();
   if (settings.address) {
     log(`using the Temporal cluster at ${settings.address} (namespace ${settings.namespace}); nothing started`);
     return undefined;
   }
-  log(`starting the embedded Temporal dev server (gRPC 127.0.0.1:${settings.grpcPort}, UI :${settings.uiPort})`);
-  return startDevServer({ grpcPort: settings.grpcPort, uiPort: settings.uiPort, log });
+  const ring = process.env.GENIE_ENCRYPTION === 'off' ? undefined : ensureKeyring();
+  const uiOrigins = [`http://localhost:${settings.uiPort}`, `http://127.0.0.1:${settings.uiPort}`];
+  const codec = ring ? await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, ...(process.env.GENIE_CODEC_TOKEN ? { token: process.env.GENIE_CODEC_TOKEN } : {}) }) : undefined;
+  log(`starting the embedded Temporal dev server (gRPC 127.0.0.1:${settings.grpcPort}, UI :${settings.uiPort}${ring ? `, payloads encrypted (keyring ${keyringFile()})` : ''})`);
+  try {
+    const server = await startDevServer({ grpcPort: settings.grpcPort, uiPort: settings.uiPort, log, ...(codec ? { uiCodecEndpoint: codec.url } : {}) });
+    return { ...server, stop: async () => { await server.stop(); await codec?.close(); } };
+  } catch (err) {
+    await codec?.close();
+    throw err;
+  }
 }
 
 async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = () => undefined): Promise<number> {

@@ -1,0 +1,33 @@
+/** genie codec-server: lets a Temporal Web UI show Genie's encrypted payloads decoded. */
+import { AesGcmCodec } from '../../temporal/codec/aes-gcm-codec';
+import { keyringFile, readKeyring } from '../../temporal/codec/keyring';
+import { startCodecServer } from '../../temporal/codec/server';
+import type { Command } from '../command';
+import { EXIT, print, UsageError } from '../output';
+
+export const codecServer: Command = {
+  name: 'codec-server',
+  summary: "Serve Temporal's remote codec protocol (/decode, /encode) for a Web UI, with the worker's keyring.",
+  usage: 'genie codec-server [--port P] [--host H] [--ui-origin URL]...',
+  details: [
+    '  Requests need Authorization: Bearer $GENIE_CODEC_TOKEN, except browser requests from a --ui-origin.',
+    '  Point the UI at it: temporal server start-dev --ui-codec-endpoint http://127.0.0.1:P (genie up does this itself).',
+  ],
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'ui-origin': { type: 'string', multiple: true } },
+  async run(values) {
+    const ring = readKeyring();
+    if (!ring) throw new UsageError(`no keyring at ${keyringFile()}: run genie up once, or set GENIE_KEYRING`);
+    const token = process.env.GENIE_CODEC_TOKEN;
+    const uiOrigins = (values['ui-origin'] as string[] | undefined) ?? [];
+    if (!token && uiOrigins.length === 0) throw new UsageError('set GENIE_CODEC_TOKEN (or allow a local UI with --ui-origin http://localhost:8233)');
+    const port = values.port === undefined ? 8234 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`);
+    const server = await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, port, host: (values.host as string | undefined) ?? '127.0.0.1', ...(token ? { token } : {}) });
+    print(`codec server on ${server.url} (keyring ${keyringFile()}, current key ${ring.current}); Ctrl-C stops it`);
+    await new Promise((resolve) => {
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
+    });
+    await server.close();
+    return EXIT.ok;
+  },
+};
