@@ -11,7 +11,7 @@ import { defineAction } from './action';
 import { cancellationError, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
 import { maskHeaders, redact, safeUrl, secretValues } from './secrets';
 import { Duration } from '../src/dsl/types';
-import { HttpAbortedError, HttpArgumentError, HttpClientError, httpRequest, parseHttpUrl, type HttpMethod } from '../src/http/client';
+import { HttpAbortedError, HttpArgumentError, HttpBreakerOpenError, HttpClientError, httpRequest, parseHttpUrl, type HttpMethod } from '../src/http/client';
 
 const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 /** What a result carries of a non-JSON (or oversized) body: history is not a blob store. */
@@ -237,12 +237,24 @@ export function stringHeaders(headers: unknown): Record<string, string> {
 /**
  * The ApplicationFailure for a failed exchange: connect errors and timeouts are retryable
  * (the target may come back), bad arguments are not, and a cancellation stays a cancellation.
+ * An open circuit breaker is BREAKER_OPEN, retryable, with the next attempt delayed until the
+ * breaker lets trial calls through (when that is known: not for a breaker forced open).
  */
 export function httpFailure(error: unknown, method: string, url: URL, timeoutMs: number, signal: AbortSignal | undefined): Error {
   if (error instanceof HttpAbortedError && signal?.aborted) return cancellationError(signal);
   if (!(error instanceof HttpClientError)) return error instanceof Error ? error : new Error(String(error));
   const where = `${method} ${safeUrl(url)}`;
   if (error instanceof HttpArgumentError) return badArgument(`${where}: ${error.message}`);
+  if (error instanceof HttpBreakerOpenError) {
+    const r = error.rejection;
+    return ApplicationFailure.create({
+      type: 'BREAKER_OPEN',
+      message: `${where} not sent: ${r.message}`,
+      nonRetryable: false,
+      details: [{ method, url: safeUrl(url), breaker: r.breaker, state: r.state, ...(r.until ? { until: new Date(r.until).toISOString(), retryAfterMs: r.retryAfterMs } : {}), ...(r.forced ? { forced: r.forced } : {}) }],
+      ...(r.retryAfterMs ? { nextRetryDelay: r.retryAfterMs } : {}),
+    });
+  }
   return ApplicationFailure.create({
     type: error.code,
     message:

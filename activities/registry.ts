@@ -4,6 +4,7 @@
  * against the argument schemas here.
  */
 import type { ActionCatalog, ActionDefinition } from './action';
+import * as breaker from './breaker';
 import * as command from './command';
 import * as health from './health';
 import * as http from './http';
@@ -13,6 +14,7 @@ import * as util from './util';
 const definitions: ActionDefinition<any, any>[] = [
   util.echo, util.fail, util.journal,
   http.request, health.system, health.http, health.tcp, health.process, health.command, command.run, notify.webhook,
+  breaker.force,
 ];
 
 export const actions: ReadonlyMap<string, ActionDefinition<any, any>> = new Map(definitions.map((d) => [d.name, d]));

@@ -1,2 +1,3 @@
 /** The workflows this worker bundle registers. */
 export { runbook } from './runbook';
+export { breakers } from './breakers';

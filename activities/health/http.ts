@@ -34,7 +34,9 @@ export const http = defineAction({
     const timeoutMs = args.timeout ? parseDuration(args.timeout) : 5_000;
     try {
       const response = await withHeartbeat(
-        httpRequest({ method: args.method ?? 'GET', url: args.url, headers: args.headers ?? {}, timeoutMs, signal: cancellationSignal(), maxBodyBytes: 64 * 1024 }),
+        // A probe observes the destination as it is: no circuit breaker may answer for it (that
+        // would hide a recovery for a whole open duration), and its expected 5xx are not failures.
+        httpRequest({ method: args.method ?? 'GET', url: args.url, headers: args.headers ?? {}, timeoutMs, signal: cancellationSignal(), maxBodyBytes: 64 * 1024, breakers: false }),
       );
       const judged: { status: HealthStatus; reason?: string }[] = [
         statusMatches(response.status, expectStatus) ? { status: 'healthy' } : { status: 'unhealthy', reason: `status ${response.status}, expected ${expectStatus}` },

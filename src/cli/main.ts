@@ -3,6 +3,7 @@
 import { RunbookValidationError } from '../dsl/diagnostics';
 import { runCommand, type Command } from './command';
 import { audit } from './commands/audit';
+import { breaker } from './commands/breaker';
 import { codecServer } from './commands/codec-server';
 import { history } from './commands/history';
 import { list } from './commands/list';
@@ -20,7 +21,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');

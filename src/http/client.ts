@@ -1,10 +1,21 @@
 /**
  * Every outbound HTTP call from an activity goes through `httpRequest`, over one shared
- * keep-alive agent, so connection reuse, timeouts and (later) the circuit breaker apply to
- * all of them in one place. Failures come back as a few typed errors that say what went
- * wrong in terms a retry policy can act on: could not connect, too slow, or cancelled.
+ * keep-alive agent, so connection reuse, timeouts and the circuit breaker apply to all of
+ * them in one place. Failures come back as a few typed errors that say what went wrong in
+ * terms a retry policy can act on: could not connect, too slow, cancelled, or not attempted
+ * because the destination's breaker is open.
+ *
+ * Circuit breaker (src/resilience/): one per URL origin. 5xx answers, connect errors,
+ * timeouts and connections broken mid-exchange count as failures: the destination is down or
+ * overloaded. 4xx answers count as successes: the destination is up and answering, and
+ * the request itself is what is wrong, which opening the breaker would not fix. Calls
+ * cancelled by their caller and unusable URLs count for nothing.
  */
 import { Agent } from 'undici';
+import { REJECTED } from '../resilience/breaker';
+import { currentBreakers } from '../resilience/current';
+import type { BreakerRegistry } from '../resilience/registry';
+import type { Rejection } from '../resilience/states';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -30,6 +41,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Read at most this much of the body (default 1 MiB); the rest is discarded. */
   maxBodyBytes?: number;
+  /** The breakers to go through: default the running worker's (src/resilience/current.ts); false bypasses them. */
+  breakers?: BreakerRegistry | false;
 }
 
 export interface HttpResponse {
@@ -42,7 +55,7 @@ export interface HttpResponse {
   latencyMs: number;
 }
 
-export type HttpErrorCode = 'BAD_ARGUMENT' | 'HTTP_CONNECT' | 'HTTP_TIMEOUT' | 'HTTP_ABORTED' | 'HTTP_ERROR';
+export type HttpErrorCode = 'BAD_ARGUMENT' | 'HTTP_CONNECT' | 'HTTP_TIMEOUT' | 'HTTP_ABORTED' | 'HTTP_ERROR' | 'BREAKER_OPEN';
 
 export class HttpClientError extends Error {
   constructor(
@@ -81,6 +94,13 @@ export class HttpAbortedError extends HttpClientError {
   }
 }
 
+/** Not sent: the destination's circuit breaker is open; `rejection` says until when (retryable). */
+export class HttpBreakerOpenError extends HttpClientError {
+  constructor(readonly rejection: Rejection) {
+    super('BREAKER_OPEN', rejection.message, 0);
+  }
+}
+
 /** Failures that happen before a connection exists (system, undici and TLS codes). */
 const CONNECT_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL',
@@ -108,6 +128,29 @@ export function parseHttpUrl(url: string | URL): URL {
 
 export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const url = parseHttpUrl(request.url);
+  const breakers = request.breakers === false ? undefined : request.breakers ?? currentBreakers();
+  if (!breakers) return exchange(request, url);
+  // Only while a worker starts: its first overrides are on their way (at most GENIE_BREAKER_SYNC_WAIT).
+  if (!breakers.ready) await breakers.whenReady();
+  const breaker = breakers.get(url.origin);
+  const ticket = breaker.tryAcquire();
+  if (ticket === REJECTED) throw new HttpBreakerOpenError(breaker.rejection());
+  let response: HttpResponse;
+  try {
+    response = await exchange(request, url);
+  } catch (error) {
+    if (error instanceof HttpClientError && DESTINATION_FAILURES.has(error.code)) breaker.record(ticket, true, error.latencyMs ?? 0);
+    else breaker.release(ticket);
+    throw error;
+  }
+  breaker.record(ticket, response.status >= 500, response.latencyMs);
+  return response;
+}
+
+/** What says the destination is unwell (see the header); aborts and bad arguments say nothing about it. */
+const DESTINATION_FAILURES = new Set<HttpErrorCode>(['HTTP_CONNECT', 'HTTP_TIMEOUT', 'HTTP_ERROR']);
+
+async function exchange(request: HttpRequest, url: URL): Promise<HttpResponse> {
   const where = `${request.method} ${url.origin}`;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);

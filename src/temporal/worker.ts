@@ -8,6 +8,9 @@ import { genieDataConverter } from './data-converter';
 import { activityImplementations } from '../../activities/registry';
 import * as loader from '../../activities/runbook-loader';
 import { withAttempt } from '../../activities/envelope';
+import { scopedToBreakers } from '../resilience/current';
+import type { BreakerRegistry } from '../resilience/registry';
+import { followBreakerOverrides, workerRegistry } from '../resilience/worker-breakers';
 
 
 export interface GenieWorkerOptions {
@@ -20,6 +23,13 @@ export interface GenieWorkerOptions {
   workflowsPath?: string;
   extraActivities?: Record<string, (...args: any[]) => Promise<unknown>>;
   maxCachedWorkflows?: number;
+  /**
+   * Circuit breakers that follow the operators' durable overrides (the `breakers` workflow,
+   * started here if needed): `true` for the process registry, or this worker's own registry.
+   * Unset: activities use the process registry without overrides (benchmark bundles lack the
+   * `breakers` workflow).
+   */
+  breakers?: true | BreakerRegistry;
 }
 
 /** Every action wrapped to report its attempt, plus the runbook loader. */
@@ -30,13 +40,19 @@ export function genieActivities(): Record<string, (...args: any[]) => Promise<un
 
 export async function createGenieWorker(opts: GenieWorkerOptions): Promise<Worker> {
   const dataConverter = genieDataConverter();
-  return Worker.create({
+  const activities = { ...genieActivities(), ...opts.extraActivities };
+  const breakers = workerRegistry(opts.breakers);
+  const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     workflowBundle: opts.workflowBundle ?? (opts.workflowsPath ? await bundleGenieWorkflows(opts.workflowsPath) : await loadWorkflowBundle()),
-    activities: { ...genieActivities(), ...opts.extraActivities },
+    activities: breakers ? scopedToBreakers(breakers, activities) : activities,
     ...(dataConverter ? { dataConverter } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
+  if (breakers) {
+    await followBreakerOverrides(worker, { connection: opts.connection, namespace: opts.namespace, taskQueue: opts.taskQueue, registry: breakers, ...(dataConverter ? { dataConverter } : {}) });
+  }
+  return worker;
 }

@@ -49,7 +49,7 @@ async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = ()
   await client.connection.close();
   const connection = await connectWorker(settings);
   const worker = await createGenieWorker({
-    connection, namespace: settings.namespace, taskQueue: settings.taskQueue,
+    connection, namespace: settings.namespace, taskQueue: settings.taskQueue, breakers: true,
     ...(settings.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: settings.maxCachedWorkflows } : {}),
   });
   print(`worker polling task queue "${settings.taskQueue}" on ${effectiveAddress(settings)} (runbooks from ${runbookDir()})`);

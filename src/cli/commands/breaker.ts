@@ -1,0 +1,92 @@
+/**
+ * genie breaker list | open | close | disable | reset: the operators' durable overrides of the
+ * circuit breakers of every worker, kept in the `breakers` workflow (its history says who
+ * forced what and why). Workers apply a change within about a second.
+ */
+import { breakersWorkflowId, type BreakerOverridesView, type ForcedBreakerState } from '../../../workflows/breakers-api';
+import { BreakerNameError } from '../../resilience/errors';
+import { normalizeBreakerName } from '../../resilience/names';
+import { BreakerOverrideRefusedError, forceBreaker, readBreakerOverrides, resetBreaker } from '../../resilience/overrides-client';
+import { withClient } from '../client';
+import type { Command } from '../command';
+import { currentUser } from '../identity';
+import { EXIT, print, printJson, UsageError } from '../output';
+
+const FORCE: Record<string, ForcedBreakerState> = { open: 'open', close: 'closed', disable: 'disabled' };
+const VERBS = ['list', 'open', 'close', 'disable', 'reset'];
+
+export const breaker: Command = {
+  name: 'breaker',
+  summary: 'List or force circuit breakers on every worker: open, close, disable, reset (back to automatic).',
+  usage: 'genie breaker list [--json] | genie breaker open|close|disable <name> --as <who> --reason R | genie breaker reset <name> --as <who> [--reason R]',
+  details: [
+    '<name> is a destination: any URL (its origin is the breaker, e.g. https://api.example.com) or a breaker name.',
+    '  open     reject every call to it on every worker until reset',
+    '  close    let every call through whatever fails (still counted)',
+    '  disable  take the breaker out of the path (nothing counted)',
+    '  reset    back to automatic: closed, with an empty window',
+    'Examples:',
+    '  genie breaker open https://payments.internal --as alice --reason "provider incident INC-42"',
+    '  genie breaker list',
+    '  genie breaker reset https://payments.internal --as alice --reason "provider recovered"',
+  ],
+  options: { as: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } },
+  async run(values, [verb, rawName, ...extra]) {
+    if (!verb || !VERBS.includes(verb)) throw new UsageError(`say what to do: genie breaker ${VERBS.join('|')}${verb ? ` (not "${verb}")` : ''}`);
+    if (verb === 'list') return list(Boolean(values.json));
+    if (!rawName) throw new UsageError(`name the breaker: genie breaker ${verb} <url or name> --as <who>${verb === 'reset' ? '' : ' --reason R'}`);
+    if (extra.length) throw new UsageError(`one breaker at a time; unexpected ${extra.join(' ')}`);
+    let name: string;
+    try {
+      name = normalizeBreakerName(rawName);
+    } catch (error) {
+      if (error instanceof BreakerNameError) throw new UsageError(error.message);
+      throw error;
+    }
+    const reason = values.reason as string | undefined;
+    if (verb !== 'reset' && !reason?.trim()) throw new UsageError(`genie breaker ${verb} needs --reason: everyone whose calls change will read it`);
+    const by = currentUser(values.as as string | undefined);
+    return withClient(async (client, settings) => {
+      try {
+        const ack = verb === 'reset'
+          ? await resetBreaker(client, settings.taskQueue, { name, by, ...(reason ? { reason } : {}) })
+          : await forceBreaker(client, settings.taskQueue, { name, state: FORCE[verb], by, reason: reason! });
+        print(`${verb} accepted: ${ack.message} (version ${ack.version})`);
+        return EXIT.ok;
+      } catch (error) {
+        if (error instanceof BreakerOverrideRefusedError) throw new UsageError(`${verb} refused: ${error.message}`, EXIT.failed);
+        throw error;
+      }
+    });
+  },
+};
+
+async function list(json: boolean): Promise<number> {
+  return withClient(async (client, settings) => {
+    let view: BreakerOverridesView | undefined;
+    try {
+      view = await readBreakerOverrides(client, settings.taskQueue);
+    } catch (error) {
+      throw new UsageError(
+        `the breakers workflow (${breakersWorkflowId(settings.taskQueue)}) did not answer: ${(error as Error).message}\n` +
+          `  is a worker running on task queue "${settings.taskQueue}"? (genie worker)`,
+        EXIT.failed,
+      );
+    }
+    view ??= { version: 0, overrides: {}, recent: [] };
+    if (json) {
+      printJson(view);
+      return EXIT.ok;
+    }
+    const rows = Object.entries(view.overrides).sort(([a], [b]) => a.localeCompare(b));
+    if (rows.length === 0) {
+      print('no breaker is forced: every breaker runs automatically');
+      return EXIT.ok;
+    }
+    const width = Math.max(4, ...rows.map(([name]) => name.length));
+    print(`${'NAME'.padEnd(width)}  ${'STATE'.padEnd(8)}  ${'BY'.padEnd(12)}  ${'SINCE'.padEnd(24)}  REASON`);
+    for (const [name, o] of rows) print(`${name.padEnd(width)}  ${o.state.padEnd(8)}  ${o.by.padEnd(12)}  ${o.at.padEnd(24)}  ${o.reason}`);
+    print(`\n(version ${view.version}; \`genie breaker reset <name>\` returns a breaker to automatic)`);
+    return EXIT.ok;
+  });
+}

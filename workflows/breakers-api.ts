@@ -1,0 +1,96 @@
+/**
+ * The contract of the `breakers` entity workflow: one long-running workflow per Genie
+ * deployment (task queue) that holds the operators' circuit-breaker overrides. Its history is
+ * the record of who forced which breaker, when and why; workers poll its `overrides` query and
+ * apply what it says. Pure: the CLI, the worker and the breaker.force action import this file.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { DEFAULT_TASK_QUEUE } from './api';
+
+export const BREAKERS_WORKFLOW_TYPE = 'breakers';
+
+/** `genie-breakers` for the default task queue; deployments on other queues get their own. */
+export function breakersWorkflowId(taskQueue: string): string {
+  return taskQueue === DEFAULT_TASK_QUEUE ? 'genie-breakers' : `genie-breakers-${taskQueue}`;
+}
+
+/** What an operator can force a breaker to. */
+export type ForcedBreakerState = 'open' | 'closed' | 'disabled';
+export const FORCED_BREAKER_STATES: readonly ForcedBreakerState[] = ['open', 'closed', 'disabled'];
+
+/**
+ * A breaker name: an http(s) origin (`https://api.example.com`, `http://10.0.0.5:8080` —
+ * scheme and host lowercase, no path, no default port) or a simple name (`router-admin`).
+ * Callers normalise URLs to origins first (src/resilience/names.ts); the workflow checks the shape.
+ */
+export const BREAKER_NAME_PATTERN = /^(https?:\/\/[a-z0-9.\-[\]:]+|[a-z0-9][a-z0-9_-]{0,63})$/;
+export const MAX_BREAKER_NAME = 256;
+
+export interface BreakerOverride {
+  state: ForcedBreakerState;
+  by: string;
+  reason: string;
+  /** ISO time (workflow time) the override was made. */
+  at: string;
+}
+
+export interface ForceBreakerArgs {
+  name: string;
+  state: ForcedBreakerState;
+  by: string;
+  /** Required: forcing a breaker changes every worker's traffic to a destination. */
+  reason: string;
+}
+
+export interface ResetBreakerArgs {
+  name: string;
+  by: string;
+  reason?: string;
+}
+
+/** One accepted or refused request, as the query's recent log shows it (history keeps them all). */
+export interface BreakerChange {
+  action: 'force' | 'reset';
+  name: string;
+  state?: ForcedBreakerState;
+  by: string;
+  reason?: string;
+  at: string;
+  via: 'update' | 'signal';
+  accepted: boolean;
+  refusal?: string;
+}
+
+export interface BreakerOverridesView {
+  /** Bumped by every change; workers re-apply only when it (or `chain`) moves. */
+  version: number;
+  /** The first run id of this workflow's continue-as-new chain: a restarted workflow counts versions afresh. */
+  chain?: string;
+  overrides: Record<string, BreakerOverride>;
+  /** The last RECENT_CHANGES requests, newest last. */
+  recent: BreakerChange[];
+}
+
+export const RECENT_CHANGES = 50;
+
+export interface BreakersInput {
+  /** History length after which the workflow continues as new (default 2000 events). */
+  continueAsNewAfterEvents?: number;
+  /** Set only by continue-as-new. */
+  carried?: BreakerOverridesView;
+}
+
+export interface BreakerAck {
+  accepted: true;
+  /** False when the request changed nothing (already forced the same way, or nothing to reset). */
+  changed: boolean;
+  version: number;
+  message: string;
+}
+
+export const overridesQuery = defineQuery<BreakerOverridesView>('overrides');
+export const forceBreakerUpdate = defineUpdate<BreakerAck, [ForceBreakerArgs]>('force');
+export const resetBreakerUpdate = defineUpdate<BreakerAck, [ResetBreakerArgs]>('reset');
+/** The same requests as signals, for the UI's signal form and `temporal workflow signal`; refusals land in `recent`. */
+export const forceBreakerSignal = defineSignal<[ForceBreakerArgs]>('force');
+export const resetBreakerSignal = defineSignal<[ResetBreakerArgs]>('reset');
