@@ -9,12 +9,14 @@ import * as command from './command';
 import * as health from './health';
 import * as http from './http';
 import * as notify from './notify';
+import * as traffic from './traffic';
 import * as util from './util';
 
 const definitions: ActionDefinition<any, any>[] = [
   util.echo, util.fail, util.journal,
   http.request, health.system, health.http, health.tcp, health.process, health.command, command.run, notify.webhook,
   breaker.force,
+  traffic.get, traffic.setWeights, traffic.mirror, traffic.metrics, traffic.shadowPairs,
 ];
 
 export const actions: ReadonlyMap<string, ActionDefinition<any, any>> = new Map(definitions.map((d) => [d.name, d]));

@@ -5,10 +5,12 @@ import { runCommand, type Command } from './command';
 import { audit } from './commands/audit';
 import { breaker } from './commands/breaker';
 import { codecServer } from './commands/codec-server';
+import { demoService } from './commands/demo-service';
 import { history } from './commands/history';
 import { list } from './commands/list';
 import { overrides } from './commands/override';
 import { replay } from './commands/replay';
+import { router } from './commands/router';
 import { run } from './commands/run';
 import { server, up, worker } from './commands/serve';
 import { status } from './commands/status';
@@ -21,7 +23,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, router, demoService];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');

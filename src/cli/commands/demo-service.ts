@@ -1,0 +1,58 @@
+/** genie demo-service: the sample HTTP service (src/demo/) canary and shadow runbooks are tried on. */
+import { BehaviorError, DISTRIBUTIONS, parseDistribution, parseLatency, parseRate, parseStatus } from '../../demo/behavior';
+import { startDemoService } from '../../demo/service';
+import type { Command } from '../command';
+import { EXIT, print, UsageError } from '../output';
+
+export const demoService: Command = {
+  name: 'demo-service',
+  summary: 'Run a sample HTTP service with a set version, error rate and latency (for canary, chaos and shadow demos).',
+  usage: 'genie demo-service --name N --version V --port P [--error-rate 0.2] [--error-status 500] [--latency 20ms] [--latency-jitter 10ms] [--latency-distribution uniform|normal|exponential] [--host H]',
+  details: [
+    '  Every path answers JSON {service, version, method, path, bodyBytes, requestId, timestamp} after the sampled latency;',
+    '  --error-rate of them answer --error-status instead. GET /health is always 200.',
+    `  Change behaviour at run time: curl -X PUT localhost:P/_demo/behavior -d '{"errorRate":0.2,"latency":"50ms"}'`,
+    `  (--latency-distribution: ${DISTRIBUTIONS.join(', ')}; jitter is ± range, standard deviation, or mean tail respectively.)`,
+    '  With GENIE_DEMO_TOKEN set, /_demo/ requires Authorization: Bearer <token>.',
+  ],
+  options: {
+    name: { type: 'string' },
+    version: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'error-rate': { type: 'string' },
+    'error-status': { type: 'string' },
+    latency: { type: 'string' },
+    'latency-jitter': { type: 'string' },
+    'latency-distribution': { type: 'string' },
+  },
+  async run(values) {
+    const name = values.name as string | undefined;
+    const version = values.version as string | undefined;
+    if (!name || !version) throw new UsageError('--name and --version are required, e.g. --name stable --version 1.0.0');
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`);
+    let behavior;
+    try {
+      behavior = {
+        ...(values['error-rate'] !== undefined ? { errorRate: parseRate(values['error-rate'], '--error-rate') } : {}),
+        ...(values['error-status'] !== undefined ? { errorStatus: parseStatus(values['error-status']) } : {}),
+        ...(values.latency !== undefined ? { latencyMs: parseLatency(values.latency, '--latency') } : {}),
+        ...(values['latency-jitter'] !== undefined ? { jitterMs: parseLatency(values['latency-jitter'], '--latency-jitter') } : {}),
+        ...(values['latency-distribution'] !== undefined ? { distribution: parseDistribution(values['latency-distribution']) } : {}),
+      };
+    } catch (error) {
+      if (error instanceof BehaviorError) throw new UsageError(error.message);
+      throw error;
+    }
+    const host = values.host as string | undefined;
+    const service = await startDemoService({ name, version, port, behavior, ...(host ? { host } : {}), ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}) });
+    const b = service.behavior();
+    print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
+    await new Promise((resolve) => {
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
+    });
+    await service.close();
+    return EXIT.ok;
+  },
+};

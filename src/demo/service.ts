@@ -1,0 +1,116 @@
+/**
+ * The sample service canary, blue-green and shadow runbooks are tried on: it answers every
+ * path with JSON naming its version, the request, a random request id and a timestamp (the
+ * last two differ on every answer, as real responses' nondeterministic fields do — what
+ * shadow testing's noise cancellation must learn to ignore), after a sampled latency, and
+ * fails a configurable share of requests.
+ *
+ *   GET  /health           always 200 {status, name, version}: liveness is not what a canary measures
+ *   GET  /_demo/behavior   the current error rate and latency
+ *   PUT  /_demo/behavior   change them: {"errorRate": 0.2, "latency": "50ms", "jitter": "10ms", "distribution": "normal"}
+ *   *    anything else     the demo answer
+ *
+ * With GENIE_DEMO_TOKEN set, /_demo/ needs `Authorization: Bearer <token>`.
+ */
+import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { applyBehaviorPatch, BehaviorError, DEFAULT_BEHAVIOR, sampleLatencyMs, type DemoBehavior } from './behavior';
+
+export interface DemoServiceOptions {
+  name: string;
+  version: string;
+  port?: number;
+  host?: string;
+  behavior?: Partial<DemoBehavior>;
+  /** Guards /_demo/ when set. */
+  adminToken?: string;
+}
+
+export interface DemoService {
+  url: string;
+  port: number;
+  behavior(): DemoBehavior;
+  close(): Promise<void>;
+}
+
+const ADMIN_PATH = '/_demo/behavior';
+
+export async function startDemoService(options: DemoServiceOptions): Promise<DemoService> {
+  let behavior: DemoBehavior = { ...DEFAULT_BEHAVIOR, ...options.behavior };
+  const json = (res: http.ServerResponse, status: number, value: unknown) => {
+    const body = JSON.stringify(value);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-demo-version': options.version });
+    res.end(body);
+  };
+
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    const path = req.url ?? '/';
+    if (path === '/health') {
+      req.resume();
+      return json(res, 200, { status: 'ok', name: options.name, version: options.version });
+    }
+    if (path === ADMIN_PATH) return admin(req, res);
+    let bodyBytes = 0;
+    req.on('data', (chunk: Buffer) => { bodyBytes += chunk.length; });
+    req.on('end', () => {
+      const b = behavior;
+      const requestId = randomUUID();
+      const answer = () => {
+        if (b.errorRate > 0 && Math.random() < b.errorRate) {
+          return json(res, b.errorStatus, { error: 'injected by demo-service --error-rate', service: options.name, version: options.version, requestId });
+        }
+        json(res, 200, { service: options.name, version: options.version, method: req.method, path, bodyBytes, requestId, timestamp: new Date().toISOString() });
+      };
+      const delay = sampleLatencyMs(b);
+      if (delay > 0) setTimeout(answer, delay);
+      else answer();
+    });
+  });
+
+  const admin = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (options.adminToken && !bearerMatches(req.headers.authorization, options.adminToken)) {
+      req.resume();
+      return json(res, 401, { error: 'send Authorization: Bearer <GENIE_DEMO_TOKEN>' });
+    }
+    if (req.method === 'GET') {
+      req.resume();
+      return json(res, 200, behavior);
+    }
+    if (req.method !== 'PUT' && req.method !== 'PATCH') return json(res, 405, { error: `use GET or PUT on ${ADMIN_PATH}` });
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => { if (text.length < 65_536) text += chunk; });
+    req.on('end', () => {
+      try {
+        behavior = applyBehaviorPatch(behavior, JSON.parse(text || '{}'));
+        json(res, 200, behavior);
+      } catch (error) {
+        json(res, 400, { error: error instanceof BehaviorError || error instanceof SyntaxError ? error.message : String(error) });
+      }
+    });
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = !options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    behavior: () => behavior,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Requests still sleeping on their latency get a few seconds, then their connections go.
+      setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    }),
+  };
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = createHash('sha256').update(header?.replace(/^Bearer\s+/i, '') ?? '').digest();
+  return timingSafeEqual(given, createHash('sha256').update(token).digest()) && /^Bearer\s/i.test(header ?? '');
+}
