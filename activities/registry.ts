@@ -8,7 +8,9 @@ import * as breaker from './breaker';
 import * as command from './command';
 import * as health from './health';
 import * as http from './http';
+import * as metrics from './metrics';
 import * as notify from './notify';
+import * as predict from './predict';
 import * as traffic from './traffic';
 import * as util from './util';
 
@@ -17,6 +19,7 @@ const definitions: ActionDefinition<any, any>[] = [
   http.request, health.system, health.http, health.tcp, health.process, health.command, command.run, notify.webhook,
   breaker.force,
   traffic.get, traffic.setWeights, traffic.mirror, traffic.metrics, traffic.shadowPairs,
+  predict.score, predict.timeToThreshold, metrics.sample,
 ];
 
 export const actions: ReadonlyMap<string, ActionDefinition<any, any>> = new Map(definitions.map((d) => [d.name, d]));

@@ -8,6 +8,7 @@ import { codecServer } from './commands/codec-server';
 import { demoService } from './commands/demo-service';
 import { history } from './commands/history';
 import { list } from './commands/list';
+import { nab } from './commands/nab';
 import { overrides } from './commands/override';
 import { replay } from './commands/replay';
 import { router } from './commands/router';
@@ -23,7 +24,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, router, demoService];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, router, demoService, nab];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');
