@@ -4,11 +4,10 @@
  */
 import { Type } from '@sinclair/typebox';
 import { parseDuration } from '../../src/dsl/duration';
-import { Duration } from '../../src/dsl/types';
 import { HttpClientError, httpRequest } from '../../src/http/client';
 import { defineAction } from '../action';
 import { cancellationSignal, withHeartbeat } from '../context';
-import { FailOnUnhealthy, judgeUpper, verdict, type HealthStatus } from './status';
+import { judgeUpper, latencyProbeArgs, verdict, type HealthStatus } from './status';
 
 export const http = defineAction({
   name: 'health.http',
@@ -18,12 +17,9 @@ export const http = defineAction({
       url: Type.String({ minLength: 1 }),
       method: Type.Optional(Type.Union([Type.Literal('GET'), Type.Literal('HEAD')])),
       headers: Type.Optional(Type.Record(Type.String(), Type.String())),
-      timeout: Type.Optional(Duration),
       expectStatus: Type.Optional(Type.String({ pattern: '^[1-5](\\d\\d|\\dx|xx)$', description: 'e.g. 200 or 2xx (default 2xx)' })),
       bodyContains: Type.Optional(Type.String()),
-      degradedLatencyMs: Type.Optional(Type.Number({ minimum: 0 })),
-      maxLatencyMs: Type.Optional(Type.Number({ minimum: 0 })),
-      failOnUnhealthy: FailOnUnhealthy,
+      ...latencyProbeArgs,
     },
     { additionalProperties: false },
   ),

@@ -6,6 +6,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { ApplicationFailure } from '@temporalio/activity';
+import { Duration } from '../../src/dsl/types';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -15,6 +16,14 @@ export interface HealthVerdict {
 }
 
 export const FailOnUnhealthy = Type.Optional(Type.Boolean({ description: 'Fail (HEALTH_THRESHOLD, retryable) instead of returning status unhealthy' }));
+
+/** The arguments every latency-judged probe takes: how long to wait, when slow is degraded, when it is down. */
+export const latencyProbeArgs = {
+  timeout: Type.Optional(Duration),
+  degradedLatencyMs: Type.Optional(Type.Number({ minimum: 0 })),
+  maxLatencyMs: Type.Optional(Type.Number({ minimum: 0 })),
+  failOnUnhealthy: FailOnUnhealthy,
+};
 
 export function worst(statuses: HealthStatus[]): HealthStatus {
   if (statuses.includes('unhealthy')) return 'unhealthy';

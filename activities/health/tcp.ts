@@ -2,10 +2,9 @@
 import { Type } from '@sinclair/typebox';
 import * as net from 'node:net';
 import { parseDuration } from '../../src/dsl/duration';
-import { Duration } from '../../src/dsl/types';
 import { defineAction } from '../action';
 import { cancellationSignal } from '../context';
-import { FailOnUnhealthy, judgeUpper, verdict } from './status';
+import { judgeUpper, latencyProbeArgs, verdict } from './status';
 
 export const tcp = defineAction({
   name: 'health.tcp',
@@ -14,10 +13,7 @@ export const tcp = defineAction({
     {
       host: Type.String({ minLength: 1 }),
       port: Type.Integer({ minimum: 1, maximum: 65535 }),
-      timeout: Type.Optional(Duration),
-      degradedLatencyMs: Type.Optional(Type.Number({ minimum: 0 })),
-      maxLatencyMs: Type.Optional(Type.Number({ minimum: 0 })),
-      failOnUnhealthy: FailOnUnhealthy,
+      ...latencyProbeArgs,
     },
     { additionalProperties: false },
   ),
