@@ -16,6 +16,7 @@ import { REJECTED } from '../resilience/breaker';
 import { currentBreakers } from '../resilience/current';
 import type { BreakerRegistry } from '../resilience/registry';
 import type { Rejection } from '../resilience/states';
+import { activeTracing } from '../telemetry/state';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -128,6 +129,13 @@ export function parseHttpUrl(url: string | URL): URL {
 
 export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const url = parseHttpUrl(request.url);
+  // Tracing on: a CLIENT span around the call (breaker rejections included) and `traceparent` sent along.
+  const tracing = activeTracing();
+  if (tracing) return tracing.traceHttp(request.method, url, request.headers, (headers) => throughBreaker({ ...request, headers }, url));
+  return throughBreaker(request, url);
+}
+
+async function throughBreaker(request: HttpRequest, url: URL): Promise<HttpResponse> {
   const breakers = request.breakers === false ? undefined : request.breakers ?? currentBreakers();
   if (!breakers) return exchange(request, url);
   // Only while a worker starts: its first overrides are on their way (at most GENIE_BREAKER_SYNC_WAIT).

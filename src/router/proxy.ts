@@ -14,24 +14,32 @@ import type { MetricsRegistry } from './metrics';
 import type { Mirror } from './mirror';
 import { bufferBody, streamedBody } from './request-body';
 import { normalizeHost, originFormPath, pickPool, selectRoute, stickyKeyOf } from './route-selection';
+import { ensureTracing } from '../telemetry';
+import { activeTracing } from '../telemetry/state';
 
 export class RequestProxy implements ExchangeOwner {
   inFlight = 0;
   draining = false;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly store: ConfigStore, private readonly metrics: MetricsRegistry, private readonly mirror: Mirror) {}
+  constructor(private readonly store: ConfigStore, private readonly metrics: MetricsRegistry, private readonly mirror: Mirror) {
+    // Tracing (GENIE_TRACE, OTEL_EXPORTER_OTLP_ENDPOINT) starts with the router, or is already on in this process.
+    ensureTracing('genie-router');
+  }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     this.inFlight++;
     const config = this.store.current;
     const upstream = upstreamRequestHeaders(req.rawHeaders, req.socket.remoteAddress);
+    // Tracing on: a span per request, continuing the caller's trace, and the upstream's traceparent rewritten.
+    const span = activeTracing()?.traceProxy(req, res, upstream.list);
     const path = originFormPath(req.url ?? '/');
     if (path === undefined) return this.answer(res, 400, 'BAD_REQUEST_TARGET', `cannot proxy the request target ${String(req.url).slice(0, 100)}`);
     const route = selectRoute(config.routes, normalizeHost(upstream.host), path);
     if (!route) return this.unrouted(res, upstream.host, path);
     const pool = pickPool(route, route.sticky ? stickyKeyOf(route.sticky, req.rawHeaders) : undefined)!;
+    span?.routed(route.name, pool.name);
     const method = req.method as Dispatcher.HttpMethod;
 
     if (!this.mirror.wanted(route, method)) {

@@ -7,13 +7,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../paths';
+import { tracingRequested } from '../telemetry';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
 export const PREBUILT_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle.js');
+/** The same workflows with the tracing interceptors (src/telemetry/workflow-interceptors.ts) built in. */
+export const PREBUILT_TRACED_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle-traced.js');
+export const TRACING_WORKFLOW_INTERCEPTORS = require.resolve('../telemetry/workflow-interceptors');
 
-export async function bundleGenieWorkflows(workflowsPath = WORKFLOWS_PATH): Promise<{ code: string }> {
+export interface BundleChoice {
+  /** With the tracing workflow interceptors. A bundle fixes its interceptors, so tracing needs its own bundle. */
+  traced?: boolean;
+}
+
+export async function bundleGenieWorkflows(workflowsPath = WORKFLOWS_PATH, choice: BundleChoice = {}): Promise<{ code: string }> {
   return bundleWorkflowCode({
     workflowsPath,
+    ...(choice.traced ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}),
     // webpack's build report is noise for operators; its warnings and errors still show.
     logger: new DefaultLogger('WARN'),
     // Each cached workflow re-evaluates every bundled module except preloaded ones. JSONata keeps
@@ -33,14 +43,18 @@ function newestInput(dir: string): number {
   return newest;
 }
 
-/** The prebuilt bundle when it is newer than the compiled code; otherwise a fresh one, so a stale bundle never runs. */
-export async function loadWorkflowBundle(): Promise<{ code: string }> {
-  const dist = path.dirname(PREBUILT_BUNDLE);
-  if (fs.existsSync(PREBUILT_BUNDLE)) {
-    const built = fs.statSync(PREBUILT_BUNDLE).mtimeMs;
-    if (built >= Math.max(newestInput(path.join(dist, 'workflows')), newestInput(path.join(dist, 'src', 'dsl')))) {
-      return { code: fs.readFileSync(PREBUILT_BUNDLE, 'utf8') };
-    }
+/**
+ * The prebuilt bundle when it is newer than the compiled code; otherwise a fresh one, so a stale bundle never runs.
+ * Traced (default: when this process traces, see src/telemetry/config.ts) or not.
+ */
+export async function loadWorkflowBundle(choice: BundleChoice = { traced: tracingRequested() }): Promise<{ code: string }> {
+  const file = choice.traced ? PREBUILT_TRACED_BUNDLE : PREBUILT_BUNDLE;
+  const dist = path.dirname(file);
+  if (fs.existsSync(file)) {
+    const built = fs.statSync(file).mtimeMs;
+    const inputs = [newestInput(path.join(dist, 'workflows')), newestInput(path.join(dist, 'src', 'dsl'))];
+    if (choice.traced) inputs.push(newestInput(path.join(dist, 'src', 'telemetry')));
+    if (built >= Math.max(...inputs)) return { code: fs.readFileSync(file, 'utf8') };
   }
-  return bundleGenieWorkflows();
+  return bundleGenieWorkflows(WORKFLOWS_PATH, choice);
 }

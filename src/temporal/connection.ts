@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { effectiveAddress, type TemporalSettings } from './config';
 import { genieDataConverter } from './data-converter';
+import { ensureTracing } from '../telemetry';
 
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect({
@@ -11,7 +12,12 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   });
   const dataConverter = genieDataConverter();
-  return new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
+  // Tracing (GENIE_TRACE, OTEL_EXPORTER_OTLP_ENDPOINT): a span per start, signal, query, update; none when off.
+  const tracing = ensureTracing('genie');
+  return new Client({
+    connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}),
+    ...(tracing ? { interceptors: tracing.clientInterceptors() } : {}),
+  });
 }
 
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {

@@ -209,6 +209,25 @@ describe('deploy: docker-compose.yml', () => {
     assert.match(scriptOf(setup), /temporal operator namespace create/);
   });
 
+  it('runs Jaeger all-in-one with OTLP over HTTP on 4318 and its UI published', () => {
+    const jaeger = service(loadCompose(), 'jaeger');
+    assert.match(String(jaeger.image), /^jaegertracing\/all-in-one:/);
+    assert.notEqual(String(envOf(jaeger).COLLECTOR_OTLP_ENABLED ?? 'true'), 'false');
+    const published = ((jaeger.ports ?? []) as unknown[]).map((p) => String(p).replace(/^"|"$/g, ''));
+    assert.ok(published.includes('16686:16686'), 'the Jaeger UI (16686) is not published');
+    assert.ok(published.includes('4318:4318'), 'OTLP/HTTP (4318) is not published for the host');
+  });
+
+  it('sends the workers\' spans to Jaeger over OTLP/HTTP, without making Jaeger a condition of running', () => {
+    const doc = loadCompose();
+    const worker = service(doc, 'genie-worker');
+    const env = envOf(worker);
+    assert.equal(env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://jaeger:4318');
+    assert.notEqual(env.GENIE_TRACE, 'off');
+    assert.ok(env.OTEL_SERVICE_NAME, 'genie-worker: OTEL_SERVICE_NAME names the service in Jaeger');
+    assert.equal(dependsOn(worker).jaeger, 'service_started');
+  });
+
   it('builds the worker from the repository Dockerfile', () => {
     const build = service(loadCompose(), 'genie-worker').build;
     const context = typeof build === 'string' ? build : (build as { context?: string }).context;
