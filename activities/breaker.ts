@@ -11,6 +11,8 @@ import { defineAction } from './action';
 import { BreakerNameError } from '../src/resilience/errors';
 import { normalizeBreakerName } from '../src/resilience/names';
 import { BreakerOverrideRefusedError, forceBreaker, resetBreaker } from '../src/resilience/overrides-client';
+import { signedByWorker } from '../src/policy/operator';
+import { breakersWorkflowId } from '../workflows/breakers-api';
 import type { ForcedBreakerState } from '../workflows/breakers-api';
 
 const STATES = ['open', 'closed', 'disabled', 'reset'] as const;
@@ -42,10 +44,12 @@ export const force = defineAction({
     }
     const { client, taskQueue, workflowId } = temporal();
     const by = args.by ?? `runbook ${workflowId}`;
+    // Under an access policy the worker signs as itself (GENIE_WORKER_IDENTITY / GENIE_WORKER_KEY): a runbook step is not an anonymous UI form.
+    const sign = <A extends { by: string }>(request: A) => signedByWorker('breaker.force', breakersWorkflowId(taskQueue), request);
     try {
       const ack = args.state === 'reset'
-        ? await resetBreaker(client, taskQueue, { name, by, reason: args.reason })
-        : await forceBreaker(client, taskQueue, { name, state: args.state as ForcedBreakerState, by, reason: args.reason });
+        ? await resetBreaker(client, taskQueue, sign({ name, by, reason: args.reason }))
+        : await forceBreaker(client, taskQueue, sign({ name, state: args.state as ForcedBreakerState, by, reason: args.reason }));
       return { name, state: args.state, changed: ack.changed, version: ack.version, message: ack.message };
     } catch (error) {
       if (error instanceof BreakerOverrideRefusedError) throw ApplicationFailure.nonRetryable(error.message, error.code);

@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { DEFAULT_TASK_QUEUE } from './api';
+import type { OverrideAuth } from '../src/policy/types';
 
 export const BREAKERS_WORKFLOW_TYPE = 'breakers';
 
@@ -40,12 +41,15 @@ export interface ForceBreakerArgs {
   by: string;
   /** Required: forcing a breaker changes every worker's traffic to a destination. */
   reason: string;
+  /** Signature under the access policy (action `breaker.force`): `genie breaker ... --key`. */
+  auth?: OverrideAuth;
 }
 
 export interface ResetBreakerArgs {
   name: string;
   by: string;
   reason?: string;
+  auth?: OverrideAuth;
 }
 
 /** One accepted or refused request, as the query's recent log shows it (history keeps them all). */

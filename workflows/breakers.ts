@@ -11,6 +11,7 @@ import {
   type BreakerAck, type BreakerChange, type BreakerOverridesView, type BreakersInput, type ForceBreakerArgs, type ResetBreakerArgs,
 } from './breakers-api';
 import { forceProblem, resetProblem } from './breakers-checks';
+import { OverrideGate } from './authorize';
 
 const DEFAULT_CONTINUE_AS_NEW_EVENTS = 2000;
 
@@ -46,18 +47,23 @@ export async function breakers(input: BreakersInput = {}): Promise<void> {
   const refuse = (problem: string | undefined): void => {
     if (problem) throw new Error(problem);
   };
+  // Forcing and resetting are both the access policy's `breaker.force` on target {kind: breaker, name}.
+  const gate = new OverrideGate();
+  const target = (args: { name?: unknown }) => () => ({ kind: 'breaker', name: String(args?.name ?? '') });
+  const refused = (action: 'force' | 'reset', args: { name?: unknown; by?: unknown }, via: 'update' | 'signal') => (why: string) =>
+    log({ action, name: String(args?.name ?? ''), by: String(args?.by ?? ''), via, accepted: false, refusal: why });
   setHandler(overridesQuery, () => view);
-  setHandler(forceBreakerUpdate, (args) => force(args, 'update'), { validator: (args) => refuse(forceProblem(args)) });
-  setHandler(resetBreakerUpdate, (args) => reset(args, 'update'), { validator: (args) => refuse(resetProblem(args)) });
+  setHandler(forceBreakerUpdate, (args) => gate.update('breaker.force', target(args), args, () => force(args, 'update'), refused('force', args, 'update'), () => forceProblem(args)), { validator: (args) => refuse(forceProblem(args)) });
+  setHandler(resetBreakerUpdate, (args) => gate.update('breaker.force', target(args), args, () => reset(args, 'update'), refused('reset', args, 'update'), () => resetProblem(args)), { validator: (args) => refuse(resetProblem(args)) });
   setHandler(forceBreakerSignal, (args) => {
     const problem = forceProblem(args);
-    if (problem) log({ action: 'force', name: String(args?.name ?? ''), by: String(args?.by ?? ''), via: 'signal', accepted: false, refusal: problem });
-    else force(args, 'signal');
+    if (problem) refused('force', args, 'signal')(problem);
+    else return gate.signal('breaker.force', target(args), args, () => void force(args, 'signal'), refused('force', args, 'signal'));
   });
   setHandler(resetBreakerSignal, (args) => {
     const problem = resetProblem(args);
-    if (problem) log({ action: 'reset', name: String(args?.name ?? ''), by: String(args?.by ?? ''), via: 'signal', accepted: false, refusal: problem });
-    else reset(args, 'signal');
+    if (problem) refused('reset', args, 'signal')(problem);
+    else return gate.signal('breaker.force', target(args), args, () => void reset(args, 'signal'), refused('reset', args, 'signal'));
   });
 
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit);

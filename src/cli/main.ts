@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /** `genie`: the command line. One file per command under commands/. */
 import { RunbookValidationError } from '../dsl/diagnostics';
+import { PolicyError } from '../policy/errors';
 import { runCommand, type Command } from './command';
+import { alerts } from './commands/alerts';
 import { audit } from './commands/audit';
 import { breaker } from './commands/breaker';
 import { codecServer } from './commands/codec-server';
 import { demoService } from './commands/demo-service';
 import { history } from './commands/history';
+import { keygen } from './commands/keygen';
 import { list } from './commands/list';
 import { nab } from './commands/nab';
 import { overrides } from './commands/override';
@@ -24,7 +27,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, router, demoService, nab];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, alerts, keygen, router, demoService, nab];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');
@@ -50,7 +53,7 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       warn(`genie: ${err.message}`);
       process.exitCode = err.exitCode;
-    } else if (err instanceof RunbookValidationError) {
+    } else if (err instanceof RunbookValidationError || err instanceof PolicyError) {
       warn(err.message);
       process.exitCode = EXIT.failed;
     } else {

@@ -7,10 +7,13 @@ import { bundleGenieWorkflows, loadWorkflowBundle } from './bundle';
 import { genieDataConverter } from './data-converter';
 import { activityImplementations } from '../../activities/registry';
 import * as loader from '../../activities/runbook-loader';
+import * as policy from '../../activities/policy';
+import { loadPolicy, policyFile } from '../policy/load';
 import { withAttempt } from '../../activities/envelope';
 import { scopedToBreakers } from '../resilience/current';
 import type { BreakerRegistry } from '../resilience/registry';
 import { followBreakerOverrides, workerRegistry } from '../resilience/worker-breakers';
+import { ensureTracing } from '../telemetry';
 
 
 export interface GenieWorkerOptions {
@@ -32,24 +35,32 @@ export interface GenieWorkerOptions {
   breakers?: true | BreakerRegistry;
 }
 
-/** Every action wrapped to report its attempt, plus the runbook loader. */
+/** Every action wrapped to report its attempt, plus the local activities: the runbook loader and the override check. */
 export function genieActivities(): Record<string, (...args: any[]) => Promise<unknown>> {
   const wrapped = Object.fromEntries(Object.entries(activityImplementations()).map(([name, run]) => [name, withAttempt(run)]));
-  return { ...wrapped, ...loader };
+  return { ...wrapped, ...loader, ...policy };
 }
 
 export async function createGenieWorker(opts: GenieWorkerOptions): Promise<Worker> {
+  // A broken access policy would refuse every override; better to say so now, as file:line:col.
+  const policyPath = policyFile();
+  if (policyPath) loadPolicy(policyPath);
   const dataConverter = genieDataConverter();
   const activities = { ...genieActivities(), ...opts.extraActivities };
   const breakers = workerRegistry(opts.breakers);
+  // Tracing on: activity interceptors, the workflow span sink, and the bundle with the workflow
+  // interceptors (src/telemetry). Off: none of them, and no OpenTelemetry code loaded.
+  const tracing = ensureTracing('genie-worker');
+  const traced = { traced: tracing !== undefined };
   const worker = await Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    workflowBundle: opts.workflowBundle ?? (opts.workflowsPath ? await bundleGenieWorkflows(opts.workflowsPath) : await loadWorkflowBundle()),
+    workflowBundle: opts.workflowBundle ?? (opts.workflowsPath ? await bundleGenieWorkflows(opts.workflowsPath, traced) : await loadWorkflowBundle(traced)),
     activities: breakers ? scopedToBreakers(breakers, activities) : activities,
     ...(dataConverter ? { dataConverter } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(tracing ? tracing.workerOptions() : {}),
   });
   if (breakers) {
     await followBreakerOverrides(worker, { connection: opts.connection, namespace: opts.namespace, taskQueue: opts.taskQueue, registry: breakers, ...(dataConverter ? { dataConverter } : {}) });

@@ -10,7 +10,8 @@ import { BreakerOverrideRefusedError, forceBreaker, readBreakerOverrides, resetB
 import { withClient } from '../client';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
-import { EXIT, print, printJson, UsageError } from '../output';
+import { EXIT, print, printJson, UsageError, warn } from '../output';
+import { noticeIfNoPolicy, operatorAuth } from '../../policy/operator';
 
 const FORCE: Record<string, ForcedBreakerState> = { open: 'open', close: 'closed', disable: 'disabled' };
 const VERBS = ['list', 'open', 'close', 'disable', 'reset'];
@@ -18,7 +19,7 @@ const VERBS = ['list', 'open', 'close', 'disable', 'reset'];
 export const breaker: Command = {
   name: 'breaker',
   summary: 'List or force circuit breakers on every worker: open, close, disable, reset (back to automatic).',
-  usage: 'genie breaker list [--json] | genie breaker open|close|disable <name> --as <who> --reason R | genie breaker reset <name> --as <who> [--reason R]',
+  usage: 'genie breaker list [--json] | genie breaker open|close|disable <name> --as <who> [--key FILE] --reason R | genie breaker reset <name> --as <who> [--key FILE] [--reason R]',
   details: [
     '<name> is a destination: any URL (its origin is the breaker, e.g. https://api.example.com) or a breaker name.',
     '  open     reject every call to it on every worker until reset',
@@ -30,7 +31,7 @@ export const breaker: Command = {
     '  genie breaker list',
     '  genie breaker reset https://payments.internal --as alice --reason "provider recovered"',
   ],
-  options: { as: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } },
+  options: { as: { type: 'string' }, key: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, [verb, rawName, ...extra]) {
     if (!verb || !VERBS.includes(verb)) throw new UsageError(`say what to do: genie breaker ${VERBS.join('|')}${verb ? ` (not "${verb}")` : ''}`);
     if (verb === 'list') return list(Boolean(values.json));
@@ -46,11 +47,21 @@ export const breaker: Command = {
     const reason = values.reason as string | undefined;
     if (verb !== 'reset' && !reason?.trim()) throw new UsageError(`genie breaker ${verb} needs --reason: everyone whose calls change will read it`);
     const by = currentUser(values.as as string | undefined);
+    noticeIfNoPolicy(warn);
     return withClient(async (client, settings) => {
+      // Under an access policy this is `breaker.force`, signed for the breakers workflow of this task queue.
+      const sign = <A extends Record<string, unknown>>(args: A): A => {
+        try {
+          const auth = operatorAuth(values.key as string | undefined, 'breaker.force', breakersWorkflowId(settings.taskQueue), args);
+          return auth ? { ...args, auth } : args;
+        } catch (error) {
+          throw new UsageError(`cannot sign the breaker ${verb}: ${(error as Error).message}`);
+        }
+      };
       try {
         const ack = verb === 'reset'
-          ? await resetBreaker(client, settings.taskQueue, { name, by, ...(reason ? { reason } : {}) })
-          : await forceBreaker(client, settings.taskQueue, { name, state: FORCE[verb], by, reason: reason! });
+          ? await resetBreaker(client, settings.taskQueue, sign({ name, by, ...(reason ? { reason } : {}) }))
+          : await forceBreaker(client, settings.taskQueue, sign({ name, state: FORCE[verb], by, reason: reason! }));
         print(`${verb} accepted: ${ack.message} (version ${ack.version})`);
         return EXIT.ok;
       } catch (error) {

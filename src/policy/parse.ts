@@ -1,0 +1,182 @@
+/**
+ * Reading an access policy (YAML or JSON):
+ *
+ *   maxAge: 5m                       # how old a signed request may be
+ *   identities:
+ *     alice: { publicKey: "MCowBQYDK2VwAyEA...", roles: [sre] }
+ *     deploy-bot: { hmac: "secret://deploy_bot_hmac", roles: [deployer] }
+ *   roles:
+ *     sre:
+ *       - { actions: [approve, reject, abort, pause, resume, skip, retry], kinds: ["*"] }
+ *       - { actions: [breaker.force], names: ["https://*.internal"] }
+ *     deployer:
+ *       - { actions: [promote, forceCheck], kinds: [canary], names: ["checkout-*"] }
+ *   unsigned: { pause: true, resume: true, abort: false }
+ *
+ * Every problem is reported at once, each as file:line:col with what to write instead.
+ */
+import { parseSource, type ParsedSource, type PathSegment } from '../dsl/parse';
+import { parseDuration } from '../dsl/duration';
+import { closest } from '../dsl/suggest';
+import { OVERRIDE_NAMES } from '../../workflows/api';
+import { isSecretName } from '../secrets/provider';
+import { PolicyError } from './errors';
+import { parsePublicKey } from './keys';
+import { DEFAULT_MAX_AGE_MS, UNSIGNED_BY_DEFAULT, type Identity, type Policy, type Rule } from './types';
+
+/** Every action a policy may name: the run overrides, and forcing circuit breakers. */
+export const POLICY_ACTIONS: readonly string[] = [...OVERRIDE_NAMES, 'breaker.force'];
+const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+export function parsePolicy(text: string, file: string): Policy {
+  const source = parseSource(text, file);
+  if (source.diagnostics.length > 0) throw new PolicyError(file, source.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`));
+  return new PolicyReader(source).read();
+}
+
+class PolicyReader {
+  private readonly problems: string[] = [];
+
+  constructor(private readonly source: ParsedSource) {}
+
+  private problem(path: PathSegment[], message: string, target: 'key' | 'value' = 'value'): void {
+    const at = this.source.position(path, target);
+    this.problems.push(`${this.source.file}:${at.line}:${at.col}: ${message}`);
+  }
+
+  read(): Policy {
+    const doc = this.source.value;
+    const policy: Policy = { file: this.source.file, identities: new Map(), roles: new Map(), unsigned: new Map(), maxAgeMs: DEFAULT_MAX_AGE_MS };
+    if (!isObj(doc)) {
+      this.problem([], 'the policy must be a mapping with identities, roles and (optionally) unsigned and maxAge');
+      throw new PolicyError(this.source.file, this.problems);
+    }
+    for (const key of Object.keys(doc)) {
+      if (!['identities', 'roles', 'unsigned', 'maxAge', 'apiVersion', 'kind'].includes(key)) {
+        this.problem([key], `unknown field "${key}"${hint(key, ['identities', 'roles', 'unsigned', 'maxAge'])}`, 'key');
+      }
+    }
+    if (doc.maxAge !== undefined) policy.maxAgeMs = this.maxAge(doc.maxAge);
+    this.readRoles(doc.roles, policy);
+    this.readIdentities(doc.identities, policy);
+    this.readUnsigned(doc.unsigned, policy);
+    if (this.problems.length > 0) throw new PolicyError(this.source.file, this.problems);
+    return policy;
+  }
+
+  private maxAge(value: unknown): number {
+    try {
+      const ms = parseDuration(String(value));
+      if (ms < 1000 || ms > 24 * 3600_000) throw new Error('must be between 1s and 24h');
+      return ms;
+    } catch (error) {
+      this.problem(['maxAge'], `maxAge ${JSON.stringify(value)}: ${(error as Error).message}`);
+      return DEFAULT_MAX_AGE_MS;
+    }
+  }
+
+  private readRoles(roles: unknown, policy: Policy): void {
+    if (!isObj(roles)) {
+      this.problem(roles === undefined ? [] : ['roles'], 'roles must be a mapping of role name to a list of rules like {actions: [approve], kinds: [canary]}');
+      return;
+    }
+    for (const [role, rules] of Object.entries(roles)) {
+      if (!Array.isArray(rules)) {
+        this.problem(['roles', role], `role ${role} must be a list of rules like - {actions: [approve], kinds: [canary]}`);
+        continue;
+      }
+      policy.roles.set(role, rules.map((rule, i) => this.rule(rule, ['roles', role, i])).filter((r): r is Rule => r !== undefined));
+    }
+  }
+
+  private rule(value: unknown, path: PathSegment[]): Rule | undefined {
+    if (!isObj(value)) {
+      this.problem(path, 'a rule is a mapping like {actions: [approve], kinds: [canary], names: ["checkout-*"]}');
+      return undefined;
+    }
+    for (const key of Object.keys(value)) {
+      if (!['actions', 'kinds', 'names'].includes(key)) this.problem([...path, key], `unknown field "${key}" in a rule${hint(key, ['actions', 'kinds', 'names'])}`, 'key');
+    }
+    const actions = this.strings(value.actions, [...path, 'actions'], true);
+    actions?.forEach((action, i) => {
+      if (action !== '*' && !POLICY_ACTIONS.includes(action)) this.problem([...path, 'actions', i], `unknown action "${action}"${hint(action, POLICY_ACTIONS)}; actions are ${POLICY_ACTIONS.join(', ')} or *`);
+    });
+    const kinds = value.kinds === undefined ? undefined : this.strings(value.kinds, [...path, 'kinds'], false);
+    const names = value.names === undefined ? undefined : this.strings(value.names, [...path, 'names'], false);
+    if (!actions) return undefined;
+    return { actions, ...(kinds ? { kinds } : {}), ...(names ? { names } : {}) };
+  }
+
+  private strings(value: unknown, path: PathSegment[], required: boolean): string[] | undefined {
+    if (value === undefined && required) {
+      this.problem(path, `"${path[path.length - 1]}" is required: a list of names`);
+      return undefined;
+    }
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v !== '')) {
+      this.problem(path, `"${path[path.length - 1]}" must be a non-empty list of names, like [approve, abort]`);
+      return undefined;
+    }
+    return list as string[];
+  }
+
+  private readIdentities(identities: unknown, policy: Policy): void {
+    if (!isObj(identities)) {
+      this.problem(identities === undefined ? [] : ['identities'], 'identities must be a mapping of name to {publicKey or hmac, roles}');
+      return;
+    }
+    for (const [name, value] of Object.entries(identities)) {
+      const path = ['identities', name];
+      if (!IDENTITY_NAME.test(name)) this.problem(path, `identity name "${name}" must be letters, digits, . _ @ - (it is what --as and "by" say)`, 'key');
+      if (!isObj(value)) {
+        this.problem(path, `identity ${name} must be a mapping like {publicKey: <base64>, roles: [sre]}`);
+        continue;
+      }
+      for (const key of Object.keys(value)) {
+        if (!['publicKey', 'hmac', 'roles'].includes(key)) this.problem([...path, key], `unknown field "${key}" for an identity${hint(key, ['publicKey', 'hmac', 'roles'])}`, 'key');
+      }
+      const identity: Identity = { name, roles: this.strings(value.roles, [...path, 'roles'], true) ?? [] };
+      identity.roles.forEach((role, i) => {
+        if (!policy.roles.has(role)) this.problem([...path, 'roles', i], `role "${role}" is not defined under roles${hint(role, [...policy.roles.keys()])}`);
+      });
+      if ((value.publicKey === undefined) === (value.hmac === undefined)) {
+        this.problem(path, `identity ${name} needs exactly one of publicKey (Ed25519, from genie keygen) or hmac (secret://<name>)`);
+      } else if (value.publicKey !== undefined) {
+        try {
+          if (typeof value.publicKey !== 'string') throw new Error('must be a string');
+          identity.publicKeyPem = parsePublicKey(value.publicKey).export({ type: 'spki', format: 'pem' }).toString();
+        } catch (error) {
+          this.problem([...path, 'publicKey'], `publicKey of ${name}: ${(error as Error).message}; paste the base64 line genie keygen prints, or a PEM block`);
+        }
+      } else {
+        const ref = value.hmac;
+        if (typeof ref !== 'string' || !ref.startsWith('secret://') || !isSecretName(ref.slice('secret://'.length))) {
+          this.problem([...path, 'hmac'], `hmac of ${name} must be a secret reference like secret://${name.replace(/[^A-Za-z0-9_]/g, '_')}_hmac, never the secret itself`);
+        } else identity.hmac = ref;
+      }
+      policy.identities.set(name, identity);
+    }
+  }
+
+  private readUnsigned(unsigned: unknown, policy: Policy): void {
+    for (const action of UNSIGNED_BY_DEFAULT) policy.unsigned.set(action, true);
+    if (unsigned === undefined) return;
+    if (!isObj(unsigned)) {
+      this.problem(['unsigned'], 'unsigned must be a mapping of action to true/false, like {pause: true, abort: false}');
+      return;
+    }
+    for (const [action, allowed] of Object.entries(unsigned)) {
+      if (!POLICY_ACTIONS.includes(action)) this.problem(['unsigned', action], `unknown action "${action}"${hint(action, POLICY_ACTIONS)}`, 'key');
+      else if (typeof allowed !== 'boolean') this.problem(['unsigned', action], `unsigned.${action} must be true or false`);
+      else policy.unsigned.set(action, allowed);
+    }
+  }
+}
+
+function hint(word: string, options: readonly string[]): string {
+  const best = closest(word, options);
+  return best ? ` (did you mean "${best}"?)` : '';
+}
