@@ -5,6 +5,8 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ResolvedRunbook, Runbook, StepKind } from '../src/dsl/types';
+import { DOMAIN_SIGNALS, type DomainSignal } from '../src/dsl/step-kinds';
+import type { OverrideAuth } from '../src/policy/types';
 
 export const WORKFLOW_TYPE = 'runbook';
 export const DEFAULT_TASK_QUEUE = 'genie';
@@ -74,6 +76,14 @@ export interface OverrideRecord {
   /** Why it was refused, when it was. */
   refusal?: string;
   via: 'update' | 'signal';
+  /** promote --full. */
+  full?: boolean;
+  /** skipStrategy: which recovery strategy. */
+  strategy?: string;
+  /** forceFailover: which region. */
+  target?: string;
+  /** The signed request's nonce (access policy): single use, also after continue-as-new. */
+  nonce?: string;
 }
 
 export interface PendingApproval {
@@ -105,6 +115,14 @@ export interface OverrideArgs {
   reason?: string;
   /** The step it applies to; optional where only one step can be meant. */
   stepId?: string;
+  /** promote: skip all remaining canary steps, not just the current pause. */
+  full?: boolean;
+  /** skipStrategy: the recovery strategy to leave out. */
+  strategy?: string;
+  /** forceFailover: the region to promote. */
+  target?: string;
+  /** The signer's signature over this request, when an access policy (GENIE_POLICY) is enforced: `genie <override> --key`. */
+  auth?: OverrideAuth;
 }
 
 export interface OverrideAck {
@@ -112,8 +130,18 @@ export interface OverrideAck {
   message: string;
 }
 
-export type OverrideName = 'approve' | 'reject' | 'pause' | 'resume' | 'abort' | 'skip' | 'retry';
-export const OVERRIDE_NAMES: OverrideName[] = ['approve', 'reject', 'pause', 'resume', 'abort', 'skip', 'retry'];
+export type OverrideName = 'approve' | 'reject' | 'pause' | 'resume' | 'abort' | 'skip' | 'retry' | DomainSignal;
+export const OVERRIDE_NAMES: OverrideName[] = ['approve', 'reject', 'pause', 'resume', 'abort', 'skip', 'retry', ...DOMAIN_SIGNALS];
+
+/** An accepted domain override, as expressions see it in $run.signals.<name>. */
+export interface SignalEntry {
+  by: string;
+  reason?: string;
+  at: string;
+  full?: boolean;
+  strategy?: string;
+  target?: string;
+}
 
 export const stateQuery = defineQuery<RunState>('state');
 

@@ -9,6 +9,7 @@ import {
   OVERRIDE_NAMES, overrideSignals, overrideUpdates, stateQuery, type OverrideArgs, type OverrideName,
 } from './api';
 import type { ApprovalWait, RunContext } from './run-state';
+import { OverrideGate } from './authorize';
 
 type Check = (run: RunContext, args: OverrideArgs) => string | undefined;
 type Apply = (run: RunContext, args: OverrideArgs) => string;
@@ -70,6 +71,19 @@ const checks: Record<OverrideName, Check> = {
     if (!args.stepId) return waiting.length === 1 ? undefined : `retry needs stepId${waiting.length ? ` (waiting: ${waiting.join(', ')})` : '; no step is waiting for a decision'}`;
     return run.decisions.has(args.stepId) ? undefined : `step ${args.stepId} is not a failed step waiting for a decision${waiting.length ? ` (waiting: ${waiting.join(', ')})` : ''}`;
   },
+  promote: (run, args) => {
+    const problem = stillRunning(run);
+    if (problem || args.full) return problem;
+    if ([...run.pauses.values()].some((endOn) => endOn.includes('promote')) || run.inconclusive.size > 0) return undefined;
+    return 'nothing to promote: no pause or inconclusive analysis is waiting; pass full to promote to the end';
+  },
+  forceCheck: (run) => stillRunning(run),
+  emergencyStop: (run) => stillRunning(run) ?? (run.abortedBy ? `already stopped by ${run.abortedBy.by}` : undefined),
+  forceFailover: (run, args) => stillRunning(run) ?? (typeof args.target === 'string' && args.target.trim() !== '' ? undefined : 'forceFailover needs "target": the region to promote'),
+  holdFailover: (run) => stillRunning(run),
+  releaseHold: (run) => stillRunning(run),
+  failback: (run) => stillRunning(run),
+  skipStrategy: (run, args) => stillRunning(run) ?? (typeof args.strategy === 'string' && args.strategy.trim() !== '' ? undefined : 'skipStrategy needs "strategy": the recovery strategy to leave out'),
 };
 
 const applies: Record<OverrideName, Apply> = {
@@ -120,6 +134,24 @@ const applies: Record<OverrideName, Apply> = {
     run.decisions.set(id, 'retry');
     return `retrying step ${id}`;
   },
+  // Domain overrides are in the override log, which is what waiting steps watch ($run.signals).
+  promote: (run, args) => {
+    for (const path of run.inconclusive) run.decisions.set(path, 'promote');
+    if (args.full) return 'promoting to the end: remaining canary steps are skipped';
+    return run.inconclusive.size > 0 ? 'inconclusive analysis accepted; promoting' : 'pause ended; promoting to the next step';
+  },
+  forceCheck: () => 'checking now',
+  emergencyStop: (run, args) => {
+    run.abortedBy = { by: args.by, ...(args.reason ? { reason: args.reason } : {}), emergency: true };
+    run.paused = false;
+    run.mainScope?.cancel();
+    return 'emergency stop: steps cancelled; rollbacks run now';
+  },
+  forceFailover: (_run, args) => `failover to ${args.target} forced`,
+  holdFailover: () => 'automatic failover on hold until releaseHold',
+  releaseHold: () => 'hold released',
+  failback: () => 'failback requested',
+  skipStrategy: (_run, args) => `strategy ${args.strategy} will be skipped`,
 };
 
 function validate(name: OverrideName, run: RunContext, args: OverrideArgs): string | undefined {
@@ -127,24 +159,34 @@ function validate(name: OverrideName, run: RunContext, args: OverrideArgs): stri
   if (typeof args.by !== 'string' || args.by.trim() === '') return `${name} needs "by": who is doing this`;
   if (args.reason !== undefined && typeof args.reason !== 'string') return '"reason" must be a string';
   if (args.stepId !== undefined && typeof args.stepId !== 'string') return '"stepId" must be a string';
+  if (args.full !== undefined && typeof args.full !== 'boolean') return '"full" must be true or false';
+  if (args.strategy !== undefined && typeof args.strategy !== 'string') return '"strategy" must be a string';
+  if (args.target !== undefined && typeof args.target !== 'string') return '"target" must be a string';
   if (!run.loaded) return 'the runbook is still loading; try again in a moment';
   return checks[name](run, args);
 }
 
 export function installControls(run: RunContext): void {
   setHandler(stateQuery, () => run.snapshot());
+  // The access policy (GENIE_POLICY) is consulted before any override applies; see authorize.ts.
+  // Accepted nonces live in the override log, which continue-as-new carries: a signed request stays single-use across the hand-over.
+  const gate = new OverrideGate((nonce) => run.overrides.some((o) => o.accepted && o.nonce === nonce));
+  const target = () => (run.loaded ? { kind: run.definition.kind, name: run.definition.metadata.name } : undefined);
   for (const name of OVERRIDE_NAMES) {
     const record = (args: OverrideArgs, via: 'update' | 'signal', refusal?: string): void =>
       run.recordOverride({
         action: name, by: String(args?.by ?? ''), via, accepted: refusal === undefined,
         ...(args?.reason ? { reason: args.reason } : {}), ...(args?.stepId ? { stepId: args.stepId } : {}), ...(refusal ? { refusal } : {}),
+        ...(typeof args?.full === 'boolean' ? { full: args.full } : {}), ...(typeof args?.strategy === 'string' ? { strategy: args.strategy } : {}),
+        ...(typeof args?.target === 'string' ? { target: args.target } : {}),
+        ...(typeof args?.auth?.nonce === 'string' ? { nonce: args.auth.nonce } : {}),
       });
     setHandler(
       overrideUpdates[name],
-      (args) => {
+      (args) => gate.update(name, target, args, () => {
         record(args, 'update');
         return { accepted: true as const, message: applies[name](run, args) };
-      },
+      }, (why) => record(args, 'update', why), () => validate(name, run, args)),
       {
         validator: (args) => {
           const problem = validate(name, run, args);
@@ -152,10 +194,10 @@ export function installControls(run: RunContext): void {
         },
       },
     );
-    setHandler(overrideSignals[name], (args) => {
+    setHandler(overrideSignals[name], (args) => gate.signal(name, target, args, () => {
       const problem = validate(name, run, args);
       record(args, 'signal', problem);
       if (!problem) applies[name](run, args);
-    });
+    }, (why) => record(args, 'signal', why)));
   }
 }

@@ -10,6 +10,8 @@ import type { Evaluator, Bindings } from './evaluate';
 import type { RunContext } from './run-state';
 import type { Scope, StepContext } from './scope';
 import { runAction } from './steps/action';
+import { runAnalysis, type BackgroundControl } from './steps/analysis';
+import { runPause } from './steps/pause';
 import { runApproval } from './steps/approval';
 import { runIf, runSwitch } from './steps/branch';
 import { runChild } from './steps/child';
@@ -18,6 +20,10 @@ import { runForEach } from './steps/for-each';
 import { runParallel } from './steps/parallel';
 import { runSleep } from './steps/sleep';
 import { runUntil } from './steps/until';
+
+function isBackground(step: Step): boolean {
+  return 'analysis' in step && step.analysis.background === true;
+}
 
 /** Called between top-level steps and loop iterations: the points where a long run may continue as new. */
 export type Checkpoint = (nextStep: number, untilAttempt?: number) => Promise<void>;
@@ -33,19 +39,32 @@ export class Interpreter {
     return {
       params: this.run.loaded.params,
       steps: scope.views,
-      run: { id: this.run.workflowId(), name: this.run.identity?.name, version: this.run.identity?.version, startedAt: this.run.startedAt, requestedBy: this.run.requestedBy },
+      run: {
+        id: this.run.workflowId(), name: this.run.identity?.name, version: this.run.identity?.version,
+        startedAt: this.run.startedAt, requestedBy: this.run.requestedBy, signals: this.run.signals(), alerts: this.run.alerts,
+      },
       ...scope.vars,
     };
   }
 
   /** Runs steps in order from `from`; `onError: <handler>` continues at that later step. */
   async runSequence(steps: Step[], scope: Scope, from = 0, untilAttempt?: number): Promise<void> {
+    if (!steps.some(isBackground)) return this.runSteps(steps, scope, from, untilAttempt);
+    return this.runWithBackground(steps, scope, from, untilAttempt);
+  }
+
+  private async runSteps(steps: Step[], scope: Scope, from: number, untilAttempt: number | undefined, startBackground?: (step: Step, scope: Scope) => void): Promise<void> {
     for (let i = from; i < steps.length; i++) {
       const topLevel = scope.topIndex !== undefined;
       if (topLevel && this.checkpoint && i > from) await this.checkpoint(i);
       await this.waitWhilePaused();
+      const stepScope = topLevel ? { ...scope, topIndex: i } : scope;
+      if (startBackground && isBackground(steps[i])) {
+        startBackground(steps[i], stepScope);
+        continue;
+      }
       try {
-        await this.runStep(steps[i], topLevel ? { ...scope, topIndex: i } : scope, i === from ? untilAttempt : undefined);
+        await this.runStep(steps[i], stepScope, i === from ? untilAttempt : undefined);
       } catch (err) {
         if (!(err instanceof JumpToHandler)) throw err;
         const target = steps.findIndex((s, j) => j > i && s.id === err.target);
@@ -59,6 +78,39 @@ export class Interpreter {
     }
   }
 
+  /**
+   * A background analysis watches the steps after it in the same list: they run in a scope the
+   * analysis cancels the moment it fails (the analysis failure is then the sequence's failure).
+   * When they finish, the analysis is told to stop and reports what it saw.
+   */
+  private async runWithBackground(steps: Step[], scope: Scope, from: number, untilAttempt: number | undefined): Promise<void> {
+    const watched = new CancellationScope();
+    const running: { control: BackgroundControl; done: Promise<void>; scope: CancellationScope }[] = [];
+    let failure: unknown;
+    const startBackground = (step: Step, stepScope: Scope): void => {
+      const control: BackgroundControl = { stopped: false };
+      const own = new CancellationScope();
+      const done = own.run(() => this.runStep(step, stepScope, undefined, control)).catch((err) => {
+        if (failure === undefined && !(isCancellation(err) && control.stopped)) {
+          failure = err;
+          watched.cancel();
+        }
+      });
+      running.push({ control, done, scope: own });
+    };
+    try {
+      await watched.run(() => this.runSteps(steps, scope, from, untilAttempt, startBackground));
+    } catch (err) {
+      if (failure === undefined) failure = err;
+    }
+    for (const bg of running) {
+      bg.control.stopped = true;
+      if (failure !== undefined) bg.scope.cancel();
+    }
+    await Promise.all(running.map((bg) => bg.done));
+    if (failure !== undefined) throw failure;
+  }
+
   private async waitWhilePaused(): Promise<void> {
     if (!this.run.paused) return;
     this.run.refresh();
@@ -66,7 +118,7 @@ export class Interpreter {
     this.run.refresh();
   }
 
-  async runStep(step: Step, scope: Scope, untilAttempt?: number): Promise<void> {
+  async runStep(step: Step, scope: Scope, untilAttempt?: number, background?: BackgroundControl): Promise<void> {
     const path = scope.prefix + step.id;
     const record = this.run.begin(path, step);
     const skipBy = this.run.skipRequests.get(step.id) ?? this.run.skipRequests.get(path);
@@ -89,7 +141,7 @@ export class Interpreter {
       const entry: { scope: CancellationScope; skippedBy?: string } = { scope: stepScope };
       this.run.running.set(path, entry);
       try {
-        const output = await stepScope.run(() => this.withDeadline(step, scope, stepScope, () => this.execute(step, ctx, scope, untilAttempt)));
+        const output = await stepScope.run(() => this.withDeadline(step, scope, stepScope, () => this.execute(step, ctx, scope, untilAttempt, background)));
         return this.run.finish(record, 'succeeded', scope.views, { output });
       } catch (err) {
         if (err instanceof ContinueAsNew) throw err;
@@ -115,8 +167,10 @@ export class Interpreter {
     }
   }
 
-  private async execute(step: Step, ctx: StepContext, scope: Scope, untilAttempt?: number): Promise<unknown> {
+  private async execute(step: Step, ctx: StepContext, scope: Scope, untilAttempt?: number, background?: BackgroundControl): Promise<unknown> {
     if ('action' in step) return runAction(step, ctx);
+    if ('pause' in step) return runPause(step, ctx);
+    if ('analysis' in step) return runAnalysis(step, ctx, background);
     if ('sleep' in step) return runSleep(step, ctx);
     if ('approval' in step) return runApproval(step, ctx);
     if ('parallel' in step) return runParallel(step, ctx);
@@ -162,6 +216,6 @@ export class Interpreter {
     const decision = this.run.decisions.get(path)!;
     this.run.decisions.delete(path);
     delete record.error;
-    return decision;
+    return decision === 'retry' ? 'retry' : 'skip';
   }
 }

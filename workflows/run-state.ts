@@ -7,9 +7,9 @@ import { CancellationScope, setCurrentDetails, upsertSearchAttributes, workflowI
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Runbook, Step } from '../src/dsl/types';
 import { maskValues, secretTexts } from '../src/dsl/mask';
-import { childSequences, stepKind } from '../src/dsl/step-kinds';
+import { DOMAIN_SIGNALS, childSequences, stepKind, type DomainSignal } from '../src/dsl/step-kinds';
 import type {
-  LiveStatus, LoadedRunbook, OverrideRecord, PendingApproval, RunbookIdentity, RunState, StepError, StepRecord, StepStatus, StepView,
+  LiveStatus, LoadedRunbook, OverrideRecord, PendingApproval, RunbookIdentity, RunState, SignalEntry, StepError, StepRecord, StepStatus, StepView,
 } from './api';
 import { renderDetails } from './details';
 import { RunbookStatus } from './search-attributes';
@@ -21,7 +21,8 @@ export interface ApprovalWait extends PendingApproval {
   rejectedBy?: { by: string; reason?: string };
 }
 
-export type Decision = 'retry' | 'skip';
+/** An operator's answer to a step waiting for one: a failed step (retry/skip), an inconclusive analysis (also promote). */
+export type Decision = 'retry' | 'skip' | 'promote';
 
 export class RunContext {
   identity?: RunbookIdentity;
@@ -36,7 +37,14 @@ export class RunContext {
   /** Scopes of running steps by path, so `skip` can cancel one. */
   readonly running = new Map<string, { scope: CancellationScope; skippedBy?: string }>();
   readonly skipRequests = new Map<string, string>();
-  abortedBy?: { by: string; reason?: string };
+  /** Pause steps now waiting, by path, with the overrides that end them. */
+  readonly pauses = new Map<string, readonly DomainSignal[]>();
+  /** Alert notifications delivered to this run (workflows/alerts.ts): $run.alerts. */
+  readonly alerts: unknown[] = [];
+  /** Analyses whose verdict was inconclusive and that wait for promote, retry, skip or abort. */
+  readonly inconclusive = new Set<string>();
+  /** Who stopped the run: abort, or emergencyStop (emergency: true). */
+  abortedBy?: { by: string; reason?: string; emergency?: boolean };
   mainScope?: CancellationScope;
   error?: StepError & { stepId?: string };
   private lastPublishedStatus?: LiveStatus;
@@ -58,6 +66,7 @@ export class RunContext {
     };
     visit(this.definition.steps);
     visit(this.definition.onFailure);
+    visit(this.definition.finally);
     return ids;
   }
 
@@ -117,6 +126,27 @@ export class RunContext {
 
   recordOverride(entry: Omit<OverrideRecord, 'at'>): void {
     this.overrides.push({ ...entry, at: new Date().toISOString() });
+  }
+
+  /**
+   * Accepted domain overrides by name: $run.signals in expressions. Derived from the override
+   * log, which continue-as-new carries, so nothing else needs to survive a hand-over.
+   */
+  signals(): Record<DomainSignal, SignalEntry[]> {
+    const out = Object.fromEntries(DOMAIN_SIGNALS.map((name) => [name, [] as SignalEntry[]])) as Record<DomainSignal, SignalEntry[]>;
+    for (const o of this.overrides) {
+      if (!o.accepted || !(o.action in out)) continue;
+      out[o.action as DomainSignal].push({
+        by: o.by, at: o.at, ...(o.reason ? { reason: o.reason } : {}), ...(o.full !== undefined ? { full: o.full } : {}), ...(o.strategy ? { strategy: o.strategy } : {}),
+        ...(o.target ? { target: o.target } : {}),
+      });
+    }
+    return out;
+  }
+
+  /** How many of these overrides were accepted so far: a wait ends when the count grows. */
+  signalCount(names: readonly DomainSignal[]): number {
+    return this.overrides.filter((o) => o.accepted && (names as readonly string[]).includes(o.action)).length;
   }
 
   /** Secret parameter values, wherever steps copied them: never in the state, the UI table or the result. */

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Continuation, RunbookInput, RunbookResult, RunStatus, StepError } from './api';
 import { maskValues } from '../src/dsl/mask';
+import { installAlerts } from './alerts';
 import { installControls } from './controls';
 import { StepFailed, toStepError } from './errors';
 import { Evaluator } from './evaluate';
@@ -26,6 +27,7 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   const continued = input.continued;
   const run = new RunContext(continued?.requestedBy ?? input.requestedBy ?? 'unknown', continued?.startedAt ?? new Date().toISOString());
   installControls(run);
+  installAlerts(run);
   run.loaded = continued ? continued.loaded : await loadRunbook({ runbook: input.runbook, params: input.params ?? {} });
   if (continued) restore(run, continued);
   const { definition, sha256, source } = run.loaded.resolved;
@@ -62,6 +64,7 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
       }
     }
   }
+  if (definition.finally) status = await runFinally(run, interpreter, status);
   run.setStatus(status);
   await condition(allHandlersFinished);
   const result: RunbookResult = {
@@ -71,10 +74,24 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   return maskValues(result, run.secrets());
 }
 
+/** `finally:` always runs last and nothing cancels it (fault removal, cleanup); its own failure fails the run. */
+async function runFinally(run: RunContext, interpreter: Interpreter, status: RunStatus): Promise<RunStatus> {
+  run.setStatus('compensating');
+  const scope = { prefix: 'finally.', views: run.views, vars: { status, error: run.error ?? null } };
+  try {
+    await CancellationScope.nonCancellable(() => interpreter.runSequence(run.definition.finally!, scope));
+    return status;
+  } catch (finallyError) {
+    run.error = { ...toStepError(finallyError), stepId: 'finally', ...(run.error ? { details: { original: run.error } } : {}) };
+    return 'failed';
+  }
+}
+
 function failureOf(err: unknown, run: RunContext): StepError & { stepId?: string } {
   if (isCancellation(err)) {
     const by = run.abortedBy ?? { by: 'temporal', reason: 'workflow cancellation requested' };
-    return { code: 'ABORTED', message: `aborted by ${by.by}${by.reason ? `: ${by.reason}` : ''}`, details: by };
+    const what = 'emergency' in by && by.emergency ? 'emergency stop by' : 'aborted by';
+    return { code: 'ABORTED', message: `${what} ${by.by}${by.reason ? `: ${by.reason}` : ''}`, details: by };
   }
   if (err instanceof StepFailed) return { ...err.error, stepId: err.stepId };
   return toStepError(err);

@@ -8,11 +8,16 @@ import type { ActionCatalog } from '../../activities/action';
 import { isRecord, shown, type Report } from './issues';
 import { compiledValidator, schemaIssues } from './schema-errors';
 import type { StepTree } from './step-tree';
+import { ANALYSIS_JUDGE, ANALYSIS_MEASURE } from './step-kinds';
 import { didYouMean, listOf } from './suggest';
 
 export function checkActions(tree: StepTree, catalog: ActionCatalog, report: Report): void {
   const names = [...catalog.keys()].sort();
   for (const step of tree.all) {
+    if (step.kindKeys.length === 1 && step.kindKeys[0] === 'analysis') {
+      checkAnalysisActions(step, catalog, report);
+      continue;
+    }
     if (step.kindKeys.length !== 1 || step.kindKeys[0] !== 'action') continue;
     const name = step.raw.action;
     if (typeof name !== 'string') continue; // the schema reports the type
@@ -29,6 +34,18 @@ export function checkActions(tree: StepTree, catalog: ActionCatalog, report: Rep
     for (const issue of schemaIssues(validate, args, { base, where, noun: 'argument', code: 'ACTION_ARGS', stepId: step.id, expressionsAllowed: true })) {
       report({ ...issue, hint: `${issue.hint}; ${name}: ${entry.description}` });
     }
+  }
+}
+
+/** An analysis step needs the measuring (and, with a judge, the judging) action on this worker. */
+function checkAnalysisActions(step: StepTree['all'][number], catalog: ActionCatalog, report: Report): void {
+  const needed = [ANALYSIS_MEASURE, ...(isRecord(step.raw.analysis) && step.raw.analysis.judge !== undefined ? [ANALYSIS_JUDGE] : [])];
+  for (const name of needed.filter((n) => !catalog.has(n))) {
+    report({
+      code: 'UNKNOWN_ACTION', path: [...step.path, 'analysis'], stepId: step.id,
+      message: `${step.label} is an analysis, which needs action ${name}, and this worker has no such action`,
+      hint: 'run the runbook on a Genie worker that registers the analysis actions (activities/analysis.ts)',
+    });
   }
 }
 

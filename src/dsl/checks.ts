@@ -77,6 +77,7 @@ export function checkOnError(document: Record<string, unknown>, tree: StepTree, 
 
 const STEP_DURATIONS: PathSegment[][] = [
   ['timeout'], ['sleep'], ['approval', 'timeout'], ['until', 'interval'], ['until', 'timeout'], ['retry', 'initialInterval'], ['retry', 'maxInterval'],
+  ['pause', 'duration'], ['analysis', 'interval'], ['analysis', 'initialDelay'], ['analysis', 'inconclusive', 'timeout'],
 ];
 const DOCUMENT_DURATIONS: PathSegment[][] = [['defaults', 'timeout'], ['defaults', 'retry', 'initialInterval'], ['defaults', 'retry', 'maxInterval']];
 const DURATION_HINT = 'write a duration such as 500ms, 30s, 5m, 1h, 1d or 1h30m, or an expression "{% ... %}"';
@@ -137,6 +138,9 @@ function checkDefault(name: string, spec: Record<string, unknown>, values: unkno
       break;
     case 'object':
       if (!isRecord(value)) wrong('a mapping');
+      break;
+    case 'list':
+      if (!Array.isArray(value)) wrong('a list');
       break;
     case 'duration':
       if (typeof value !== 'string') wrong('a duration string such as 30s');

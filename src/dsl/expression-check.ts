@@ -34,7 +34,7 @@ export function checkExpressions(document: Record<string, unknown>, tree: StepTr
 
   // Top-level fields: outputs are evaluated after the run, so any step may be read there.
   for (const [key, value] of Object.entries(document)) {
-    if (key === 'steps' || key === 'onFailure') continue;
+    if (key === 'steps' || key === 'onFailure' || key === 'finally') continue;
     const owner: Owner = { label: key === 'outputs' ? 'outputs' : 'the runbook', visible: key === 'outputs' ? allIds : new Set() };
     strings(value, [key], (text, path) => check(text, path, dotted(path), owner));
   }

@@ -5,7 +5,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import {
-  ActionStep, API_VERSION, ApprovalStep, FailStep, ForEachStep, IfStep, ParallelStep, Runbook, RunbookStep, SleepStep, STEP_KIND_KEYS, SwitchStep, UntilStep,
+  ActionStep, AnalysisStep, API_VERSION, ApprovalStep, PauseStep, FailStep, ForEachStep, IfStep, ParallelStep, Runbook, RunbookStep, SleepStep, STEP_KIND_KEYS, SwitchStep, UntilStep,
   type StepKindKey,
 } from './types';
 
@@ -15,6 +15,7 @@ export type JsonSchema = { [key: string]: unknown };
 export const STEP_SCHEMAS: Record<StepKindKey, TSchema> = {
   action: ActionStep, sleep: SleepStep, approval: ApprovalStep, parallel: ParallelStep, then: IfStep,
   switch: SwitchStep, forEach: ForEachStep, until: UntilStep, runbook: RunbookStep, fail: FailStep,
+  pause: PauseStep, analysis: AnalysisStep,
 };
 
 const CATCH_ALL = '^(.*)$';
@@ -64,6 +65,8 @@ const KIND_DOCS: Record<StepKindKey, [title: string, description: string]> = {
   until: ['until step', 'Repeats `steps:` every `interval` until `condition` is true (bounded by maxAttempts / timeout).'],
   runbook: ['runbook step', 'Runs another runbook by name as a child workflow, with `params:`.'],
   fail: ['fail step', 'Ends the run as failed with `message` (and an optional `code`).'],
+  pause: ['pause step', 'Waits for `duration`, or until an operator override in `endOn` (default promote) ends it early.'],
+  analysis: ['analysis step', 'Measures metrics every `interval` against success/failure conditions and optionally judges canary vs baseline (Mann-Whitney); `background: true` runs it alongside the following steps.'],
 };
 
 /** Descriptions for top-level fields that the TypeBox types leave undocumented. */
@@ -76,6 +79,7 @@ const TOP_DOCS: Record<string, string> = {
   defaults: 'Timeout, retry policy and onError applied to every step that does not set its own.',
   steps: 'The procedure, run in order.',
   onFailure: 'Steps run when the procedure fails (rollback, notification); they may reference any step.',
+  finally: 'Steps that always run last, whatever happened (success, failure, abort, emergency stop), and that nothing can cancel: fault removal, cleanup. $status and $error say how the run went.',
   outputs: 'The run result: values or expressions over $steps and $params.',
 };
 

@@ -14,6 +14,7 @@ import { RunbookValidationError, type Diagnostic } from './diagnostics';
 import { isRecord } from './issues';
 import { MAX_DOCUMENT_BYTES } from './parse';
 import { closest, listOf } from './suggest';
+import { ANALYSIS_JUDGE, ANALYSIS_MEASURE } from './step-kinds';
 import { childSequences, type ActionDefaults, type ResolvedRunbook, type Runbook, type Step } from './types';
 import { validateDefinition, validateRunbook, type ValidationResult } from './validate';
 
@@ -157,13 +158,21 @@ function allSteps(steps: Step[] | undefined): Step[] {
   return (steps ?? []).flatMap((step) => [step, ...childSequences(step).flatMap(allSteps)]);
 }
 
+/** Actions a step calls: its own, or those an analysis step measures and judges with. */
+export function actionsUsedBy(step: Step): string[] {
+  if ('action' in step) return [step.action];
+  if ('analysis' in step) return step.analysis.judge ? [ANALYSIS_MEASURE, ANALYSIS_JUDGE] : [ANALYSIS_MEASURE];
+  return [];
+}
+
 /** Default timeout and retry of each action the runbook uses, so the workflow needs no registry. */
 export function actionDefaultsFor(definition: Runbook, catalog: ActionCatalog): Record<string, ActionDefaults> {
   const actions: Record<string, ActionDefaults> = {};
-  for (const step of [...allSteps(definition.steps), ...allSteps(definition.onFailure)]) {
-    if (!('action' in step)) continue;
-    const entry = catalog.get(step.action);
-    if (entry) actions[step.action] = entry.defaults;
+  for (const step of [...allSteps(definition.steps), ...allSteps(definition.onFailure), ...allSteps(definition.finally)]) {
+    for (const name of actionsUsedBy(step)) {
+      const entry = catalog.get(name);
+      if (entry) actions[name] = entry.defaults;
+    }
   }
   return actions;
 }

@@ -52,6 +52,24 @@ function convert(spec: ParamSpec, value: unknown): Converted {
       }
       return bad('a mapping (JSON object)');
     }
+    case 'list': {
+      if (Array.isArray(value)) return { ok: true, value };
+      // From a command line: a JSON array, or comma-separated items (numbers stay numbers).
+      if (typeof value === 'string') {
+        const text = value.trim();
+        if (text.startsWith('[')) {
+          try {
+            const parsed: unknown = JSON.parse(text);
+            if (Array.isArray(parsed)) return { ok: true, value: parsed };
+          } catch {
+            // fall through to the error below
+          }
+        } else if (text !== '') {
+          return { ok: true, value: text.split(',').map((item) => (item.trim() !== '' && Number.isFinite(Number(item)) ? Number(item) : item.trim())) };
+        }
+      }
+      return bad('a list: a JSON array or comma-separated items such as 10,25,50');
+    }
     default:
       return bad(String(spec.type));
   }
@@ -103,6 +121,8 @@ function example(spec: ParamSpec): string {
       return String(spec.values?.[0] ?? 'value');
     case 'object':
       return "'{\"key\":\"value\"}'";
+    case 'list':
+      return '10,25,50';
     default:
       return 'value';
   }

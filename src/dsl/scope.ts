@@ -4,7 +4,8 @@
  * with everything nested in them. It does not see itself, later steps, or steps of a
  * sibling branch (parallel branches run concurrently; if/switch branches exclude each
  * other), nor, after a forEach, the steps of its body (they ran once per item, in scopes
- * of their own: the interpreter isolates iterations). onFailure steps also see every step
+ * of their own: the interpreter isolates iterations). Inside an until body, the body's
+ * own steps are readable too: their results from the previous pass. onFailure steps also see every step
  * of the main procedure. Pure.
  */
 import { descendants, type SequenceNode, type StepNode, type StepTree } from './step-tree';
@@ -44,14 +45,20 @@ export function scopes(tree: StepTree): Map<StepNode, Visibility> {
     sequence.steps.forEach((step, index) => {
       const mine: Visibility = { has: (id) => (finishedAt.get(id) ?? Infinity) < index || outer.has(id) };
       result.set(step, mine);
-      for (const child of step.children) assign(child, mine);
+      // An until body sees its own steps' results from the previous pass (null on the first):
+      // the way a loop carries state from one pass to the next.
+      const previousPass = step.kindKeys[0] === 'until' ? new Set(bodyIds(step)) : undefined;
+      const inside: Visibility = previousPass ? { has: (id) => previousPass.has(id) || mine.has(id) } : mine;
+      for (const child of step.children) assign(child, inside);
     });
   };
   const nothing: Visibility = { has: () => false };
   if (tree.steps) assign(tree.steps, nothing);
-  if (tree.onFailure) {
-    const main = new Set(tree.steps ? ids(tree.steps.steps.flatMap((s) => [s, ...descendants(s)])) : []);
-    assign(tree.onFailure, main);
+  const main = new Set(tree.steps ? ids(tree.steps.steps.flatMap((s) => [s, ...descendants(s)])) : []);
+  if (tree.onFailure) assign(tree.onFailure, main);
+  if (tree.finally) {
+    const failure = tree.onFailure ? ids(tree.onFailure.steps.flatMap((s) => [s, ...descendants(s)])) : [];
+    assign(tree.finally, new Set([...main, ...failure]));
   }
   return result;
 }
@@ -81,5 +88,6 @@ export function whyNotVisible(id: string, from: StepNode | undefined, tree: Step
   if (loop) return `runs once per item inside forEach '${loop.id ?? '?'}' (read the forEach step's own result instead)`;
   const inFailure = (s: StepNode) => s.path[0] === 'onFailure';
   if (inFailure(target) && !inFailure(from)) return 'only runs in onFailure, after the procedure has failed';
+  if (target.path[0] === 'finally' && from.path[0] !== 'finally') return 'only runs in finally, at the very end';
   return 'runs later (it is defined after this point)';
 }

@@ -5,13 +5,13 @@
 import type { Step } from './types';
 
 /** The key that names each step kind; a step carries exactly one. */
-export const STEP_KIND_KEYS = ['action', 'sleep', 'approval', 'parallel', 'then', 'switch', 'forEach', 'until', 'runbook', 'fail'] as const;
+export const STEP_KIND_KEYS = ['action', 'sleep', 'approval', 'parallel', 'then', 'switch', 'forEach', 'until', 'runbook', 'fail', 'pause', 'analysis'] as const;
 export type StepKindKey = (typeof STEP_KIND_KEYS)[number];
 export const STEP_KIND_OF_KEY: Record<StepKindKey, StepKind> = {
   action: 'action', sleep: 'sleep', approval: 'approval', parallel: 'parallel', then: 'if',
-  switch: 'switch', forEach: 'forEach', until: 'until', runbook: 'runbook', fail: 'fail',
+  switch: 'switch', forEach: 'forEach', until: 'until', runbook: 'runbook', fail: 'fail', pause: 'pause', analysis: 'analysis',
 };
-export type StepKind = 'action' | 'sleep' | 'approval' | 'parallel' | 'if' | 'switch' | 'forEach' | 'until' | 'runbook' | 'fail';
+export type StepKind = 'action' | 'sleep' | 'approval' | 'parallel' | 'if' | 'switch' | 'forEach' | 'until' | 'runbook' | 'fail' | 'pause' | 'analysis';
 
 /** The kind of a step, from the one kind key it carries. */
 export function stepKind(step: Step): StepKind {
@@ -28,3 +28,14 @@ export function childSequences(step: Step): Step[][] {
   if ('until' in step) return [step.until.steps];
   return [];
 }
+
+/** The actions an `analysis` step calls: one measurement, and the canary-vs-baseline judgement. */
+export const ANALYSIS_MEASURE = 'analysis.measure';
+export const ANALYSIS_JUDGE = 'analysis.judge';
+
+/**
+ * Domain overrides (beyond approve/abort/...): a `pause` can end on them; expressions read them
+ * as $run.signals.<name>. emergencyStop also stops the run at once, like abort.
+ */
+export const DOMAIN_SIGNALS = ['promote', 'forceCheck', 'skipStrategy', 'emergencyStop', 'forceFailover', 'holdFailover', 'releaseHold', 'failback'] as const;
+export type DomainSignal = (typeof DOMAIN_SIGNALS)[number];

@@ -34,6 +34,7 @@ export interface SequenceNode {
 export interface StepTree {
   steps?: SequenceNode;
   onFailure?: SequenceNode;
+  finally?: SequenceNode;
   /** Every step, in document order (steps first, then onFailure). */
   all: StepNode[];
 }
@@ -137,6 +138,7 @@ export function buildStepTree(document: Record<string, unknown>, report: Report)
   const tree: StepTree = { all };
   if (Array.isArray(document.steps)) tree.steps = sequence(document.steps, ['steps'], 1);
   if (Array.isArray(document.onFailure)) tree.onFailure = sequence(document.onFailure, ['onFailure'], 1);
+  if (Array.isArray(document.finally)) tree.finally = sequence(document.finally, ['finally'], 1);
   return tree;
 }
 
@@ -154,5 +156,6 @@ export function sequences(tree: StepTree): SequenceNode[] {
   };
   if (tree.steps) visit(tree.steps);
   if (tree.onFailure) visit(tree.onFailure);
+  if (tree.finally) visit(tree.finally);
   return out;
 }

@@ -8,7 +8,9 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-export { STEP_KIND_KEYS, STEP_KIND_OF_KEY, childSequences, stepKind, type StepKind, type StepKindKey } from './step-kinds';
+import { DOMAIN_SIGNALS, type DomainSignal } from './step-kinds';
+
+export { DOMAIN_SIGNALS, STEP_KIND_KEYS, STEP_KIND_OF_KEY, childSequences, stepKind, type DomainSignal, type StepKind, type StepKindKey } from './step-kinds';
 
 export const API_VERSION = 'genie.dev/v1';
 export const RUNBOOK_KINDS = ['incident', 'canary', 'chaos', 'failover', 'self-healing', 'generic'] as const;
@@ -44,7 +46,7 @@ export const RetryPolicy = Type.Object(
 
 export const ParamSpec = Type.Object(
   {
-    type: Type.Union(['string', 'number', 'boolean', 'duration', 'enum', 'object'].map((t) => Type.Literal(t))),
+    type: Type.Union(['string', 'number', 'boolean', 'duration', 'enum', 'object', 'list'].map((t) => Type.Literal(t))),
     description: Type.Optional(Type.String()),
     default: Type.Optional(Type.Unknown()),
     required: Type.Optional(Type.Boolean()),
@@ -180,8 +182,95 @@ export const FailStep = Type.Object(
   { additionalProperties: false },
 );
 
+export const PauseStep = Type.Object(
+  {
+    ...common,
+    pause: Type.Object(
+      {
+        duration: Type.Optional(Duration),
+        message: Type.Optional(Type.String()),
+        endOn: Type.Optional(Type.Array(Type.Union(DOMAIN_SIGNALS.map((s) => Type.Literal(s))), {
+          minItems: 1, description: 'Overrides that end the pause early (default [promote]); without a duration the pause waits only for them',
+        })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const AnalysisProvider = Type.Union([Type.Literal('router'), Type.Literal('prometheus')], { description: 'Where measurements come from (default router)' });
+/** A router query is {pool, route?, metric, window?}; a Prometheus query is PromQL text. */
+const AnalysisQuery = Type.Union([Type.String({ minLength: 1 }), Type.Record(Type.String(), Type.Unknown())]);
+
+export const AnalysisMetric = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    provider: Type.Optional(AnalysisProvider),
+    query: AnalysisQuery,
+    successCondition: Type.Optional(Expression),
+    failureCondition: Type.Optional(Expression),
+    failureLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'Failed measurements tolerated before the metric fails (default 0)' })),
+    inconclusiveLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'Inconclusive measurements (no data, neither condition met) tolerated (default 0)' })),
+    consecutiveErrorLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'Provider errors in a row tolerated before the analysis errors (default 4); an error is not a failure' })),
+  },
+  { additionalProperties: false },
+);
+
+export const JudgeMetric = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    provider: Type.Optional(AnalysisProvider),
+    query: AnalysisQuery,
+    direction: Type.Optional(Type.Union([Type.Literal('increase'), Type.Literal('decrease'), Type.Literal('either')], { description: 'Which change is bad (default increase)' })),
+    tolerance: Type.Optional(Type.Number({ minimum: 0, description: 'Relative change of the median tolerated even when significant (default 0.1)' })),
+    absoluteTolerance: Type.Optional(Type.Number({ minimum: 0, description: 'Absolute change of the median tolerated (the only one that helps when the baseline is 0, e.g. an error rate)' })),
+    critical: Type.Optional(Type.Boolean({ description: 'A critical metric failing fails the whole judgement' })),
+    weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AnalysisStep = Type.Object(
+  {
+    ...common,
+    analysis: Type.Object(
+      {
+        provider: Type.Optional(AnalysisProvider),
+        address: Type.Optional(Type.String({ minLength: 1, description: 'Router admin URL or Prometheus base URL (default: the worker setting)' })),
+        interval: Type.Optional(Duration),
+        count: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Expression], { description: 'Measurements per metric (default 1; unbounded for a background analysis)' })),
+        initialDelay: Type.Optional(Duration),
+        background: Type.Optional(Type.Boolean({ description: 'Run alongside the following steps of the same list, failing them the moment the analysis fails' })),
+        metrics: Type.Optional(Type.Array(AnalysisMetric, { minItems: 1 })),
+        judge: Type.Optional(Type.Object(
+          {
+            baseline: Type.String({ minLength: 1, description: 'Baseline pool (router) or the value of {{pool}} in Prometheus queries' }),
+            canary: Type.String({ minLength: 1 }),
+            metrics: Type.Array(JudgeMetric, { minItems: 1 }),
+            confidence: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Mann-Whitney confidence (default 0.98)' })),
+            pass: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Score at or above which the canary passes (default 95)' })),
+            marginal: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Score below which it fails; between is inconclusive (default 75)' })),
+            minSamples: Type.Optional(Type.Integer({ minimum: 1 })),
+          },
+          { additionalProperties: false },
+        )),
+        inconclusive: Type.Optional(Type.Object(
+          {
+            timeout: Type.Optional(Duration),
+            default: Type.Optional(Type.Union([Type.Literal('fail'), Type.Literal('pass')], { description: 'What an unanswered inconclusive verdict becomes (default fail)' })),
+          },
+          { additionalProperties: false },
+        )),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const Step = Type.Union(
-  [ActionStep, SleepStep, ApprovalStep, ParallelStep, IfStep, SwitchStep, ForEachStep, UntilStep, RunbookStep, FailStep],
+  [ActionStep, SleepStep, ApprovalStep, ParallelStep, IfStep, SwitchStep, ForEachStep, UntilStep, RunbookStep, FailStep, PauseStep, AnalysisStep],
   { $id: 'Step' },
 );
 
@@ -207,6 +296,7 @@ export const Runbook = Type.Object(
     ),
     steps: Steps,
     onFailure: Type.Optional(Steps),
+    finally: Type.Optional(Steps),
     outputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: false, $id: 'Runbook' },
@@ -229,9 +319,14 @@ export type ForEachStep = Common & {
 export type UntilStep = Common & { until: { condition: string; interval: string; maxAttempts?: number; timeout?: string; steps: Step[] } };
 export type RunbookStep = Common & { runbook: { name: string; params?: Record<string, unknown> } };
 export type FailStep = Common & { fail: { message: string; code?: string } };
-export type Step = ActionStep | SleepStep | ApprovalStep | ParallelStep | IfStep | SwitchStep | ForEachStep | UntilStep | RunbookStep | FailStep;
+export type PauseStep = Common & { pause: { duration?: string; message?: string; endOn?: DomainSignal[] } };
+export type AnalysisMetric = Static<typeof AnalysisMetric>;
+export type JudgeMetric = Static<typeof JudgeMetric>;
+export type AnalysisSpec = Static<typeof AnalysisStep>['analysis'];
+export type AnalysisStep = Common & { analysis: AnalysisSpec };
+export type Step = ActionStep | SleepStep | ApprovalStep | ParallelStep | IfStep | SwitchStep | ForEachStep | UntilStep | RunbookStep | FailStep | PauseStep | AnalysisStep;
 
-export type Runbook = Omit<Static<typeof Runbook>, 'steps' | 'onFailure'> & { steps: Step[]; onFailure?: Step[] };
+export type Runbook = Omit<Static<typeof Runbook>, 'steps' | 'onFailure' | 'finally'> & { steps: Step[]; onFailure?: Step[]; finally?: Step[] };
 
 /** Default timeout and retry an action declares in the registry; the interpreter needs them, not the code. */
 export interface ActionDefaults {

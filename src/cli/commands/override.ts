@@ -4,26 +4,42 @@ import { overrideUpdates, type OverrideName } from '../../../workflows/api';
 import { withClient } from '../client';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, print, UsageError, warn } from '../output';
+import { noticeIfNoPolicy, operatorAuth } from '../../policy/operator';
+
+/** Domain overrides are camelCase in workflows and kebab-case on the command line. */
+const CLI_NAMES: Partial<Record<OverrideName, string>> = { forceCheck: 'force-check', skipStrategy: 'skip-strategy' };
 
 function overrideCommand(name: OverrideName, summary: string, stepRequired: boolean): Command {
   const reasonFlag = name === 'approve' || name === 'reject' ? 'comment' : 'reason';
+  const command = CLI_NAMES[name] ?? name;
+  const extra = name === 'promote' ? ' [--full]' : name === 'skipStrategy' ? ' --strategy S' : '';
   return {
-    name,
+    name: command,
     summary,
-    usage: `genie ${name} <id> ${stepRequired ? '--step S' : '[--step S]'} --as <who> [--${reasonFlag} TEXT]`,
-    options: { step: { type: 'string' }, as: { type: 'string' }, [reasonFlag]: { type: 'string' } },
+    usage: `genie ${command} <id> ${stepRequired ? '--step S' : '[--step S]'}${extra} --as <who> [--key FILE] [--${reasonFlag} TEXT]`,
+    options: {
+      step: { type: 'string' }, as: { type: 'string' }, key: { type: 'string' }, [reasonFlag]: { type: 'string' },
+      ...(name === 'promote' ? { full: { type: 'boolean' } } : {}),
+      ...(name === 'skipStrategy' ? { strategy: { type: 'string' } } : {}),
+    },
     async run(values, [id]) {
-      if (!id) throw new UsageError(`name the run: genie ${name} <id> --as <who>`);
-      if (stepRequired && !values.step) throw new UsageError(`genie ${name} needs --step <step id>`);
+      if (!id) throw new UsageError(`name the run: genie ${command} <id> --as <who>`);
+      if (stepRequired && !values.step) throw new UsageError(`genie ${command} needs --step <step id>`);
+      if (name === 'skipStrategy' && !values.strategy) throw new UsageError('genie skip-strategy needs --strategy <name of a recovery strategy>');
       const args = {
         by: currentUser(values.as as string | undefined),
         ...(values[reasonFlag] ? { reason: values[reasonFlag] as string } : {}),
         ...(values.step ? { stepId: values.step as string } : {}),
+        ...(values.full ? { full: true } : {}),
+        ...(values.strategy ? { strategy: values.strategy as string } : {}),
       };
+      noticeIfNoPolicy(warn);
       return withClient(async (client) => {
         try {
-          const ack = await client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [args] });
+          // Signed (--key, GENIE_KEY) for the access policy; the signature covers this run and these exact args.
+          const auth = signed(values.key as string | undefined, name, id, args);
+          const ack = await client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [auth ? { ...args, auth } : args] });
           print(`${name} accepted: ${ack.message}`);
           return EXIT.ok;
         } catch (err) {
@@ -36,6 +52,14 @@ function overrideCommand(name: OverrideName, summary: string, stepRequired: bool
   };
 }
 
+function signed(keyFile: string | undefined, name: OverrideName, id: string, args: Record<string, unknown>) {
+  try {
+    return operatorAuth(keyFile, name, id, args);
+  } catch (error) {
+    throw new UsageError(`cannot sign the ${name}: ${(error as Error).message}`);
+  }
+}
+
 export const overrides: Command[] = [
   overrideCommand('approve', 'Approve the pending approval step of a run (or the one named by --step).', false),
   overrideCommand('reject', 'Reject the pending approval step of a run; the step fails and onFailure runs.', false),
@@ -43,5 +67,8 @@ export const overrides: Command[] = [
   overrideCommand('resume', 'Resume a paused run.', false),
   overrideCommand('abort', 'Abort a run; its onFailure compensation runs and cannot be interrupted.', false),
   overrideCommand('skip', 'Skip a step: a failed one waiting for a decision, a running one, or one not reached yet.', true),
-  overrideCommand('retry', 'Retry a failed step that is waiting for a decision (onError: wait).', false),
+  overrideCommand('retry', 'Retry a failed step (onError: wait) or an inconclusive analysis that is waiting for a decision.', false),
+  overrideCommand('promote', 'Canary: end the current pause, or accept an inconclusive analysis; --full skips to full promotion.', false),
+  overrideCommand('forceCheck', 'Self-healing: run the health checks now instead of at the end of the current pause.', false),
+  overrideCommand('skipStrategy', 'Self-healing: leave a recovery strategy out of the ladder from now on.', false),
 ];

@@ -26,10 +26,12 @@ function kindsIn(steps: Step[] | undefined): StepKind[] {
 describe('good runbooks', () => {
   const allKinds = path.join(projectRoot, 'test', 'fixtures', 'runbooks', 'all-kinds.yaml');
 
-  it('all-kinds.yaml is valid and uses every step kind but approval', () => {
+  // Its recorded history replays in the replay test. The rollout kinds (pause, analysis) came later and
+  // need live metrics; test/integration/rollout-steps.test.ts runs them.
+  it('all-kinds.yaml is valid and uses every step kind but approval, pause and analysis', () => {
     const runbook = assertValid(fs.readFileSync(allKinds, 'utf8'), allKinds);
     const used = new Set([...kindsIn(runbook.steps), ...kindsIn(runbook.onFailure)]);
-    const wanted = Object.values(STEP_KIND_OF_KEY).filter((k) => k !== 'approval');
+    const wanted = Object.values(STEP_KIND_OF_KEY).filter((k) => !['approval', 'pause', 'analysis'].includes(k));
     assert.deepEqual([...used].sort(), wanted.sort());
   });
 
@@ -67,6 +69,20 @@ describe('good runbooks', () => {
     until: '- id: a\n  until:\n    condition: "{% $steps.b.output.done %}"\n    interval: 500ms\n    steps: [{ id: b, action: util.echo, with: { done: true } }]',
     runbook: '- id: a\n  runbook: { name: hello, params: { name: "{% \'x\' %}" } }',
     fail: '- id: a\n  fail: { message: stop here, code: STOPPED }',
+    pause: '- id: a\n  pause: { duration: 30s, message: canary at 10%, endOn: [promote] }',
+    analysis: `- id: a
+  analysis:
+    provider: router
+    interval: 1s
+    count: "{% 3 %}"
+    background: false
+    metrics:
+      - { name: errors, query: { pool: canary, metric: errorRate }, failureCondition: "{% $result > 0.05 %}", failureLimit: 1 }
+    judge:
+      baseline: stable
+      canary: canary
+      metrics: [{ name: p95, query: { metric: p95 }, direction: increase, tolerance: 0.2, critical: true }]
+    inconclusive: { timeout: 10m, default: fail }`,
   };
   for (const [name, steps] of Object.entries(minimal)) {
     it(`accepts a minimal ${name} step`, () => {
@@ -98,6 +114,22 @@ describe('good runbooks', () => {
       - id: inner
         action: util.echo
         with: { x: "{% $steps.first.output %}" }
+`);
+    });
+
+    it('inside an until body, the body\'s own steps: their results from the previous pass', () => {
+      assertValid(`${HEAD}steps:
+  - id: loop
+    until:
+      condition: "{% $steps.plan.output.done %}"
+      interval: 1s
+      steps:
+        - id: probe
+          action: util.echo
+          with: { last: "{% $steps.plan.output %}" }
+        - id: plan
+          action: util.echo
+          with: { previous: "{% $steps.plan.output %}", done: true }
 `);
     });
 
