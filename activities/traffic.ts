@@ -62,13 +62,17 @@ export const mirror = defineAction({
   args: args({
     route: Type.String({ minLength: 1 }),
     pool: Type.String({ minLength: 1 }),
+    extraPools: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 7, description: 'More shadow pools sent the same requests, e.g. a second primary for noise cancellation (shadow-test runbook)' })),
     percent: Type.Number({ minimum: 0, maximum: 100 }),
     mutating: Type.Optional(Type.Boolean({ description: 'Also mirror POST/PUT/PATCH/DELETE (default false)' })),
     expectVersion: ExpectVersion,
   }),
   defaults: DEFAULTS,
   run: async (a) => {
-    const body = { pool: a.pool, percent: a.percent, ...(a.mutating !== undefined ? { mutating: a.mutating } : {}), ...(a.expectVersion !== undefined ? { expectVersion: a.expectVersion } : {}) };
+    // The router sends a request's mirrors in list order, then the primary: `pool` goes last, nearest the primary in
+    // time, so a timing-dependent field (a timestamp) differs no more often for it than for a second primary.
+    const pools = a.extraPools && a.extraPools.length > 0 ? { pools: [...a.extraPools.filter((p) => p !== a.pool), a.pool] } : { pool: a.pool };
+    const body = { ...pools, percent: a.percent, ...(a.mutating !== undefined ? { mutating: a.mutating } : {}), ...(a.expectVersion !== undefined ? { expectVersion: a.expectVersion } : {}) };
     const r = await admin<{ route: string; version: number; previousVersion: number; previous: { mirror: unknown }; mirror: unknown }>(a, 'PUT', `/routes/${segment(a.route)}/mirror`, body);
     return { route: r.route, mirror: r.mirror, previousMirror: r.previous.mirror, version: r.version, previousVersion: r.previousVersion };
   },
@@ -119,7 +123,7 @@ export const shadowPairs = defineAction({
 const REFUSALS: Record<number, string> = { 400: 'ROUTER_REFUSED', 401: 'ROUTER_UNAUTHORIZED', 404: 'ROUTER_NOT_FOUND', 405: 'ROUTER_REFUSED', 409: 'VERSION_CONFLICT', 413: 'ROUTER_REFUSED' };
 
 /** One admin API call with the worker's token; the JSON answer, or an ApplicationFailure that says what to do. */
-async function admin<T>(a: { adminUrl?: string; timeout?: string }, method: HttpMethod, path: string, body?: unknown): Promise<T> {
+export async function admin<T>(a: { adminUrl?: string; timeout?: string }, method: HttpMethod, path: string, body?: unknown): Promise<T> {
   const base = a.adminUrl ?? process.env.GENIE_ROUTER_ADMIN_URL;
   if (!base) throw ApplicationFailure.nonRetryable('no router admin URL: set GENIE_ROUTER_ADMIN_URL on the worker or pass adminUrl', 'ROUTER_NOT_CONFIGURED');
   const token = process.env.GENIE_ROUTER_TOKEN;

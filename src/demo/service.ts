@@ -25,6 +25,8 @@ export interface DemoServiceOptions {
   behavior?: Partial<DemoBehavior>;
   /** Guards /_demo/ when set. */
   adminToken?: string;
+  /** Extra fields in every demo answer (they override the standard ones): how a shadow test's candidate changes one field. */
+  fields?: Record<string, unknown>;
 }
 
 export interface DemoService {
@@ -60,7 +62,7 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
         if (b.errorRate > 0 && Math.random() < b.errorRate) {
           return json(res, b.errorStatus, { error: 'injected by demo-service --error-rate', service: options.name, version: options.version, requestId });
         }
-        json(res, 200, { service: options.name, version: options.version, method: req.method, path, bodyBytes, requestId, timestamp: new Date().toISOString() });
+        json(res, 200, { service: options.name, version: options.version, method: req.method, path, bodyBytes, requestId, timestamp: new Date().toISOString(), ...options.fields });
       };
       const delay = sampleLatencyMs(b);
       if (delay > 0) setTimeout(answer, delay);

@@ -6,7 +6,7 @@
  */
 import type { Pool } from 'undici';
 import { parseDuration } from '../dsl/duration';
-import { DEFAULTS, type FaultsConfig, type RouterConfig } from './config-schema';
+import { DEFAULTS, type FaultsConfig, type MirrorConfig, type RouterConfig } from './config-schema';
 import { normalizedPrefix } from './config-validate';
 import type { MetricsRegistry, ScopeMetrics } from './metrics';
 import { hashString, type HashCandidate } from './sticky-hash';
@@ -30,7 +30,8 @@ export interface CompiledPool {
 }
 
 export interface CompiledMirror {
-  pool: CompiledPool;
+  /** Each gets every mirrored request (one draw per request, so their pairs line up). */
+  pools: CompiledPool[];
   percent: number;
   mutating: boolean;
 }
@@ -104,7 +105,7 @@ export function compileConfig(config: RouterConfig, version: number, upstreams: 
       sticky: route.sticky ? { header: route.sticky.header?.toLowerCase(), cookie: route.sticky.cookie } : undefined,
       timeoutMs: route.timeout ? parseDuration(route.timeout) : defaultTimeoutMs,
       mirror: route.mirror && route.mirror.percent > 0
-        ? { pool: pools.get(route.mirror.pool)!, percent: route.mirror.percent, mutating: route.mirror.mutating ?? false }
+        ? { pools: mirrorPools(route.mirror).map((p) => pools.get(p)!), percent: route.mirror.percent, mutating: route.mirror.mutating ?? false }
         : undefined,
       metrics: metrics.route(name),
     };
@@ -126,6 +127,11 @@ export function compileConfig(config: RouterConfig, version: number, upstreams: 
     },
     upstreamKeys,
   };
+}
+
+/** A mirror's shadow pools, whichever way it names them. */
+export function mirrorPools(mirror: MirrorConfig): string[] {
+  return mirror.pools ?? (mirror.pool !== undefined ? [mirror.pool] : []);
 }
 
 function compileFaults(f: FaultsConfig | undefined): CompiledFaults | undefined {

@@ -12,7 +12,7 @@
  *     match: { pathPrefix: / }
  *     weights: { stable: 90, canary: 10 }
  *     sticky: { cookie: session }
- *     mirror: { pool: canary, percent: 10 }
+ *     mirror: { pool: canary, percent: 10 }     # or pools: [canary, stable-2]
  * ```
  */
 import { Type, type Static } from '@sinclair/typebox';
@@ -46,7 +46,11 @@ export const PoolSchema = Type.Object(
 
 export const MirrorSchema = Type.Object(
   {
-    pool: Type.String({ minLength: 1, description: 'the shadow pool' }),
+    pool: Type.Optional(Type.String({ minLength: 1, description: 'the shadow pool (or give pools)' })),
+    pools: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1, maxItems: 8, uniqueItems: true,
+      description: 'several shadow pools, each sent the same mirrored requests (e.g. the candidate and a second primary for noise cancellation)',
+    })),
     percent: Percent,
     mutating: Type.Optional(Type.Boolean({ description: 'also mirror POST/PUT/PATCH/DELETE (default false)' })),
   },

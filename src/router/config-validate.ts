@@ -86,7 +86,12 @@ function semanticProblems(config: RouterConfig): ConfigProblem[] {
       sum += weight;
     }
     if (Math.abs(sum - 100) > WEIGHT_TOLERANCE) add(`${at}.weights`, `weights must sum to 100, not ${sum}`);
-    if (route.mirror && !poolNames.has(route.mirror.pool)) add(`${at}.mirror.pool`, `no pool named '${route.mirror.pool}'`);
+    if (route.mirror) {
+      const m = route.mirror;
+      if ((m.pool === undefined) === (m.pools === undefined)) add(`${at}.mirror`, 'give exactly one of pool (one shadow) or pools (a list)');
+      if (m.pool !== undefined && !poolNames.has(m.pool)) add(`${at}.mirror.pool`, `no pool named '${m.pool}'`);
+      m.pools?.forEach((p, i) => { if (!poolNames.has(p)) add(`${at}.mirror.pools.${i}`, `no pool named '${p}'`); });
+    }
     if (route.sticky && (route.sticky.header === undefined) === (route.sticky.cookie === undefined)) add(`${at}.sticky`, 'give exactly one of header or cookie');
     if (route.timeout !== undefined) durationProblem(route.timeout, `${at}.timeout`, add, 1);
     const claim = `${(route.match?.host ?? '*').toLowerCase()} ${normalizedPrefix(route.match?.pathPrefix)}`;

@@ -1,6 +1,6 @@
 /**
- * Traffic mirroring: a share of a route's requests is also sent to a shadow pool, fire and
- * forget. The primary never waits for, or hears about, the shadow: the mirror is dispatched
+ * Traffic mirroring: a share of a route's requests is also sent to one or more shadow
+ * pools, fire and forget. The primary never waits for, or hears about, the shadow: the mirror is dispatched
  * on its own connection pool, its response is read and thrown away (keeping an excerpt for
  * the shadow pair), and its failures are counted, never raised. Outstanding mirrors are
  * capped so a slow shadow cannot pile up memory; beyond the cap, mirrors are dropped.
@@ -51,14 +51,20 @@ export class Mirror {
    * or undefined when the mirror was dropped or pairs are not being kept.
    */
   send(config: CompiledConfig, route: CompiledRoute, request: MirrorRequest): PendingPair | undefined {
-    if (this.inFlight >= config.shadow.maxInFlight) {
-      this.metrics.mirror.droppedInFlight++;
+    const pools = route.mirror!.pools;
+    // All of a request's mirrors or none: a noise pool's pairs must line up with the candidate's.
+    if (this.inFlight + pools.length > config.shadow.maxInFlight) {
+      this.metrics.mirror.droppedInFlight += pools.length;
       return undefined;
     }
-    const pool = route.mirror!.pool;
     const pair = this.ring.enabled
       ? new PendingPair(this.ring, route.name, capturedRequest(request.method, request.path, request.headers, request.body, config.shadow.excerptBytes), config.shadow.excerptBytes)
       : undefined;
+    for (const pool of pools) this.sendTo(pool, route, request, pair);
+    return pair;
+  }
+
+  private sendTo(pool: CompiledPool, route: CompiledRoute, request: MirrorRequest, pair: PendingPair | undefined): void {
     this.inFlight++;
     this.metrics.mirror.sent++;
     const exchange = new ShadowExchange(this, pool, route.timeoutMs, pair);
@@ -70,7 +76,6 @@ export class Mirror {
     };
     if (fault.delayMs > 0) setTimeout(go, fault.delayMs);
     else go();
-    return pair;
   }
 
   done(failed: boolean): void {

@@ -4,7 +4,7 @@
  * and quantiles; the router's sliding-window quantiles are exported as gauges too, for
  * dashboards without PromQL.
  */
-import type { CompiledConfig } from './compiled-config';
+import { mirrorPools, type CompiledConfig } from './compiled-config';
 import { PROMETHEUS_BUCKETS_S, scopeStats, type MetricsRegistry, type ScopeMetrics } from './metrics';
 import type { ShadowRingStats } from './shadow-ring';
 import { ERROR_KINDS, STATUS_CLASSES } from './sliding-window';
@@ -81,7 +81,7 @@ export function renderPrometheus(input: ExpositionInput): string {
   }
   family('genie_router_mirror_percent', 'gauge', 'Share of a route mirrored to a shadow pool.');
   for (const [route, r] of Object.entries(input.config.source.routes)) {
-    if (r.mirror) out.push(`genie_router_mirror_percent{route="${label(route)}",pool="${label(r.mirror.pool)}"} ${r.mirror.percent}`);
+    if (r.mirror) for (const pool of mirrorPools(r.mirror)) out.push(`genie_router_mirror_percent{route="${label(route)}",pool="${label(pool)}"} ${r.mirror.percent}`);
   }
   const mirror = input.metrics.mirror;
   family('genie_router_mirror_requests_total', 'counter', 'Mirrored requests by outcome (sent, completed, failed, dropped_in_flight, skipped_body_too_large).');

@@ -1,8 +1,11 @@
 /**
- * Assembling one shadow pair while both exchanges run: the request's excerpt is taken when
- * the mirror is sent, each response's when it ends, and the pair goes into the ring when
- * the second of the two finishes — whichever that is. Secret-bearing headers are masked
- * here, because pairs leave the router (admin API, then workflow history).
+ * Assembling shadow pairs while the exchanges run: the request's excerpt is taken when the
+ * mirror is sent, each response's when it ends, and a pair goes into the ring when the
+ * second of its two finishes — whichever that is. A request mirrored to several pools makes
+ * one pair per shadow pool, all sharing the primary's response and one `group` number, so a
+ * reader can line up (primary, candidate) with (primary, second primary) for noise
+ * cancellation. Secret-bearing headers are masked here, because pairs leave the router
+ * (admin API, then workflow history).
  */
 import { headerObject } from './headers';
 import type { CapturedRequest, CapturedResponse, ShadowRing } from './shadow-ring';
@@ -49,10 +52,14 @@ export interface ResponseHalf {
   error?: string;
 }
 
+let groups = 0;
+
 export class PendingPair {
   private primary: CapturedResponse | undefined;
-  private shadow: CapturedResponse | undefined;
+  /** Shadows that answered before the primary did. */
+  private waiting: CapturedResponse[] = [];
   private readonly at = new Date().toISOString();
+  private readonly group = ++groups;
 
   constructor(
     private readonly ring: ShadowRing,
@@ -63,16 +70,19 @@ export class PendingPair {
 
   completePrimary(pool: string, half: ResponseHalf): void {
     this.primary = captured(pool, half);
-    this.flush();
+    for (const shadow of this.waiting) this.push(shadow);
+    this.waiting = [];
   }
 
+  /** Called once per shadow pool the request was mirrored to. */
   completeShadow(pool: string, half: ResponseHalf): void {
-    this.shadow = captured(pool, half);
-    this.flush();
+    const shadow = captured(pool, half);
+    if (this.primary) this.push(shadow);
+    else this.waiting.push(shadow);
   }
 
-  private flush(): void {
-    if (this.primary && this.shadow) this.ring.push({ at: this.at, route: this.route, request: this.request, primary: this.primary, shadow: this.shadow });
+  private push(shadow: CapturedResponse): void {
+    this.ring.push({ at: this.at, route: this.route, group: this.group, request: this.request, primary: this.primary!, shadow });
   }
 }
 

@@ -32,6 +32,8 @@ export interface ShadowPair {
   seq: number;
   at: string;
   route: string;
+  /** Pairs of one request mirrored to several pools share it (their primary is the same response). */
+  group?: number;
   request: CapturedRequest;
   primary: CapturedResponse;
   shadow: CapturedResponse;

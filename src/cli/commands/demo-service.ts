@@ -7,13 +7,15 @@ import { EXIT, print, UsageError } from '../output';
 export const demoService: Command = {
   name: 'demo-service',
   summary: 'Run a sample HTTP service with a set version, error rate and latency (for canary, chaos and shadow demos).',
-  usage: 'genie demo-service --name N --version V --port P [--error-rate 0.2] [--error-status 500] [--latency 20ms] [--latency-jitter 10ms] [--latency-distribution uniform|normal|exponential] [--host H]',
+  usage: 'genie demo-service --name N --version V --port P [--error-rate 0.2] [--error-status 500] [--latency 20ms] [--latency-jitter 10ms] [--latency-distribution uniform|normal|exponential] [--field key=value ...] [--host H]',
   details: [
     '  Every path answers JSON {service, version, method, path, bodyBytes, requestId, timestamp} after the sampled latency;',
     '  --error-rate of them answer --error-status instead. GET /health is always 200.',
     `  Change behaviour at run time: curl -X PUT localhost:P/_demo/behavior -d '{"errorRate":0.2,"latency":"50ms"}'`,
     `  (--latency-distribution: ${DISTRIBUTIONS.join(', ')}; jitter is ± range, standard deviation, or mean tail respectively.)`,
     '  With GENIE_DEMO_TOKEN set, /_demo/ requires Authorization: Bearer <token>.',
+    '  --field key=value (repeatable) adds a field to every answer (value parsed as JSON, else a string): a shadow with',
+    '  --field price=12 against a primary without it differs in exactly that field.',
   ],
   options: {
     name: { type: 'string' },
@@ -25,6 +27,7 @@ export const demoService: Command = {
     latency: { type: 'string' },
     'latency-jitter': { type: 'string' },
     'latency-distribution': { type: 'string' },
+    field: { type: 'string', multiple: true },
   },
   async run(values) {
     const name = values.name as string | undefined;
@@ -46,7 +49,8 @@ export const demoService: Command = {
       throw error;
     }
     const host = values.host as string | undefined;
-    const service = await startDemoService({ name, version, port, behavior, ...(host ? { host } : {}), ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}) });
+    const fields = parseFields((values.field as string[] | undefined) ?? []);
+    const service = await startDemoService({ name, version, port, behavior, fields, ...(host ? { host } : {}), ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}) });
     const b = service.behavior();
     print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
     await new Promise((resolve) => {
@@ -56,3 +60,21 @@ export const demoService: Command = {
     return EXIT.ok;
   },
 };
+
+/** `key=value` pairs → fields; the value is JSON when it parses (12, true, {"a":1}), else the text. */
+export function parseFields(list: string[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--field ${JSON.stringify(item)}: write key=value, e.g. --field price=12`);
+    const text = item.slice(eq + 1);
+    let value: unknown = text;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // plain text
+    }
+    fields[item.slice(0, eq)] = value;
+  }
+  return fields;
+}
