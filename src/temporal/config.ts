@@ -20,7 +20,8 @@ export interface TemporalSettings {
   maxCachedWorkflows?: number;
 }
 
-function port(name: string, fallback: number): number {
+/** A port number from the environment variable `name`, or `fallback` when unset; anything else is a clear error. */
+export function port(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -8,8 +8,12 @@ import { connectClient, connectWorker } from '../../temporal/connection';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { installWorkerLogging } from '../../temporal/logging';
 import { createGenieWorker } from '../../temporal/worker';
+import { startReaper } from '../../chaos/reaper';
 import { runbookDir } from '../../paths';
+import { startLocalDemo } from '../../demo/environment';
 import type { Command } from '../command';
+import { startAlertServer } from '../../alerts/server';
+import { alertsPort } from './alerts';
 import { EXIT, print } from '../output';
 
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -43,6 +47,9 @@ async function maybeStartServer(log: (l: string) => void): Promise<DevServer | u
 
 async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = () => undefined): Promise<number> {
   installWorkerLogging();
+  // The chaos dead-man's switch, first: it needs no Temporal, and orphaned faults should not wait for the worker to load
+  // (faults whose owner stopped heartbeating are removed by any worker; GENIE_CHAOS_REAPER=off: none).
+  const reaper = startReaper({ log: print });
   const settings = temporalSettings();
   const client = await connectClient(settings);
   await ensureSearchAttributes(client, settings.namespace, print);
@@ -60,6 +67,7 @@ async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = ()
   print(`stopping (${why})…`);
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await running.catch(() => undefined);
+  await reaper?.stop();
   await connection.close();
   await server?.stop();
   return why === 'server-exit' ? EXIT.failed : EXIT.ok;
@@ -69,12 +77,22 @@ export const up: Command = {
   name: 'up',
   summary: 'Start everything for local use: the Temporal dev server with its Web UI, and a Genie worker.',
   usage: 'genie up',
-  details: ['Ports: GENIE_TEMPORAL_PORT (7233), GENIE_UI_PORT (8233). With TEMPORAL_ADDRESS set, only the worker starts.'],
+  details: [
+    'Ports: GENIE_TEMPORAL_PORT (7233), GENIE_UI_PORT (8233). With TEMPORAL_ADDRESS set, the embedded server does not start.',
+    'Demo environment (GENIE_DEMO=off skips it): traffic router GENIE_ROUTER_PORT (18080), admin GENIE_ROUTER_ADMIN_PORT (18090),',
+    'demo services stable GENIE_STABLE_PORT (18081) and canary GENIE_CANARY_PORT (18082), run by the process supervisor (.genie/processes).',
+  ],
   options: {},
   async run() {
     const server = await maybeStartServer(print);
     const settings = temporalSettings();
+    // Before the worker: its actions read the router and deploy variables this sets.
+    const demo = await startLocalDemo(print);
+    const intake = await startIntake(settings);
+    // Closing the intake matters: its listening socket would keep this process alive after the worker stops.
     return runWorkerUntilSignal(server, () => {
+      if (intake) print(`Alertmanager webhook intake: ${intake.url}`);
+      for (const line of demo?.summary ?? []) print(line);
       if (!server?.uiUrl) return;
       print('');
       print(`Temporal Web UI: ${server.uiUrl}`);
@@ -82,9 +100,23 @@ export const up: Command = {
       print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
       print('or from a shell: ./bin/genie run hello --wait        (Ctrl-C stops everything)');
       print('');
-    });
+    }).finally(async () => { await intake?.close(); await demo?.stop(); });
   },
 };
+
+/** The Alertmanager intake beside the worker (GENIE_ALERTS_PORT, 0 = off); a busy port is reported, not fatal. */
+async function startIntake(settings: ReturnType<typeof temporalSettings>): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  if (process.env.GENIE_ALERTS_PORT === '0') return undefined;
+  try {
+    const client = await connectClient(settings);
+    const intake = await startAlertServer({ client, taskQueue: settings.taskQueue, port: alertsPort(undefined), ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}), log: print });
+    process.once('exit', () => void intake.close());
+    return intake;
+  } catch (error) {
+    print(`alert intake not started: ${(error as Error).message} (set GENIE_ALERTS_PORT to another port, or 0 for none)`);
+    return undefined;
+  }
+}
 
 export const server: Command = {
   name: 'server',
