@@ -6,7 +6,9 @@ import { runCommand, type Command } from './command';
 import { alerts } from './commands/alerts';
 import { audit } from './commands/audit';
 import { breaker } from './commands/breaker';
+import { chaos } from './commands/chaos';
 import { codecServer } from './commands/codec-server';
+import { demo } from './commands/demo-failover';
 import { demoService } from './commands/demo-service';
 import { history } from './commands/history';
 import { keygen } from './commands/keygen';
@@ -27,11 +29,12 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, alerts, keygen, router, demoService, nab];
+const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, chaos, alerts, keygen, router, demoService, demo, nab];
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');
-  for (const c of COMMANDS) print(`  ${c.name.padEnd(10)} ${c.summary}`);
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  for (const c of COMMANDS) print(`  ${c.name.padEnd(width)}  ${c.summary}`);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -332,6 +332,12 @@ export type Runbook = Omit<Static<typeof Runbook>, 'steps' | 'onFailure' | 'fina
 export interface ActionDefaults {
   timeout: string;
   retry?: RetryPolicy;
+  /**
+   * For long-running actions that heartbeat: how long without a heartbeat before Temporal
+   * counts the attempt as lost (a dead worker) and retries it elsewhere — seconds instead of
+   * the whole attempt timeout.
+   */
+  heartbeat?: string;
 }
 
 /**

@@ -53,6 +53,8 @@ function activityOptions(step: ActionStep, ctx: StepContext, stepMs: number | un
     retry: toTemporalRetry({ ...FALLBACK_RETRY, ...actionRetry, ...runbookDefaults?.retry, ...step.retry }),
     summary: `${ctx.path}: ${step.summary ?? step.name ?? step.action}`,
   };
+  const defaults = ctx.run.loaded.resolved.actions[step.action];
+  if (defaults?.heartbeat) options.heartbeatTimeout = parseDuration(defaults.heartbeat);
   if (stepMs) options.scheduleToCloseTimeout = stepMs;
   return options;
 }

@@ -110,7 +110,7 @@ async function sampleJudged(spec: AnalysisSpec, metric: JudgeMetric, ctx: StepCo
   const provider = metric.provider ?? spec.provider ?? 'router';
   const query = await ctx.evaluator.deep(metric.query, ctx.bindings());
   await Promise.all((['baseline', 'canary'] as const).map(async (side) => {
-    const pool = spec.judge![side];
+    const pool = String(await ctx.evaluator.value(spec.judge![side], ctx.bindings()));
     const forPool = typeof query === 'string' ? query.split('{{pool}}').join(pool) : { ...(query as object), pool };
     try {
       const value = (await measure(measureArgs(spec, provider, forPool)) as { value: number | null }).value;

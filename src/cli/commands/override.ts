@@ -8,12 +8,15 @@ import { EXIT, print, UsageError, warn } from '../output';
 import { noticeIfNoPolicy, operatorAuth } from '../../policy/operator';
 
 /** Domain overrides are camelCase in workflows and kebab-case on the command line. */
-const CLI_NAMES: Partial<Record<OverrideName, string>> = { forceCheck: 'force-check', skipStrategy: 'skip-strategy' };
+const CLI_NAMES: Partial<Record<OverrideName, string>> = {
+  forceCheck: 'force-check', skipStrategy: 'skip-strategy', emergencyStop: 'emergency-stop',
+  forceFailover: 'force-failover', holdFailover: 'hold-failover', releaseHold: 'release-hold',
+};
 
 function overrideCommand(name: OverrideName, summary: string, stepRequired: boolean): Command {
   const reasonFlag = name === 'approve' || name === 'reject' ? 'comment' : 'reason';
   const command = CLI_NAMES[name] ?? name;
-  const extra = name === 'promote' ? ' [--full]' : name === 'skipStrategy' ? ' --strategy S' : '';
+  const extra = name === 'promote' ? ' [--full]' : name === 'skipStrategy' ? ' --strategy S' : name === 'forceFailover' ? ' --target REGION' : '';
   return {
     name: command,
     summary,
@@ -22,17 +25,20 @@ function overrideCommand(name: OverrideName, summary: string, stepRequired: bool
       step: { type: 'string' }, as: { type: 'string' }, key: { type: 'string' }, [reasonFlag]: { type: 'string' },
       ...(name === 'promote' ? { full: { type: 'boolean' } } : {}),
       ...(name === 'skipStrategy' ? { strategy: { type: 'string' } } : {}),
+      ...(name === 'forceFailover' ? { target: { type: 'string' } } : {}),
     },
     async run(values, [id]) {
       if (!id) throw new UsageError(`name the run: genie ${command} <id> --as <who>`);
       if (stepRequired && !values.step) throw new UsageError(`genie ${command} needs --step <step id>`);
       if (name === 'skipStrategy' && !values.strategy) throw new UsageError('genie skip-strategy needs --strategy <name of a recovery strategy>');
+      if (name === 'forceFailover' && !values.target) throw new UsageError('genie force-failover needs --target <region to promote>');
       const args = {
         by: currentUser(values.as as string | undefined),
         ...(values[reasonFlag] ? { reason: values[reasonFlag] as string } : {}),
         ...(values.step ? { stepId: values.step as string } : {}),
         ...(values.full ? { full: true } : {}),
         ...(values.strategy ? { strategy: values.strategy as string } : {}),
+        ...(values.target ? { target: values.target as string } : {}),
       };
       noticeIfNoPolicy(warn);
       return withClient(async (client) => {
@@ -71,4 +77,9 @@ export const overrides: Command[] = [
   overrideCommand('promote', 'Canary: end the current pause, or accept an inconclusive analysis; --full skips to full promotion.', false),
   overrideCommand('forceCheck', 'Self-healing: run the health checks now instead of at the end of the current pause.', false),
   overrideCommand('skipStrategy', 'Self-healing: leave a recovery strategy out of the ladder from now on.', false),
+  overrideCommand('emergencyStop', 'Chaos: stop the experiment now; its rollbacks (finally) run and cannot be interrupted.', false),
+  overrideCommand('forceFailover', 'Failover: fail over to --target now, past the RPO gate (needs the approvals the runbook asks for).', false),
+  overrideCommand('holdFailover', 'Failover: no automatic failover until release-hold.', false),
+  overrideCommand('releaseHold', 'Failover: end a hold-failover.', false),
+  overrideCommand('failback', 'Failover: switch back to the original primary region once it has rejoined.', false),
 ];
