@@ -1,0 +1,110 @@
+/**
+ * genie demo failover: real PostgreSQL regions with streaming replication, a sample app per
+ * region and the router in front, on loopback, until Ctrl-C (src/failover/environment.ts).
+ * genie demo region-app: one region's sample app (what the environment runs per region).
+ */
+import type { Command } from '../command';
+import { EXIT, print, UsageError, warn } from '../output';
+
+const port = (value: unknown, flag: string): number => {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${flag} ${String(value)} is not a port number`);
+  return n;
+};
+
+/** Waits for Ctrl-C or SIGTERM. The servers are detached children: without this timer nothing would keep the process alive. */
+const untilSignal = () => new Promise<void>((resolve) => {
+  const keepAlive = setInterval(() => undefined, 60_000);
+  for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { clearInterval(keepAlive); resolve(); });
+});
+
+async function failover(values: Record<string, unknown>): Promise<number> {
+  const regionsArg = values.regions as string | undefined;
+  const regions = regionsArg === undefined ? 3 : /^\d+$/.test(regionsArg) ? Number(regionsArg) : regionsArg.split(',').map((s) => s.trim()).filter(Boolean);
+  // Loaded on use: every other command starts without the PostgreSQL client.
+  const { PostgresNotFoundError, startFailoverEnvironment } = await import('../../failover');
+  let env;
+  try {
+    env = await startFailoverEnvironment({
+      regions,
+      synchronous: Boolean(values.sync),
+      ...(values['upstream-timeout'] ? { upstreamTimeout: values['upstream-timeout'] as string } : {}),
+      ...(process.env.GENIE_ROUTER_TOKEN ? { token: process.env.GENIE_ROUTER_TOKEN } : {}),
+      log: values.verbose ? (line) => warn(line) : () => undefined,
+    });
+  } catch (error) {
+    if (error instanceof PostgresNotFoundError) throw new UsageError(error.message, EXIT.failed);
+    if (error instanceof Error && /region name|at least 2 regions|must differ/.test(error.message)) throw new UsageError(`--regions: ${error.message}`);
+    throw error;
+  }
+  const [primary, ...standbys] = env.regions;
+  print(`Failover demo: ${env.regions.length} regions, ${env.synchronous ? 'synchronous' : 'asynchronous'} streaming replication (everything under ${env.dir})`);
+  for (const r of env.regions) print(`  ${r.name.padEnd(4)} ${r === primary ? 'primary' : 'standby'}  app ${r.appUrl}   postgres ${r.pg.host}:${r.pg.port} (${r.pg.dataDir})`);
+  print(`Router: ${env.routerUrl} (route "${env.route}": ${primary!.pool} 100${standbys.map((s) => ` / ${s.pool} 0`).join('')})   admin API: ${env.adminUrl}`);
+  print('');
+  print('For a worker or the CLI in another terminal:');
+  print(`  export GENIE_REGIONS=${env.regionsFile} GENIE_ROUTER_ADMIN_URL=${env.adminUrl}`);
+  print(process.env.GENIE_ROUTER_TOKEN ? '  (GENIE_ROUTER_TOKEN: the one you set)' : `  export GENIE_ROUTER_TOKEN=$(cat ${env.dir}/router-token)`);
+  print(`Try: curl -X POST ${env.routerUrl}/write -d '{"seq":1}'    psql -h 127.0.0.1 -p ${primary!.pg.port} -U postgres -c 'select * from genie_writes'`);
+  print('Ctrl-C stops every process and removes the directory.');
+  await untilSignal();
+  print('stopping…');
+  await env.stop();
+  return EXIT.ok;
+}
+
+async function regionApp(values: Record<string, unknown>): Promise<number> {
+  const region = values.region as string | undefined;
+  if (!region) throw new UsageError('--region is required');
+  const { startRegionApp } = await import('../../failover/region-app');
+  const app = await startRegionApp({
+    region,
+    port: values.port === undefined ? 0 : port(values.port, '--port'),
+    ...(values.host ? { host: values.host as string } : {}),
+    pg: {
+      host: (values['pg-host'] as string | undefined) ?? '127.0.0.1',
+      port: port(values['pg-port'], '--pg-port'),
+      ...(values['pg-database'] ? { database: values['pg-database'] as string } : {}),
+      ...(values['pg-user'] ? { user: values['pg-user'] as string } : {}),
+      // Only from the environment: a password on the command line is visible to every user of the host.
+      ...(process.env.GENIE_REGION_PG_PASSWORD ? { password: process.env.GENIE_REGION_PG_PASSWORD } : {}),
+    },
+  });
+  print(`region-app ${region} listening on ${app.url}`);
+  await untilSignal();
+  await app.close();
+  return EXIT.ok;
+}
+
+export const demo: Command = {
+  name: 'demo',
+  summary: 'Demo environments: `failover` (real PostgreSQL regions + router), `region-app` (one region\'s sample app).',
+  usage: 'genie demo failover [--regions 3|r1,r2,r3] [--sync] [--upstream-timeout 2s] [--verbose]\n       genie demo region-app --region R --pg-port P [--port N] [--host H] [--pg-host H] [--pg-database D] [--pg-user U]',
+  details: [
+    '  failover: initdb + pg_basebackup standbys (PostgreSQL server binaries needed: apt-get install postgresql), one',
+    '  region app per region (POST /write, GET /health, GET /stats) and the router with route "app" on the first region.',
+    '  As root, PostgreSQL runs as the system user GENIE_PG_USER (default genie-pg, created if missing).',
+    '  --sync: synchronous replication (ANY 1 of the other regions must have each commit).',
+    '  region-app: GENIE_REGION_PG_PASSWORD is its database password, if any.',
+  ],
+  options: {
+    regions: { type: 'string' },
+    sync: { type: 'boolean' },
+    'upstream-timeout': { type: 'string' },
+    verbose: { type: 'boolean' },
+    region: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'pg-host': { type: 'string' },
+    'pg-port': { type: 'string' },
+    'pg-database': { type: 'string' },
+    'pg-user': { type: 'string' },
+  },
+  async run(values, positionals) {
+    const [sub, ...extra] = positionals;
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    if (sub === 'failover') return failover(values);
+    if (sub === 'region-app') return regionApp(values);
+    throw new UsageError(`genie demo ${sub ?? ''}: say which demo: failover or region-app`);
+  },
+};
