@@ -12,7 +12,20 @@ export interface ActionDefinition<A extends TSchema = TSchema, R = unknown> {
   description: string;
   args: A;
   defaults: ActionDefaults;
+  /**
+   * Optional checks a schema cannot express (an allowlist, a bound between two fields), run by
+   * the validator on the literal `with:` arguments once they fit the schema; each issue becomes
+   * a file:line:col error. Values that are expressions are only known at run time: skip them.
+   */
+  check?: (args: Record<string, unknown>) => ActionArgIssue[];
   run: (args: Static<A>) => Promise<R>;
+}
+
+/** One problem an action's `check` finds: where under `with:` (path), what, and how to fix it. */
+export interface ActionArgIssue {
+  path: (string | number)[];
+  message: string;
+  hint: string;
 }
 
 export function defineAction<A extends TSchema, R>(definition: ActionDefinition<A, R>): ActionDefinition<A, R> {
@@ -20,4 +33,4 @@ export function defineAction<A extends TSchema, R>(definition: ActionDefinition<
 }
 
 /** What the validator needs to know about actions, without their implementations. */
-export type ActionCatalog = ReadonlyMap<string, { args: TSchema; defaults: ActionDefaults; description: string }>;
+export type ActionCatalog = ReadonlyMap<string, { args: TSchema; defaults: ActionDefaults; description: string; check?: (args: Record<string, unknown>) => ActionArgIssue[] }>;

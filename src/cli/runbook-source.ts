@@ -10,6 +10,7 @@ import { findRunbook, loadRunbookFile } from '../dsl/load';
 import { validateParams } from '../dsl/validate';
 import type { Runbook } from '../dsl/types';
 import { runbookDir } from '../paths';
+import { readExperimentFile } from '../chaos/ctk/load';
 import { EXIT, UsageError } from './output';
 
 export interface RunbookSource {
@@ -22,7 +23,12 @@ export interface RunbookSource {
 export function resolveSource(nameOrFile: string, rawParams: Record<string, unknown>): RunbookSource {
   const isFile = /\.(ya?ml|json)$/i.test(nameOrFile) || nameOrFile.includes('/') || fs.existsSync(nameOrFile);
   let definition: Runbook;
-  try {
+  // A Chaos Toolkit experiment runs as the chaos runbook it converts to; its env configuration is read here.
+  const experiment = isFile ? readExperimentOrThrow(nameOrFile) : undefined;
+  if (experiment) {
+    definition = experiment.definition;
+    rawParams = { ...experiment.envValues, ...rawParams };
+  } else try {
     definition = (isFile ? loadRunbookFile(nameOrFile, actionCatalog) : findRunbook(nameOrFile, runbookDir(), actionCatalog)).definition;
   } catch (err) {
     if (err instanceof RunbookValidationError) throw new UsageError(err.message, EXIT.failed);
@@ -33,4 +39,13 @@ export function resolveSource(nameOrFile: string, rawParams: Record<string, unkn
     throw new UsageError(`parameters of ${definition.metadata.name} are invalid; nothing was started:\n${checked.diagnostics.map(formatDiagnostic).join('\n')}`);
   }
   return { runbook: isFile ? definition : definition.metadata.name, definition, params: checked.params };
+}
+
+function readExperimentOrThrow(file: string) {
+  try {
+    return readExperimentFile(file, actionCatalog);
+  } catch (err) {
+    if (err instanceof RunbookValidationError) throw new UsageError(err.message, EXIT.failed);
+    throw err;
+  }
 }

@@ -31,8 +31,15 @@ export function checkActions(tree: StepTree, catalog: ActionCatalog, report: Rep
     const validate = compiledValidator(entry.args, () => JSON.parse(JSON.stringify(entry.args)) as object);
     const base = step.raw.with === undefined ? [...step.path, 'action'] : [...step.path, 'with'];
     const where = `action ${name} in ${step.label}`;
-    for (const issue of schemaIssues(validate, args, { base, where, noun: 'argument', code: 'ACTION_ARGS', stepId: step.id, expressionsAllowed: true })) {
+    const issues = schemaIssues(validate, args, { base, where, noun: 'argument', code: 'ACTION_ARGS', stepId: step.id, expressionsAllowed: true });
+    for (const issue of issues) {
       report({ ...issue, hint: `${issue.hint}; ${name}: ${entry.description}` });
+    }
+    // The action's own checks (allowlists, bounds between fields) once the shape is right.
+    if (issues.length === 0 && entry.check) {
+      for (const issue of entry.check(args)) {
+        report({ code: 'ACTION_ARGS', path: [...step.path, 'with', ...issue.path], stepId: step.id, message: `${where}: ${issue.message}`, hint: issue.hint });
+      }
     }
   }
 }
