@@ -47,6 +47,7 @@ export const score = defineAction({
     {
       series: Series,
       detector: Type.Optional(Type.Union(DETECTOR_NAMES.map((d) => Type.Literal(d)), { default: 'ensemble' })),
+      tail: Type.Optional(Type.Integer({ minimum: 1, description: 'Return only the last N scores and likelihoods (a watcher keeps its history small); anomalies and latest are unaffected' })),
       threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Score at or above which a point is an anomaly (default: the frozen NAB-tuned value)' })),
       cooldown: Type.Optional(Type.Integer({ minimum: 0, description: 'Points after an anomaly during which no new one is flagged (default: frozen)' })),
       period: Type.Optional(Type.Integer({ minimum: 2, description: 'Season length in points, when known (otherwise detected)' })),
@@ -76,9 +77,10 @@ export const score = defineAction({
       scored: usable,
       skipped: Object.fromEntries(Object.entries(stream.counts.skipped).filter(([, n]) => n > 0)),
       gaps: scored.flatMap((s, i) => (s.gapBefore ? [{ index: i, missing: s.gapBefore }] : [])),
-      scores: scores.map((s) => round(s)),
+      scores: last(scores.map((s) => round(s)), args.tail),
       /** 1 - tail probability: how unlikely the recent behaviour is under the stream's own history. */
-      likelihood: scored.map((s) => round(1 - s.tail, 6)),
+      likelihood: last(scored.map((s) => round(1 - s.tail, 6)), args.tail),
+      ...(args.tail !== undefined ? { firstIndex: Math.max(0, scores.length - args.tail) } : {}),
       anomalies: flagged.map((i) => ({
         index: i,
         ...(points[i].timestamp !== undefined ? { timestamp: points[i].timestamp } : {}),
@@ -131,4 +133,8 @@ function humanMs(ms: number): string {
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
   if (ms < 172_800_000) return `${(ms / 3_600_000).toFixed(1)} h`;
   return `${(ms / 86_400_000).toFixed(1)} days`;
+}
+
+function last<T>(values: T[], n: number | undefined): T[] {
+  return n === undefined ? values : values.slice(-n);
 }

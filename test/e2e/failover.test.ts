@@ -54,10 +54,16 @@ describe('failover fast path on real PostgreSQL (e2e)', function () {
     return runMonitor(config, { ports: failoverPorts(loadRegions(env().regionsFile), env().adminUrl), store: IntentStore.forKey(stateDir, key), key });
   };
 
+  const savedToken = process.env.GENIE_ROUTER_TOKEN;
   before(() => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-failover-intents-'));
   });
-  after(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(stateDir, { recursive: true, force: true });
+    // Later tests (genie demo failover) read the token from the environment when it is set.
+    if (savedToken === undefined) delete process.env.GENIE_ROUTER_TOKEN;
+    else process.env.GENIE_ROUTER_TOKEN = savedToken;
+  });
   afterEach(async function () {
     if (this.currentTest?.state === 'passed') await assertAtMostOneWritable(env());
   });

@@ -1,0 +1,45 @@
+/** genie alerts: the Alertmanager webhook intake alone (genie up serves it too). */
+import { startAlertServer } from '../../alerts/server';
+import { connectClient } from '../../temporal/connection';
+import { effectiveAddress, temporalSettings } from '../../temporal/config';
+import type { Command } from '../command';
+import { EXIT, print, UsageError } from '../output';
+
+export const DEFAULT_ALERTS_PORT = 9095;
+
+export function alertsPort(value: unknown): number {
+  const port = Number(value ?? process.env.GENIE_ALERTS_PORT ?? DEFAULT_ALERTS_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`alerts port ${String(value)} is not a port number`);
+  return port;
+}
+
+export const alerts: Command = {
+  name: 'alerts',
+  summary: 'Serve the Alertmanager webhook intake: firing alert groups start (or join) an incident-response run; resolved ones reach it.',
+  usage: 'genie alerts [--port 9095] [--host 127.0.0.1] [--runbook incident-response]',
+  details: [
+    '  POST Alertmanager webhooks (version 4) to http://<host>:<port>/alerts. One run per alert group (the id comes from',
+    '  the groupKey), so repeats join it. Malformed payloads get 400 with the reason and start nothing.',
+    '  GENIE_ALERTS_TOKEN set: requests need Authorization: Bearer <token>. GENIE_ALERTS_PORT sets the default port.',
+  ],
+  options: { port: { type: 'string' }, host: { type: 'string' }, runbook: { type: 'string' } },
+  async run(values) {
+    const settings = temporalSettings();
+    const client = await connectClient(settings).catch((err: Error) => {
+      throw new UsageError(`cannot reach Temporal at ${effectiveAddress(settings)}: ${err.message}`, EXIT.failed);
+    });
+    const server = await startAlertServer({
+      client, taskQueue: settings.taskQueue, port: alertsPort(values.port), host: (values.host as string | undefined) ?? '127.0.0.1',
+      ...(values.runbook ? { runbook: values.runbook as string } : {}),
+      ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}),
+      log: print,
+    });
+    print(`alert intake listening on ${server.url}${process.env.GENIE_ALERTS_TOKEN ? ' (bearer token required)' : ''}`);
+    await new Promise((resolve) => {
+      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
+    });
+    await server.close();
+    await client.connection.close();
+    return EXIT.ok;
+  },
+};
