@@ -10,6 +10,7 @@
  * Targets: added p50 ≤ 1 ms at 1,000 rps; router throughput ≥ 40% of nginx's.
  * Order rotates per round, so no target always runs first or right after another.
  */
+import { freePort } from './ports';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -216,17 +217,6 @@ export async function routerBenchmark(options: RouterBenchOptions = {}): Promise
     await Promise.all(processes.map((p) => p.stop(5_000)));
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor(handle: ProcessHandle, pattern: RegExp, timeoutMs = 15_000): Promise<void> {

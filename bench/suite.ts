@@ -5,14 +5,20 @@
  *   GENIE_BENCH_RUNS            runs per side for interpreter overhead (default 50, after 5 warm-up each)
  *   GENIE_BENCH_WAITING         concurrent waiting runs (default 1000)
  *   GENIE_BENCH_PASSES          waiting-runs passes, by name from PASSES (default DEFAULT_PASSES; also runbook-cache-250)
- *   GENIE_BENCH_ONLY            "overhead" or "waiting" to run one part (the audit bench runs only when neither is set)
+ *   GENIE_BENCH_ONLY            "overhead" or "waiting" to run one part (the audit and tracing benches run only when neither is set)
+ *   GENIE_BENCH_ROLLOUT_TRIALS  bad-canary rollouts timed to full rollback (default 5; alone: npm run bench:rollout)
+ *   GENIE_BENCH_TRACING_RUNS    runbook runs per side for tracing off vs on (default 30; alone: node dist/bench/tracing.js)
+ *   GENIE_BENCH_MTTR_CRASHES    crashes per failureThreshold for the self-healing MTTR (default 5 here; alone: npm run bench:mttr)
  */
 import { performance } from 'node:perf_hooks';
 import { machine } from './machine';
 import { log } from './log';
 import { auditExportVerify } from './audit';
+import { mttrBenchmark } from './mttr';
 import { interpreterOverhead } from './overhead';
 import { SERVER_NOTE, startServer } from './server';
+import { rollbackTime } from './rollout';
+import { tracingOverhead } from './tracing';
 import { waitingRuns, type WaitingPass } from './waiting-runs';
 
 /** Waiting-runs passes. The first one run is the headline; the others explain it. */
@@ -68,6 +74,9 @@ async function main(): Promise<void> {
       result.waitingRuns = passes[0];
       if (passes.length > 1) result.waitingRunsVariants = passes.slice(1);
     }
+    if (!only) result.tracingOverhead = await part('tracing overhead', () => tracingOverhead(env, intEnv('GENIE_BENCH_TRACING_RUNS', 30)));
+    if (!only) result.canaryRollback = await part('canary rollback time', () => rollbackTime(env, intEnv('GENIE_BENCH_ROLLOUT_TRIALS', 5)));
+    if (!only) result.selfHealingMttr = await part('self-healing MTTR', () => mttrBenchmark(env, { crashes: intEnv('GENIE_BENCH_MTTR_CRASHES', 5) }));
   } finally {
     log('tearing down the dev server');
     await env.teardown();

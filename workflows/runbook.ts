@@ -65,6 +65,9 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
     }
   }
   if (definition.finally) status = await runFinally(run, interpreter, status);
+  // A run that did not succeed still reports what it can (a chaos verdict, the judgement that failed a canary);
+  // an output that cannot be computed then is left out rather than hiding the real failure.
+  if (status !== 'succeeded' && definition.outputs) outputs = await bestEffortOutputs(evaluator, definition.outputs, interpreter.bindings({ ...top, vars: { status, error: run.error ?? null } }));
   run.setStatus(status);
   await condition(allHandlersFinished);
   const result: RunbookResult = {
@@ -72,6 +75,18 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
     requestedBy: run.requestedBy, startedAt: run.startedAt, ...(run.error ? { error: run.error } : {}),
   };
   return maskValues(result, run.secrets());
+}
+
+async function bestEffortOutputs(evaluator: Evaluator, outputs: Record<string, unknown>, bindings: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(outputs)) {
+    try {
+      out[key] = await evaluator.deep(value, bindings);
+    } catch {
+      // left out: see the caller
+    }
+  }
+  return out;
 }
 
 /** `finally:` always runs last and nothing cancels it (fault removal, cleanup); its own failure fails the run. */

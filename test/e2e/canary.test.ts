@@ -207,4 +207,31 @@ describe('canary rollout (router, demo services, Temporal, worker processes)', f
     assert.equal(running('canary'), false);
   });
 
+
+  const blueGreen = (params: Record<string, unknown>) =>
+    startRunbook(env.client, { runbook: 'blue-green', params: { analysisInterval: '1s', analysisRounds: 3, ...params }, requestedBy: 'release-bot', taskQueue: queue, searchAttributes: true });
+
+  it('blue-green: switches all traffic to a healthy green, and promote ends the rollback window and retires blue', async () => {
+    const handle = await blueGreen({ version: '3.0.0', rollbackWindow: '5m' });
+    await waitForState(handle, (s) => s.steps.some((st) => st.stepId === 'window' && st.status === 'waiting'), 60_000);
+    assert.deepEqual(await weights(), { stable: 0, canary: 100 });
+    assert.equal(running('stable'), true, 'blue kept during the rollback window');
+    const cli = await genie(['promote', handle.workflowId, '--as', 'carol', '--reason', 'green looks good'], { TEMPORAL_ADDRESS: env.address });
+    assert.equal(cli.code, 0, cli.output);
+    const result = await finished(handle);
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.outputs.verdict, 'Successful');
+    assert.equal(running('stable'), false, 'blue retired');
+    assert.deepEqual(load.statuses.filter((st) => st === 0 || st >= 500), [], 'no request failed during the switch');
+  });
+
+  it('blue-green: a green failing its post-promotion analysis is switched back to blue in one step', async () => {
+    const handle = await blueGreen({ version: '3.1.0', rollbackWindow: '5m', demo: { errorRate: 0.5 } });
+    const result = await finished(handle);
+    assert.equal(result.status, 'rolled_back', JSON.stringify(result.error));
+    assert.equal(result.error?.code, 'ANALYSIS_FAILED');
+    assert.deepEqual(await weights(), { stable: 100, canary: 0 });
+    assert.equal(running('canary'), false, 'green stopped');
+    assert.equal(running('stable'), true, 'blue serves again');
+  });
 });
