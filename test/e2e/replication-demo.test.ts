@@ -12,7 +12,8 @@ describe('genie demo failover (e2e)', function () {
   this.timeout(60_000);
 
   it('starts two regions and the router, takes a write through it, and cleans up on SIGINT', async () => {
-    const p = spawnGenie(['demo', 'failover', '--regions', '2']);
+    // No GENIE_ROUTER_TOKEN: the demo generates one into its directory.
+    const p = spawnGenie(['demo', 'failover', '--regions', '2'], { GENIE_ROUTER_TOKEN: undefined });
     try {
       await waitForOutput(p, /Ctrl-C stops/, 45_000);
       const out = p.output();
