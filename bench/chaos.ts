@@ -13,7 +13,7 @@
  *   GENIE_BENCH_CHAOS_ROUNDS      rounds per measurement (default 3)
  *   GENIE_BENCH_CHAOS_TTL         fault TTL in the crash measurement (default 2s)
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -32,6 +32,7 @@ import { genieDataConverter } from '../src/temporal/data-converter';
 import { startRunbook } from '../src/temporal/runs';
 import { genieActivities } from '../src/temporal/worker';
 import type { RunbookResult } from '../workflows/api';
+import { runForked } from './forked';
 import { log } from './log';
 import { machine } from './machine';
 import { SERVER_NOTE, startServer } from './server';
@@ -204,39 +205,16 @@ export async function chaosBenchmark(env: TestWorkflowEnvironment, opts: { round
   }
 }
 
-async function child(): Promise<void> {
+async function child(): Promise<unknown> {
   const rounds = Number(process.env.GENIE_BENCH_CHAOS_ROUNDS ?? 3);
   log('starting the Temporal dev server');
   const env = await startServer();
   try {
     const result = { timestamp: new Date().toISOString(), machine: machine(), server: SERVER_NOTE, chaos: await chaosBenchmark(env, { rounds: Number.isInteger(rounds) && rounds > 0 ? rounds : 3, ttl: process.env.GENIE_BENCH_CHAOS_TTL ?? '2s' }) };
-    await new Promise<void>((resolve, reject) => process.send!({ type: 'result', result }, (err: Error | null) => (err ? reject(err) : resolve())));
+    return result;
   } finally {
     await env.teardown();
   }
 }
 
-function parent(): void {
-  const forked = fork(__filename, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: [] });
-  let result: unknown;
-  forked.on('message', (m: { type?: string; result?: unknown }) => {
-    if (m?.type === 'result') result = m.result;
-  });
-  forked.on('exit', (code, signal) => {
-    if (result === undefined) {
-      process.stderr.write(`bench:chaos exited (${signal ?? code}) without a result\n`);
-      process.exit(1);
-    }
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    process.exit(code ?? 1);
-  });
-}
-
-if (require.main === module) {
-  if (process.send) {
-    child().then(() => process.exit(0), (err) => {
-      log(`bench:chaos failed: ${(err as Error)?.stack ?? err}`);
-      process.exit(1);
-    });
-  } else parent();
-}
+if (require.main === module) runForked('bench:chaos', child);

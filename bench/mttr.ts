@@ -17,7 +17,6 @@
  * Standalone it forks itself (as bench/run.ts does) so the dev server's banner on stdout
  * never corrupts the JSON; bench/suite.ts calls mttrBenchmark with its own server.
  */
-import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -32,6 +31,7 @@ import { genieDataConverter } from '../src/temporal/data-converter';
 import { startRunbook } from '../src/temporal/runs';
 import { genieActivities } from '../src/temporal/worker';
 import { overrideUpdates, stateQuery, type RunState } from '../workflows/api';
+import { runForked } from './forked';
 import { log } from './log';
 import { machine } from './machine';
 import { startServer } from './server';
@@ -166,7 +166,7 @@ function freeTcpPort(): Promise<number> {
   });
 }
 
-async function child(): Promise<void> {
+async function child(): Promise<unknown> {
   const intEnv = (name: string) => {
     const n = Number(process.env[name] ?? '');
     return Number.isInteger(n) && n > 0 ? n : undefined;
@@ -177,33 +177,10 @@ async function child(): Promise<void> {
   const env = await startServer();
   try {
     const result = { timestamp: new Date().toISOString(), machine: machine(), mttr: await mttrBenchmark(env, { crashes: intEnv('GENIE_BENCH_MTTR_CRASHES'), thresholds }) };
-    await new Promise<void>((resolve, reject) => process.send!({ type: 'result', result }, (err: Error | null) => (err ? reject(err) : resolve())));
+    return result;
   } finally {
     await env.teardown();
   }
 }
 
-function parent(): void {
-  const forked = fork(__filename, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: [] });
-  let result: unknown;
-  forked.on('message', (m: { type?: string; result?: unknown }) => {
-    if (m?.type === 'result') result = m.result;
-  });
-  forked.on('exit', (code, signal) => {
-    if (result === undefined) {
-      process.stderr.write(`bench:mttr exited (${signal ?? code}) without a result\n`);
-      process.exit(1);
-    }
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    process.exit(code ?? 1);
-  });
-}
-
-if (require.main === module) {
-  if (process.send) {
-    child().then(() => process.exit(0), (err) => {
-      log(`bench:mttr failed: ${(err as Error)?.stack ?? err}`);
-      process.exit(1);
-    });
-  } else parent();
-}
+if (require.main === module) runForked('bench:mttr', child);

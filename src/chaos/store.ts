@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
+import { writeJsonAtomic } from '../files/atomic-json';
 import { identify, isRunning, type ProcessIdentity } from '../process/proc';
 import type { FaultKind } from './spec';
 
@@ -79,10 +80,7 @@ export class FaultStore {
 
   write(record: FaultRecord): void {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const file = this.file(record.id);
-    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    fs.writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeJsonAtomic(this.file(record.id), record);
   }
 
   list(): FaultRecord[] {

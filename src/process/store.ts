@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
+import { writeJsonAtomic } from '../files/atomic-json';
 import { identify, isRunning, type ProcessIdentity } from './proc';
 import { ProcessError } from './errors';
 
@@ -111,10 +112,7 @@ export class ProcessStore {
 
   write(record: ProcessRecord): void {
     this.ensureDir();
-    const file = this.file(record.name);
-    const tmp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    writeJsonAtomic(this.file(record.name), record);
   }
 
   names(): string[] {
