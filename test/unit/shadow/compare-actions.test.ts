@@ -44,12 +44,13 @@ describe('shadow.compareActions (function-based shadow test)', function () {
     const r = await compareActions.run({
       primary: { action: 'http.request', with: { url: `${primary.url}/orders/1` } },
       candidate: { action: 'http.request', with: { url: `${candidate.url}/orders/1` } },
-      times: 5, noise: true,
+      // Loopback latencies of 1-2 ms differ at random; over 5 pairs they are too few to classify either way.
+      times: 5, noise: true, ignore: ['$.latencyMs'],
     });
     assert.equal(r.calls, 15);
     assert.equal(r.noisePairs, 5);
     assert.deepEqual(r.differingFields, ['http.request $.body.price']);
-    for (const field of ['$.body.requestId', '$.latencyMs']) assert.ok(r.noiseFields.includes(`http.request ${field}`), `${field}: ${JSON.stringify(r.noiseFields)}`);
+    assert.ok(r.noiseFields.includes('http.request $.body.requestId'), JSON.stringify(r.noiseFields));
     assert.equal(r.mismatchRate, 1);
   });
 
