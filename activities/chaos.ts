@@ -77,7 +77,7 @@ export const inject = defineAction({
   description: 'Injects a fault (http via the router, network tc, cpu, memory, disk, process signal) into allowlisted targets, holds it for duration (required, heartbeating), then removes it; dryRun injects nothing.',
   args: InjectArgs,
   // Never retried blindly: a second attempt after a crash rolls back and stops (FAULT_INTERRUPTED).
-  defaults: { timeout: '35m', heartbeat: '5s', retry: { maxAttempts: 1 } },
+  defaults: { timeout: '35m', heartbeat: '20s', retry: { maxAttempts: 1 } },
   check: (a) => checkInjectArgs(a),
   run: async (a): Promise<InjectResult> => {
     badArgs(checkInjectArgs(a as Record<string, unknown>));

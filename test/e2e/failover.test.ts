@@ -170,16 +170,18 @@ describe('failover fast path on real PostgreSQL (e2e)', function () {
     const reads = timedRequests(e.routerUrl);
     const monitor = run(monitorConfig(e, 'r2', { epoch }), 'hang');
     await sleep(1_000);
-    const hungAt = Date.now();
     await e.kill('r2', 'SIGSTOP');
+    const hungAt = Date.now();
     const r = await monitor;
     await sleep(300);
     const report = await load.stop();
     assert.equal(r.outcome, 'failed-over', r.reason);
     epoch = r.epoch;
     assert.equal(r.primary, 'r1');
-    const after = report.acks.filter((a) => a.at > hungAt);
-    assert.ok(after.length > 0 && after.every((a) => a.region === 'r1'));
+    // A response r2 sent just before it stopped may still be arriving: 100 ms of grace.
+    const after = report.acks.filter((a) => a.at > hungAt + 100);
+    assert.ok(after.length > 0, 'writes were acknowledged after the hang');
+    assert.deepEqual([...new Set(after.map((a) => a.region))], ['r1'], 'every write acknowledged after the hang went to r1');
     const slowest = Math.max(...(await reads.stop()));
     assert.ok(slowest <= 1_000 + 300, `a request waited ${slowest} ms (upstream timeout 1 s)`);
     console.log(`      hang: switch ${r.timings.switchedAt! - hungAt} ms after SIGSTOP, slowest request ${slowest} ms, node fence ${JSON.stringify(r.steps?.fenceNode?.result ?? r.steps?.fenceNode?.error)}`);
