@@ -78,7 +78,7 @@ describe('http probe', () => {
       const hung = await probe('east', signal);
       assert.equal(hung.healthy, false);
       assert.match(hung.reason ?? '', /no answer within 100ms/);
-      assert.ok(Date.now() - started < 300);
+      assert.ok(Date.now() - started < 1_000, 'the probe gave up at its timeout instead of waiting for the hung server');
       assert.equal((await probe('west', signal)).healthy, false);
       assert.match((await probe('north', signal)).reason ?? '', /no health URL/);
     } finally {
