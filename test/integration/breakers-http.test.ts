@@ -53,6 +53,8 @@ describe('circuit breaker: a failing HTTP dependency', function () {
     const breaker = breakers.get(base);
     assert.equal(breaker.state, 'open');
     assert.equal(received, 4);
+    const firstOpenMs = breaker.metrics().openUntil! - Date.now();
+    assert.ok(firstOpenMs > 0 && firstOpenMs <= 300, `first open duration ${firstOpenMs} ms, configured 300`);
 
     // Rejected calls: no request reaches the server, and each takes well under a millisecond.
     const durations: number[] = [];
@@ -69,7 +71,8 @@ describe('circuit breaker: a failing HTTP dependency', function () {
     assert.equal(received, 4, 'nothing reached the server while open');
 
     // Still failing when the open duration ends: the one trial fails and the breaker opens for twice as long.
-    await sleep(320);
+    // (Waiting on the breaker's own deadline: a fixed sleep can end a millisecond early on a busy machine.)
+    await sleep(breaker.metrics().openUntil! - Date.now() + 20);
     assert.equal((await get(breakers)).status, 500);
     assert.equal(received, 5);
     assert.equal(breaker.state, 'open');
