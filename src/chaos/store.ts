@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
 import { writeJsonAtomic } from '../files/atomic-json';
+import { jsonRecordNames } from '../files/json-records';
 import { identify, isRunning, type ProcessIdentity } from '../process/proc';
 import type { FaultKind } from './spec';
 
@@ -84,13 +85,7 @@ export class FaultStore {
   }
 
   list(): FaultRecord[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
-    return names.filter((n) => n.endsWith('.json')).map((n) => this.read(n.slice(0, -5))).filter((r): r is FaultRecord => r !== undefined)
+    return jsonRecordNames(this.dir).map((id) => this.read(id)).filter((r): r is FaultRecord => r !== undefined)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 

@@ -14,7 +14,7 @@
  */
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../http/listen';
 import { applyBehaviorPatch, BehaviorError, DEFAULT_BEHAVIOR, sampleLatencyMs, type DemoBehavior } from './behavior';
 
 export interface DemoServiceOptions {
@@ -93,14 +93,9 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     });
   };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = !options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const { port, url } = await listenLocal(server, options.port, options.host);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     behavior: () => behavior,
     close: () => new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isExecutable } from '../files/executable';
 
 /** What the failover environment and the replication actions run. */
 export const REQUIRED_BINARIES = ['initdb', 'postgres', 'pg_basebackup', 'pg_rewind', 'pg_controldata'] as const;
@@ -24,15 +25,6 @@ export class PostgresNotFoundError extends Error {
 }
 
 const complete = (dir: string) => REQUIRED_BINARIES.every((b) => isExecutable(path.join(dir, b)));
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
 
 function pgConfigBindir(): string | undefined {
   try {

@@ -10,7 +10,7 @@
  *   GET  /stats   {region, rows, maxSeq}
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../http/listen';
 import { Pool } from 'pg';
 
 export const WRITES_TABLE = 'genie_writes';
@@ -94,14 +94,9 @@ export async function startRegionApp(options: RegionAppOptions): Promise<RegionA
     json(res, 404, { error: 'POST /write, GET /health or GET /stats' });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = !options.host || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const { port, url } = await listenLocal(server, options.port, options.host);
   return {
-    url: `http://${host}:${port}`,
+    url,
     port,
     close: async () => {
       await new Promise<void>((resolve) => {

