@@ -14,6 +14,8 @@ import { RunbookValidationError, type Diagnostic } from './diagnostics';
 import { isRecord } from './issues';
 import { MAX_DOCUMENT_BYTES } from './parse';
 import { closest, listOf } from './suggest';
+import { checkRunbookName } from './runbook-name';
+import { FileTooLargeError, isInside, readBoundedText } from '../files/bounded-read';
 import { ANALYSIS_JUDGE, ANALYSIS_MEASURE } from './step-kinds';
 import { childSequences, type ActionDefaults, type ResolvedRunbook, type Runbook, type Step } from './types';
 import { validateDefinition, validateRunbook, type ValidationResult } from './validate';
@@ -59,6 +61,9 @@ export class GroupsFileError extends Error {
 
 function fileProblem(file: string, error: unknown): Diagnostic {
   const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+  if (error instanceof FileTooLargeError) {
+    return { file, line: 1, col: 1, code: 'LIMIT_SIZE', message: `file is more than the limit of ${MAX_DOCUMENT_BYTES} bytes (1 MiB)`, hint: 'split the procedure into smaller runbooks and call them with runbook: steps' };
+  }
   return { file, line: 0, col: 0, code: 'FILE_READ', message: `cannot read ${file}: ${reason}`, hint: 'check the path; runbooks are *.yaml, *.yml or *.json files' };
 }
 
@@ -66,12 +71,8 @@ function fileProblem(file: string, error: unknown): Diagnostic {
 export function validateFile(file: string, catalog: ActionCatalog): ValidationResult & { text?: string } {
   let text: string;
   try {
-    // Refuse before reading, so a huge file is not loaded into memory first.
-    const size = fs.statSync(file).size;
-    if (size > MAX_DOCUMENT_BYTES) {
-      return { diagnostics: [{ file, line: 1, col: 1, code: 'LIMIT_SIZE', message: `file is ${size} bytes, more than the limit of ${MAX_DOCUMENT_BYTES} bytes (1 MiB)`, hint: 'split the procedure into smaller runbooks and call them with runbook: steps' }] };
-    }
-    text = fs.readFileSync(file, 'utf8');
+    // Bounded by bytes read, so neither a huge file nor an endless device is loaded into memory.
+    text = readBoundedText(file, MAX_DOCUMENT_BYTES);
   } catch (error) {
     return { diagnostics: [fileProblem(file, error)] };
   }
@@ -113,8 +114,7 @@ export function listRunbookFiles(dir: string): string[] {
 /** metadata.name of a file without full validation (for lookup and "available" lists). */
 function declaredName(file: string): string | undefined {
   try {
-    if (fs.statSync(file).size > MAX_DOCUMENT_BYTES) return undefined;
-    const value: unknown = parseYaml(fs.readFileSync(file, 'utf8'));
+    const value: unknown = parseYaml(readBoundedText(file, MAX_DOCUMENT_BYTES));
     const name = isRecord(value) && isRecord(value.metadata) ? value.metadata.name : undefined;
     return typeof name === 'string' ? name : undefined;
   } catch {
@@ -132,10 +132,11 @@ export function findRunbook(name: string, dir: string = runbookDir(), catalog: A
   if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
     for (const ext of RUNBOOK_EXTENSIONS) {
       const candidate = path.join(root, name + ext);
-      if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return loadRunbookFile(candidate, catalog);
+      if (fs.existsSync(candidate) && fs.statSync(candidate).isFile() && insideRoot(root, candidate)) return loadRunbookFile(candidate, catalog);
     }
   }
-  const files = listRunbookFiles(root);
+  // A symlink in the runbook directory must not make a file elsewhere a runbook.
+  const files = listRunbookFiles(root).filter((file) => insideRoot(root, file));
   const named = files.map((file) => ({ file, name: declaredName(file) }));
   const matches = named.filter((n) => n.name === name);
   if (matches.length > 1) throw new RunbookAmbiguousError(name, matches.map((m) => m.file));
@@ -147,6 +148,14 @@ export function findRunbook(name: string, dir: string = runbookDir(), catalog: A
     root,
     available,
   );
+}
+
+function insideRoot(root: string, file: string): boolean {
+  try {
+    return isInside(fs.realpathSync(root), fs.realpathSync(file));
+  } catch {
+    return false;
+  }
 }
 
 /** sha256 of the canonical JSON (keys sorted): the same for the same meaning, whatever the formatting. */
@@ -205,6 +214,9 @@ export interface ResolveOptions {
   groupsFile?: string;
 }
 
+/** Recorded as the source of a definition given as data: never a path the caller chose. */
+export const INLINE_SOURCE = 'inline';
+
 function isLoaded(ref: Runbook | LoadedRunbook): ref is LoadedRunbook {
   return 'definition' in ref && 'file' in ref;
 }
@@ -213,17 +225,16 @@ function isLoaded(ref: Runbook | LoadedRunbook): ref is LoadedRunbook {
  * What a run pins: the validated definition, its sha256, where it came from, the defaults
  * of the actions it uses, and the approver groups. `ref` is what loadRunbookFile or
  * findRunbook returned, a definition (from validateInline, or any object, which is then
- * validated), or a string: a file path if it looks like one, else a name in the runbook
- * directory. Throws RunbookValidationError, RunbookNotFoundError, RunbookAmbiguousError
+ * validated), or a string: a runbook name (never a path) in the runbook directory. Throws
+ * RunbookNameError, RunbookValidationError, RunbookNotFoundError, RunbookAmbiguousError
  * or GroupsFileError.
  */
 export function resolveRunbook(ref: string | Runbook | LoadedRunbook, catalog: ActionCatalog, options: ResolveOptions = {}): ResolvedRunbook {
   let definition: Runbook;
-  let source = '<inline>';
+  let source = INLINE_SOURCE;
   if (typeof ref === 'string') {
-    const isPath = /[\\/]/.test(ref) || RUNBOOK_EXTENSIONS.some((ext) => ref.endsWith(ext));
-    const loaded = isPath && fs.existsSync(ref) ? loadRunbookFile(ref, catalog) : findRunbook(ref, options.dir ?? runbookDir(), catalog);
-    ({ definition, file: source } = loaded);
+    // Strings come from workflow input: a name, never a path (files are read by the CLI and sent inline).
+    ({ definition, file: source } = findRunbook(checkRunbookName(ref), options.dir ?? runbookDir(), catalog));
   } else if (isLoaded(ref)) {
     definition = validated.has(ref.definition) ? ref.definition : validateInline(ref.definition, catalog);
     source = ref.file;

@@ -230,7 +230,7 @@ describe('interpreter: step kinds (real Temporal)', function () {
     assert.notEqual(first.runbook.sha256, changed.runbook.sha256);
     assert.equal(first.runbook.name, rb.metadata.name);
     assert.equal(first.runbook.version, '1.0.0');
-    assert.equal(first.runbook.source, '<inline>');
+    assert.equal(first.runbook.source, 'inline');
   });
 
   it('fails fast, starting no step, when params are invalid', async () => {

@@ -1,6 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { RunbookResult } from '../../../workflows/api';
-import { startRunbook } from '../../temporal/runs';
+import { newRunId, startRunbook } from '../../temporal/runs';
+import { runbookSha256 } from '../../dsl/load';
+import { readKeyFile, signStart } from '../../policy/sign';
 import { withClient } from '../client';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
@@ -12,24 +14,33 @@ import { watchRun } from '../watch';
 export const run: Command = {
   name: 'run',
   summary: 'Start a runbook by name (from the runbook directory) or from a file.',
-  usage: 'genie run <name|file> [--param k=v]... [--id ID] [--as WHO] [--wait] [--json]',
+  usage: 'genie run <name|file> [--param k=v]... [--id ID] [--as WHO] [--key FILE] [--wait] [--json]',
   details: [
     '  --param k=v   a parameter; repeat for more. Values are converted to the declared type.',
     '  --id ID       the run (workflow) id; default <name>-<time>-<random>.',
     '  --as WHO      who requests the run (default $GENIE_USER or your login).',
+    '  --key FILE    sign the start with your key (default $GENIE_KEY), as the access policy requires for most runbooks.',
     '  --wait        follow the run until it ends; exit 0 on success, 1 otherwise.',
     'Exit 2 when the runbook or its parameters are invalid: nothing is started.',
   ],
-  options: { param: { type: 'string', multiple: true, short: 'p' }, id: { type: 'string' }, as: { type: 'string' }, wait: { type: 'boolean', short: 'w' }, json: { type: 'boolean' } },
+  options: { param: { type: 'string', multiple: true, short: 'p' }, id: { type: 'string' }, as: { type: 'string' }, key: { type: 'string' }, wait: { type: 'boolean', short: 'w' }, json: { type: 'boolean' } },
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('name exactly one runbook, e.g. genie run hello');
     const source = resolveSource(positionals[0], parseParamPairs(values.param as string[] | undefined));
+    const requestedBy = currentUser(values.as as string | undefined);
+    const workflowId = (values.id as string | undefined) ?? newRunId(source.definition.metadata.name);
+    const keyFile = (values.key as string | undefined) || process.env.GENIE_KEY;
+    // The signature covers the run id, the runbook (its name, or the inline definition's sha256) and the params.
+    const auth = keyFile ? signStart(readKeyFile(keyFile), {
+      workflowId, requestedBy, params: source.params,
+      runbook: typeof source.runbook === 'string' ? source.runbook : `sha256:${runbookSha256(source.definition)}`,
+    }) : undefined;
     return withClient(async (client, settings) => {
       let handle;
       try {
         handle = await startRunbook(client, {
           runbook: source.runbook, definition: source.definition, params: source.params,
-          requestedBy: currentUser(values.as as string | undefined), workflowId: values.id as string | undefined, taskQueue: settings.taskQueue,
+          requestedBy, workflowId, taskQueue: settings.taskQueue, ...(auth ? { auth } : {}),
         });
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) throw new UsageError(`a run with id ${values.id} is already running; choose another --id`);

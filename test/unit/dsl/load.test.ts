@@ -82,6 +82,19 @@ describe('loading runbooks', () => {
       assert.throws(() => findRunbook('../inside/secret', path.join(dir, 'empty'), actionCatalog), RunbookNotFoundError);
     });
 
+    it('does not follow a symlink out of the runbook directory', () => {
+      write('elsewhere/leak.yaml', valid('leak'));
+      fs.mkdirSync(path.join(dir, 'books'));
+      fs.symlinkSync(path.join(dir, 'elsewhere', 'leak.yaml'), path.join(dir, 'books', 'leak.yaml'));
+      assert.throws(() => findRunbook('leak', path.join(dir, 'books'), actionCatalog), RunbookNotFoundError);
+    });
+
+    it('resolves only names from workflow input, never paths', () => {
+      const file = write('named/demo.yaml', valid('demo'));
+      assert.throws(() => resolveRunbook(file, actionCatalog), (error: unknown) => (error as { code?: string }).code === 'RUNBOOK_NAME_INVALID');
+      assert.throws(() => resolveRunbook('/dev/zero', actionCatalog), (error: unknown) => (error as { code?: string }).code === 'RUNBOOK_NAME_INVALID');
+    });
+
     it('refuses to guess between two files declaring the same name', () => {
       write('one.yaml', valid('twin'));
       write('two.yaml', valid('twin'));
@@ -117,7 +130,7 @@ describe('loading runbooks', () => {
       write('demo.yaml', valid('demo'));
       assert.equal(resolveRunbook('demo', actionCatalog, { dir }).definition.metadata.name, 'demo');
       const inline = resolveRunbook(validateInline(loadRunbookFile(path.join(dir, 'demo.yaml'), actionCatalog).definition, actionCatalog), actionCatalog);
-      assert.equal(inline.source, '<inline>');
+      assert.equal(inline.source, 'inline');
       const broken = { ...inline.definition, steps: [{ id: 'x', action: 'nope.nothing' }] } as unknown as Runbook;
       assert.throws(() => resolveRunbook(broken, actionCatalog), (error: unknown) => error instanceof RunbookValidationError && error.diagnostics[0].code === 'UNKNOWN_ACTION');
     });
@@ -153,9 +166,9 @@ apiVersion: genie.dev/v1
       const saved = process.env.GENIE_GROUPS_FILE;
       process.env.GENIE_GROUPS_FILE = groups;
       try {
-        assert.deepEqual(resolveRunbook(file, actionCatalog).groups, { sre: ['alice', 'bob'], managers: ['carol'] });
+        assert.deepEqual(resolveRunbook('demo', actionCatalog, { dir: path.dirname(file) }).groups, { sre: ['alice', 'bob'], managers: ['carol'] });
         write('groups.yaml', 'sre: alice\n');
-        assert.throws(() => resolveRunbook(file, actionCatalog), (error: unknown) => error instanceof GroupsFileError && /group 'sre'/.test(error.message));
+        assert.throws(() => resolveRunbook('demo', actionCatalog, { dir: path.dirname(file) }), (error: unknown) => error instanceof GroupsFileError && /group 'sre'/.test(error.message));
       } finally {
         if (saved === undefined) delete process.env.GENIE_GROUPS_FILE;
         else process.env.GENIE_GROUPS_FILE = saved;
