@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { defineAction } from './action';
 import { BreakerNameError } from '../src/resilience/errors';
 import { normalizeBreakerName } from '../src/resilience/names';
-import { BreakerOverrideRefusedError, forceBreaker, resetBreaker } from '../src/resilience/overrides-client';
+import { BreakerOverrideRefusedError, breakersRunId, forceBreaker, resetBreaker } from '../src/resilience/overrides-client';
 import { signedByWorker } from '../src/policy/operator';
 import { breakersWorkflowId } from '../workflows/breakers-api';
 import type { ForcedBreakerState } from '../workflows/breakers-api';
@@ -29,6 +29,9 @@ export const force = defineAction({
     },
     { additionalProperties: false },
   ),
+  // The reason and `by` are stored in the breakers workflow's state and history, shown to every caller it rejects:
+  // a resolved secret there would be out of reach of this activity's masks, so references stay as written.
+  resolvesSecrets: false,
   // Breakers workflow updates are idempotent: a retried force changes nothing twice.
   defaults: { timeout: '30s', retry: { maxAttempts: 5, initialInterval: '1s' } },
   run: async (args) => {
@@ -45,11 +48,11 @@ export const force = defineAction({
     const { client, taskQueue, workflowId } = temporal();
     const by = args.by ?? `runbook ${workflowId}`;
     // Under an access policy the worker signs as itself (GENIE_WORKER_IDENTITY / GENIE_WORKER_KEY): a runbook step is not an anonymous UI form.
-    const sign = <A extends { by: string }>(request: A) => signedByWorker('breaker.force', breakersWorkflowId(taskQueue), request);
+    const sign = <A extends { by: string }>(request: A) => signedByWorker('breaker.force', { workflowId: breakersWorkflowId(taskQueue), runId: () => breakersRunId(client, taskQueue) }, request);
     try {
       const ack = args.state === 'reset'
-        ? await resetBreaker(client, taskQueue, sign({ name, by, reason: args.reason }))
-        : await forceBreaker(client, taskQueue, sign({ name, state: args.state as ForcedBreakerState, by, reason: args.reason }));
+        ? await resetBreaker(client, taskQueue, await sign({ name, by, reason: args.reason }))
+        : await forceBreaker(client, taskQueue, await sign({ name, state: args.state as ForcedBreakerState, by, reason: args.reason }));
       return { name, state: args.state, changed: ack.changed, version: ack.version, message: ack.message };
     } catch (error) {
       if (error instanceof BreakerOverrideRefusedError) throw ApplicationFailure.nonRetryable(error.message, error.code);

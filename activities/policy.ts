@@ -7,7 +7,7 @@
 import { decide } from '../src/policy/decide';
 import { loadPolicy, policyFile } from '../src/policy/load';
 import type { AuthorizeRequest, AuthorizeResult } from '../src/policy/types';
-import { configuredProviders, lookupSecret } from '../src/secrets';
+import { policyHmacKey } from '../src/policy/hmac-keys';
 
 export async function authorizeOverride(request: AuthorizeRequest): Promise<AuthorizeResult> {
   const file = policyFile();
@@ -18,5 +18,5 @@ export async function authorizeOverride(request: AuthorizeRequest): Promise<Auth
   } catch (error) {
     return { allowed: false, policy: true, signed: false, refusal: `no override is accepted while the access policy is unusable: ${(error as Error).message}` };
   }
-  return decide(policy, request, { now: Date.now(), secret: (ref) => lookupSecret(ref.slice('secret://'.length), configuredProviders()) });
+  return decide(policy, request, { now: Date.now(), secret: (ref) => policyHmacKey(ref) });
 }

@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ResolvedRunbook, Runbook, StepKind } from '../src/dsl/types';
 import { DOMAIN_SIGNALS, type DomainSignal } from '../src/dsl/step-kinds';
-import type { OverrideAuth } from '../src/policy/types';
+import type { OverrideAuth, StartAuth } from '../src/policy/types';
 
 export const WORKFLOW_TYPE = 'runbook';
 export const DEFAULT_TASK_QUEUE = 'genie';
@@ -16,11 +16,24 @@ export interface RunbookInput {
   runbook: string | Runbook;
   params?: Record<string, unknown>;
   requestedBy?: string;
+  /** The requester's signature over this start (`genie run --key`), checked against the access policy. */
+  auth?: StartAuth;
   /** Set only by continue-as-new: where the previous run stopped. */
   continued?: Continuation;
 }
 
-export type RunStatus = 'succeeded' | 'failed' | 'aborted' | 'rolled_back';
+/** The access policy's answer on a start, recorded with the pinned runbook. */
+export interface StartOutcome {
+  /** False when the worker has no access policy (GENIE_POLICY unset): nothing is authorized. */
+  policy: boolean;
+  /** Who the run records as requester: the verified signer, or the given name marked unverified. */
+  requestedBy?: string;
+  verified?: boolean;
+  /** Why the start was refused; the run then ends `refused` without running a step. */
+  refusal?: string;
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'aborted' | 'rolled_back' | 'refused';
 export type LiveStatus = 'loading' | 'running' | 'paused' | 'waiting_approval' | 'waiting_decision' | 'compensating' | RunStatus;
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
@@ -106,7 +119,11 @@ export interface RunState {
   pendingApprovals: PendingApproval[];
   awaitingDecision: string[];
   overrides: OverrideRecord[];
+  /** Refused overrides no longer in `overrides` (it keeps the newest 100 refused); every one is in the run's history. */
+  overridesDropped?: number;
   error?: StepError & { stepId?: string };
+  /** Whether the worker enforces an access policy on overrides (GENIE_POLICY); absent when unknown (older runs). */
+  accessPolicy?: boolean;
 }
 
 /** What every override carries: who, and why. */
@@ -183,4 +200,8 @@ export interface LoadedRunbook {
   continueAsNewAfterEvents: number;
   /** False when the worker's namespace lacks Genie's search attributes (GENIE_SEARCH_ATTRIBUTES=off). */
   searchAttributes: boolean;
+  /** The start rules' answer (fresh top-level starts only). */
+  start?: StartOutcome;
+  /** Whether the worker that loaded the run enforces an access policy (absent in runs recorded before this was kept). */
+  accessPolicy?: boolean;
 }

@@ -82,7 +82,16 @@ export interface BreakersInput {
   continueAsNewAfterEvents?: number;
   /** Set only by continue-as-new. */
   carried?: BreakerOverridesView;
+  /**
+   * Set only by continue-as-new: nonces of signed requests accepted by earlier runs of the
+   * chain (newest last, at most CARRIED_NONCES). Signatures are bound to the chain's first run
+   * id, which continue-as-new keeps, so without these a request could be replayed into the next run.
+   */
+  acceptedNonces?: string[];
 }
+
+/** Accepted nonces carried across continue-as-new: far more than the requests one run holds before it continues. */
+export const CARRIED_NONCES = 5_000;
 
 export interface BreakerAck {
   accepted: true;

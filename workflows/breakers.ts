@@ -7,7 +7,7 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  RECENT_CHANGES, forceBreakerSignal, forceBreakerUpdate, overridesQuery, resetBreakerSignal, resetBreakerUpdate,
+  CARRIED_NONCES, RECENT_CHANGES, forceBreakerSignal, forceBreakerUpdate, overridesQuery, resetBreakerSignal, resetBreakerUpdate,
   type BreakerAck, type BreakerChange, type BreakerOverridesView, type BreakersInput, type ForceBreakerArgs, type ResetBreakerArgs,
 } from './breakers-api';
 import { forceProblem, resetProblem } from './breakers-checks';
@@ -48,7 +48,8 @@ export async function breakers(input: BreakersInput = {}): Promise<void> {
     if (problem) throw new Error(problem);
   };
   // Forcing and resetting are both the access policy's `breaker.force` on target {kind: breaker, name}.
-  const gate = new OverrideGate();
+  const before = new Set(input.acceptedNonces ?? []);
+  const gate = new OverrideGate((nonce) => before.has(nonce));
   const target = (args: { name?: unknown }) => () => ({ kind: 'breaker', name: String(args?.name ?? '') });
   const refused = (action: 'force' | 'reset', args: { name?: unknown; by?: unknown }, via: 'update' | 'signal') => (why: string) =>
     log({ action, name: String(args?.name ?? ''), by: String(args?.by ?? ''), via, accepted: false, refusal: why });
@@ -69,5 +70,6 @@ export async function breakers(input: BreakersInput = {}): Promise<void> {
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit);
   // Updates already accepted finish here, so their callers get answers and nothing is lost.
   await condition(allHandlersFinished);
-  await continueAsNew<typeof breakers>({ continueAsNewAfterEvents: limit, carried: view });
+  const acceptedNonces = [...before, ...gate.accepted()].slice(-CARRIED_NONCES);
+  await continueAsNew<typeof breakers>({ continueAsNewAfterEvents: limit, carried: view, acceptedNonces });
 }

@@ -33,9 +33,17 @@ function targetApproval(run: RunContext, args: OverrideArgs): ApprovalWait | str
   return pending.length === 0 ? 'no approval is pending' : `several approvals are pending (${pending.map((a) => a.path).join(', ')}); pass stepId`;
 }
 
+function claimedRequester(requestedBy: string): string {
+  return requestedBy.replace(/ \(unverified\)$/, '');
+}
+
 function approverProblem(run: RunContext, wait: ApprovalWait, by: string): string | undefined {
   if (wait.eligible && !wait.eligible.includes(by)) return `${by} is not an approver of ${wait.path} (approvers: ${wait.approvers.join(', ')})`;
   if (wait.separationOfDuties && by === run.requestedBy) return `${by} requested this run and may not approve it (separation of duties)`;
+  // An unsigned start records "<name> (unverified)": whoever claimed that name is still treated as the requester.
+  if (wait.separationOfDuties && run.loaded.start?.verified === false && by === claimedRequester(run.requestedBy)) {
+    return `${by} is named as the (unverified) requester of this run and may not approve it (separation of duties); an approver must be someone else`;
+  }
   return undefined;
 }
 

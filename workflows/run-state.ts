@@ -11,6 +11,7 @@ import { DOMAIN_SIGNALS, childSequences, stepKind, type DomainSignal } from '../
 import type {
   LiveStatus, LoadedRunbook, OverrideRecord, PendingApproval, RunbookIdentity, RunState, SignalEntry, StepError, StepRecord, StepStatus, StepView,
 } from './api';
+import { appendBounded } from './override-log';
 import { renderDetails } from './details';
 import { RunbookStatus } from './search-attributes';
 
@@ -32,6 +33,8 @@ export class RunContext {
   readonly records = new Map<string, StepRecord>();
   readonly views: Record<string, StepView> = {};
   readonly overrides: OverrideRecord[] = [];
+  /** Refused overrides dropped from the bounded log (override-log.ts); each is still in history. */
+  overridesDropped = 0;
   readonly approvals = new Map<string, ApprovalWait>();
   readonly decisions = new Map<string, Decision | undefined>();
   /** Scopes of running steps by path, so `skip` can cancel one. */
@@ -49,7 +52,8 @@ export class RunContext {
   error?: StepError & { stepId?: string };
   private lastPublishedStatus?: LiveStatus;
 
-  constructor(readonly requestedBy: string, readonly startedAt: string) {}
+  // requestedBy: replaced by the verified signer (or marked unverified) once the start rules have answered.
+  constructor(public requestedBy: string, readonly startedAt: string) {}
 
   get definition(): Runbook {
     return this.loaded.resolved.definition;
@@ -125,7 +129,7 @@ export class RunContext {
   }
 
   recordOverride(entry: Omit<OverrideRecord, 'at'>): void {
-    this.overrides.push({ ...entry, at: new Date().toISOString() });
+    this.overridesDropped += appendBounded(this.overrides, { ...entry, at: new Date().toISOString() });
   }
 
   /**
@@ -171,7 +175,9 @@ export class RunContext {
       pendingApprovals: [...this.approvals.values()].map(({ path: _p, eligible: _e, separationOfDuties: _s, rejectedBy: _r, ...pending }) => pending),
       awaitingDecision: [...this.decisions].filter(([, d]) => d === undefined).map(([path]) => path),
       overrides: this.overrides,
+      ...(this.overridesDropped ? { overridesDropped: this.overridesDropped } : {}),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.loaded?.accessPolicy !== undefined ? { accessPolicy: this.loaded.accessPolicy } : {}),
     }, this.secrets());
   }
 

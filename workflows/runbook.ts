@@ -11,6 +11,7 @@ import type { Continuation, RunbookInput, RunbookResult, RunStatus, StepError } 
 import { maskValues } from '../src/dsl/mask';
 import { installAlerts } from './alerts';
 import { installControls } from './controls';
+import { loadContinued, trustedContinuation } from './continuation';
 import { StepFailed, toStepError } from './errors';
 import { Evaluator } from './evaluate';
 import { Interpreter } from './executor';
@@ -24,20 +25,22 @@ const { loadRunbook } = proxyLocalActivities<typeof loader>({
 });
 
 export async function runbook(input: RunbookInput): Promise<RunbookResult> {
-  const continued = input.continued;
+  const continued = trustedContinuation(input);
   const run = new RunContext(continued?.requestedBy ?? input.requestedBy ?? 'unknown', continued?.startedAt ?? new Date().toISOString());
   installControls(run);
   installAlerts(run);
-  run.loaded = continued ? continued.loaded : await loadRunbook({ runbook: input.runbook, params: input.params ?? {} });
+  run.loaded = continued ? await loadContinued(continued, loadRunbook) : await loadRunbook({ runbook: input.runbook, params: input.params ?? {}, ...startCheck(input, run.requestedBy) });
   if (continued) restore(run, continued);
   const { definition, sha256, source } = run.loaded.resolved;
   run.identity = { name: definition.metadata.name, version: definition.metadata.version, kind: definition.kind, sha256, source };
+  if (run.loaded.start?.requestedBy !== undefined) run.requestedBy = run.loaded.start.requestedBy;
+  if (run.loaded.start?.refusal) return refused(run, run.loaded.start.refusal);
   const evaluator = new Evaluator();
   const interpreter = new Interpreter(run, evaluator, (next, attempt) => maybeContinueAsNew(run, next, attempt));
   run.upsert([
     { key: RunbookName, value: definition.metadata.name },
     { key: RunbookKind, value: definition.kind },
-    ...(definition.metadata.target ? [{ key: RunbookTarget, value: String(await evaluator.value(definition.metadata.target, interpreter.bindings({ prefix: '', views: {}, vars: {} }))) }] : []),
+    ...(definition.metadata.target ? [{ key: RunbookTarget, value: searchableTarget(await evaluator.value(definition.metadata.target, interpreter.bindings({ prefix: '', views: {}, vars: {} })), run.secrets()) }] : []),
   ]);
   run.setStatus('running');
 
@@ -75,6 +78,32 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
     requestedBy: run.requestedBy, startedAt: run.startedAt, ...(run.error ? { error: run.error } : {}),
   };
   return maskValues(result, run.secrets());
+}
+
+/** Longest RunbookTarget kept: keyword search attributes are small, and the UI lists them. */
+const TARGET_CAP = 255;
+
+/**
+ * The RunbookTarget search attribute: search attributes are never encrypted (the server
+ * indexes them, the UI lists them to everyone who can list runs), so secret params are masked
+ * and the value clipped before it leaves the workflow.
+ */
+export function searchableTarget(value: unknown, secrets: string[]): string {
+  const text = maskValues(String(value), secrets);
+  return text.length > TARGET_CAP ? `${text.slice(0, TARGET_CAP - 1)}…` : text;
+}
+
+/** A top-level start is checked against the access policy's start rules; children and continuations were checked when their run started. */
+function startCheck(input: RunbookInput, requestedBy: string): { start?: { workflowId: string; requestedBy: string; inline: boolean; auth?: RunbookInput['auth'] } } {
+  if (workflowInfo().parent) return {};
+  return { start: { workflowId: workflowInfo().workflowId, requestedBy, inline: typeof input.runbook !== 'string', ...(input.auth ? { auth: input.auth } : {}) } };
+}
+
+/** The start rules said no: the run ends at once, recording who tried and why; no step has run. */
+function refused(run: RunContext, refusal: string): RunbookResult {
+  run.error = { code: 'START_REFUSED', message: refusal };
+  run.setStatus('refused');
+  return { status: 'refused', outputs: {}, steps: [], runbook: run.identity!, overrides: [], requestedBy: run.requestedBy, startedAt: run.startedAt, error: run.error };
 }
 
 async function bestEffortOutputs(evaluator: Evaluator, outputs: Record<string, unknown>, bindings: Record<string, unknown>): Promise<Record<string, unknown>> {

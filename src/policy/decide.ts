@@ -37,6 +37,9 @@ export async function decide(policy: Policy, request: AuthorizeRequest, opts: De
   if (typeof auth !== 'object' || typeof auth.keyId !== 'string' || typeof auth.signature !== 'string' || typeof auth.issuedAt !== 'string' || typeof auth.nonce !== 'string' || auth.nonce.length < 8) {
     return refuse('the signature block (args.auth) is malformed: it needs keyId, issuedAt, nonce (8+ characters) and signature');
   }
+  if (typeof auth.runId !== 'string' || auth.runId === '') {
+    return refuse('the signature names no run (auth.runId), so it could be replayed into a later run of the same id; sign it again with a current genie, which binds each signature to one run');
+  }
   const identity = policy.identities.get(auth.keyId);
   if (!identity) return refuse(`unknown identity "${auth.keyId}": it is not in the access policy ${policy.file}`);
   if (auth.keyId !== by) return refuse(`signed with the key of ${auth.keyId}, but the request says it is by ${by}; sign as yourself (--as ${auth.keyId})`);
@@ -47,6 +50,9 @@ export async function decide(policy: Policy, request: AuthorizeRequest, opts: De
     return refuse(`the signature cannot be checked: ${(error as Error).message}`);
   }
   if (!valid) return refuse(`bad signature: it does not match ${auth.keyId}'s key for this exact request (action, run, arguments, time and nonce are all signed)`);
+  if (auth.runId !== request.runId) {
+    return refuse(`the request was signed for run ${auth.runId} of ${request.workflowId}, and this is run ${request.runId}: the id was reused by a new run; sign again for this one`, true);
+  }
   const issued = Date.parse(auth.issuedAt);
   if (Number.isNaN(issued)) return refuse(`issuedAt ${JSON.stringify(auth.issuedAt)} is not a time`);
   const age = opts.now - issued;

@@ -18,15 +18,22 @@ export function noticeIfNoPolicy(warn: (line: string) => void): void {
   warn(NO_POLICY_NOTICE);
 }
 
+/** Which run a signature is for: the workflow id and, looked up only when signing, its first run id. */
+export interface SignedRun {
+  workflowId: string;
+  runId: () => Promise<string>;
+}
+
 /**
  * The `auth` block for an override, or undefined when no key is given (the request goes
  * unsigned: the policy decides whether that is enough). Signs as `by`: the policy's identity
  * name is what --as says.
  */
-export function operatorAuth(keyFile: string | undefined, action: string, workflowId: string, args: Record<string, unknown>): OverrideAuth | undefined {
+export async function operatorAuth(keyFile: string | undefined, action: string, run: SignedRun, args: Record<string, unknown>): Promise<OverrideAuth | undefined> {
   const file = keyFile || process.env.GENIE_KEY;
   if (!file) return undefined;
-  return signOverride(readKeyFile(file), action, workflowId, args, { keyId: String(args.by) });
+  const key = readKeyFile(file);
+  return signOverride(key, action, run.workflowId, args, { keyId: String(args.by), runId: await run.runId() });
 }
 
 /**
@@ -35,10 +42,11 @@ export function operatorAuth(keyFile: string | undefined, action: string, workfl
  * GENIE_WORKER_KEY is its key file. Signed, `by` becomes that identity (the signer must be
  * who the request says); otherwise the args come back unchanged (unsigned).
  */
-export function signedByWorker<A extends { by: string }>(action: string, workflowId: string, args: A, env: NodeJS.ProcessEnv = process.env): A & { auth?: OverrideAuth } {
+export async function signedByWorker<A extends { by: string }>(action: string, run: SignedRun, args: A, env: NodeJS.ProcessEnv = process.env): Promise<A & { auth?: OverrideAuth }> {
   const identity = env.GENIE_WORKER_IDENTITY;
   const file = env.GENIE_WORKER_KEY;
   if (!identity || !file) return args;
   const asWorker = { ...args, by: identity };
-  return { ...asWorker, auth: signOverride(readKeyFile(file), action, workflowId, asWorker, { keyId: identity }) };
+  const key = readKeyFile(file);
+  return { ...asWorker, auth: signOverride(key, action, run.workflowId, asWorker, { keyId: identity, runId: await run.runId() }) };
 }

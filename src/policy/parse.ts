@@ -12,6 +12,10 @@
  *     deployer:
  *       - { actions: [promote, forceCheck], kinds: [canary], names: ["checkout-*"] }
  *   unsigned: { pause: true, resume: true, abort: false }
+ *   start:                           # who may start what (roles grant it with actions: [start])
+ *     inline: false                  # runs from inline definitions (genie run <file>); default false
+ *     unsigned:                      # runbooks anyone may start unsigned; default: all but kinds failover, chaos
+ *       - { kinds: [generic], labels: { purpose: smoke } }
  *
  * Every problem is reported at once, each as file:line:col with what to write instead.
  */
@@ -26,6 +30,8 @@ import { DEFAULT_MAX_AGE_MS, UNSIGNED_BY_DEFAULT, type Identity, type Policy, ty
 
 /** Every action a policy may name: the run overrides, and forcing circuit breakers. */
 export const POLICY_ACTIONS: readonly string[] = [...OVERRIDE_NAMES, 'breaker.force'];
+/** What a role's rule may grant: the policy actions, and starting runs. */
+const RULE_ACTIONS: readonly string[] = [...POLICY_ACTIONS, 'start'];
 const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 
 type Obj = Record<string, unknown>;
@@ -49,20 +55,21 @@ class PolicyReader {
 
   read(): Policy {
     const doc = this.source.value;
-    const policy: Policy = { file: this.source.file, identities: new Map(), roles: new Map(), unsigned: new Map(), maxAgeMs: DEFAULT_MAX_AGE_MS };
+    const policy: Policy = { file: this.source.file, identities: new Map(), roles: new Map(), unsigned: new Map(), maxAgeMs: DEFAULT_MAX_AGE_MS, start: { inline: false } };
     if (!isObj(doc)) {
       this.problem([], 'the policy must be a mapping with identities, roles and (optionally) unsigned and maxAge');
       throw new PolicyError(this.source.file, this.problems);
     }
     for (const key of Object.keys(doc)) {
-      if (!['identities', 'roles', 'unsigned', 'maxAge', 'apiVersion', 'kind'].includes(key)) {
-        this.problem([key], `unknown field "${key}"${hint(key, ['identities', 'roles', 'unsigned', 'maxAge'])}`, 'key');
+      if (!['identities', 'roles', 'unsigned', 'maxAge', 'start', 'apiVersion', 'kind'].includes(key)) {
+        this.problem([key], `unknown field "${key}"${hint(key, ['identities', 'roles', 'unsigned', 'maxAge', 'start'])}`, 'key');
       }
     }
     if (doc.maxAge !== undefined) policy.maxAgeMs = this.maxAge(doc.maxAge);
     this.readRoles(doc.roles, policy);
     this.readIdentities(doc.identities, policy);
     this.readUnsigned(doc.unsigned, policy);
+    this.readStart(doc.start, policy);
     if (this.problems.length > 0) throw new PolicyError(this.source.file, this.problems);
     return policy;
   }
@@ -92,22 +99,54 @@ class PolicyReader {
     }
   }
 
-  private rule(value: unknown, path: PathSegment[]): Rule | undefined {
+  private rule(value: unknown, path: PathSegment[], withActions = true): Rule | undefined {
+    const fields = withActions ? ['actions', 'kinds', 'names', 'labels'] : ['kinds', 'names', 'labels'];
     if (!isObj(value)) {
-      this.problem(path, 'a rule is a mapping like {actions: [approve], kinds: [canary], names: ["checkout-*"]}');
+      this.problem(path, withActions ? 'a rule is a mapping like {actions: [approve], kinds: [canary], names: ["checkout-*"]}' : 'an unsigned start rule is a mapping like {kinds: [generic], names: ["hello"]}');
       return undefined;
     }
     for (const key of Object.keys(value)) {
-      if (!['actions', 'kinds', 'names'].includes(key)) this.problem([...path, key], `unknown field "${key}" in a rule${hint(key, ['actions', 'kinds', 'names'])}`, 'key');
+      if (!fields.includes(key)) this.problem([...path, key], `unknown field "${key}" in a rule${hint(key, fields)}`, 'key');
     }
-    const actions = this.strings(value.actions, [...path, 'actions'], true);
-    actions?.forEach((action, i) => {
-      if (action !== '*' && !POLICY_ACTIONS.includes(action)) this.problem([...path, 'actions', i], `unknown action "${action}"${hint(action, POLICY_ACTIONS)}; actions are ${POLICY_ACTIONS.join(', ')} or *`);
+    const actions = withActions ? this.strings(value.actions, [...path, 'actions'], true) : ['start'];
+    if (withActions) actions?.forEach((action, i) => {
+      if (action !== '*' && !RULE_ACTIONS.includes(action)) this.problem([...path, 'actions', i], `unknown action "${action}"${hint(action, RULE_ACTIONS)}; actions are ${RULE_ACTIONS.join(', ')} or *`);
     });
     const kinds = value.kinds === undefined ? undefined : this.strings(value.kinds, [...path, 'kinds'], false);
     const names = value.names === undefined ? undefined : this.strings(value.names, [...path, 'names'], false);
+    const labels = value.labels === undefined ? undefined : this.labels(value.labels, [...path, 'labels']);
     if (!actions) return undefined;
-    return { actions, ...(kinds ? { kinds } : {}), ...(names ? { names } : {}) };
+    return { actions, ...(kinds ? { kinds } : {}), ...(names ? { names } : {}), ...(labels ? { labels } : {}) };
+  }
+
+  private labels(value: unknown, path: PathSegment[]): Record<string, string> | undefined {
+    if (!isObj(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+      this.problem(path, 'labels must be a mapping of label to value (`*` wildcards allowed), like {team: payments}');
+      return undefined;
+    }
+    return value as Record<string, string>;
+  }
+
+  private readStart(start: unknown, policy: Policy): void {
+    if (start === undefined) return;
+    if (!isObj(start)) {
+      this.problem(['start'], 'start must be a mapping like {inline: false, unsigned: [{kinds: [generic]}]}');
+      return;
+    }
+    for (const key of Object.keys(start)) {
+      if (!['inline', 'unsigned'].includes(key)) this.problem(['start', key], `unknown field "${key}" under start${hint(key, ['inline', 'unsigned'])}`, 'key');
+    }
+    if (start.inline !== undefined) {
+      if (typeof start.inline !== 'boolean') this.problem(['start', 'inline'], 'start.inline must be true or false');
+      else policy.start.inline = start.inline;
+    }
+    if (start.unsigned !== undefined) {
+      if (!Array.isArray(start.unsigned)) {
+        this.problem(['start', 'unsigned'], 'start.unsigned must be a list of rules like - {kinds: [generic]} ([] allows no unsigned start)');
+        return;
+      }
+      policy.start.unsigned = start.unsigned.map((rule, i) => this.rule(rule, ['start', 'unsigned', i], false)).filter((r): r is Rule => r !== undefined);
+    }
   }
 
   private strings(value: unknown, path: PathSegment[], required: boolean): string[] | undefined {

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { checkPrivate } from '../secrets/file-mode';
 import { SecretProviderError } from '../secrets/provider';
-import { signedPayload } from './canonical';
+import { signedPayload, startPayload } from './canonical';
 import type { OverrideAuth } from './types';
 
 export type SigningKey = { alg: 'ed25519'; key: crypto.KeyObject } | { alg: 'hmac-sha256'; secret: Buffer };
@@ -39,10 +39,23 @@ export function readKeyFile(file: string): SigningKey {
 
 export function signOverride(
   key: SigningKey, action: string, workflowId: string, args: Record<string, unknown>,
-  opts: { keyId: string; now?: Date; nonce?: string },
+  opts: { keyId: string; runId: string; now?: Date; nonce?: string },
 ): OverrideAuth {
-  const unsigned = { keyId: opts.keyId, issuedAt: (opts.now ?? new Date()).toISOString(), nonce: opts.nonce ?? crypto.randomBytes(16).toString('hex') };
+  const unsigned = { keyId: opts.keyId, runId: opts.runId, issuedAt: (opts.now ?? new Date()).toISOString(), nonce: opts.nonce ?? crypto.randomBytes(16).toString('hex') };
   const payload = signedPayload(action, workflowId, args, unsigned);
+  const signature = key.alg === 'ed25519'
+    ? crypto.sign(null, payload, key.key).toString('base64')
+    : crypto.createHmac('sha256', key.secret).update(payload).digest('base64');
+  return { ...unsigned, signature, alg: key.alg };
+}
+
+/** Signs a start request (`genie run --key`): what startPayload covers, under its own domain tag. */
+export function signStart(
+  key: SigningKey, fields: { workflowId: string; runbook: string; params: Record<string, unknown>; requestedBy: string },
+  opts: { now?: Date; nonce?: string } = {},
+): OverrideAuth {
+  const unsigned = { keyId: fields.requestedBy, issuedAt: (opts.now ?? new Date()).toISOString(), nonce: opts.nonce ?? crypto.randomBytes(16).toString('hex') };
+  const payload = startPayload(fields, unsigned);
   const signature = key.alg === 'ed25519'
     ? crypto.sign(null, payload, key.key).toString('base64')
     : crypto.createHmac('sha256', key.secret).update(payload).digest('base64');

@@ -22,6 +22,8 @@ export interface Rule {
   kinds?: string[];
   /** Runbook (or breaker) names, `*` wildcards allowed; absent = any. */
   names?: string[];
+  /** Runbook metadata.labels that must all match (`*` wildcards in values); start rules only. */
+  labels?: Record<string, string>;
 }
 
 export interface Policy {
@@ -32,6 +34,7 @@ export interface Policy {
   unsigned: Map<string, boolean>;
   /** How old a signed request may be, in ms. */
   maxAgeMs: number;
+  start: StartRules;
 }
 
 /**
@@ -53,6 +56,12 @@ export interface OverrideAuth {
   issuedAt: string;
   /** Random, once per request: a request replayed within its lifetime is refused. */
   nonce: string;
+  /**
+   * The first run id of the run it is meant for (what `describe` calls firstRunId; continue-as-new
+   * keeps it). A workflow id is reused by later runs: without this, a request signed for one run
+   * would pass in the next run of the same id, whose nonce memory starts empty.
+   */
+  runId?: string;
   /** base64 Ed25519 signature or HMAC-SHA256 of the canonical payload. */
   signature: string;
   alg?: 'ed25519' | 'hmac-sha256';
@@ -62,6 +71,8 @@ export interface OverrideAuth {
 export interface AuthorizeRequest {
   action: string;
   workflowId: string;
+  /** The run's first run id (workflowInfo().firstExecutionRunId): the signature must name it. */
+  runId: string;
   /** What the override acts on: the runbook's kind and name, or `breaker` and the breaker's name. */
   target: { kind: string; name: string };
   /** The override's arguments as received, `auth` included. */
@@ -77,5 +88,46 @@ export interface AuthorizeResult {
   /** The nonce of an accepted signed request, for the run to remember. */
   nonce?: string;
   /** Why not, in words an operator can act on. */
+  refusal?: string;
+}
+
+/** Which runbooks may be started without a signature: any rule matching kind and name (and labels). */
+export interface StartTarget {
+  kind: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** Who may start what (`start:` in the policy); roles grant it with rules whose actions include `start`. */
+export interface StartRules {
+  /** May a run be started from an inline definition (`genie run <file>`)? Default false. */
+  inline: boolean;
+  /** Runbooks anyone may start unsigned (the Temporal UI); undefined = every kind but UNSIGNED_START_REFUSED_KINDS. */
+  unsigned?: Rule[];
+}
+
+/** Kinds that, unless the policy lists them under start.unsigned, must be started with a signature. */
+export const UNSIGNED_START_REFUSED_KINDS: readonly string[] = ['failover', 'chaos'];
+
+/** The signature a start request carries (RunbookInput.auth): same shape as an override's. */
+export type StartAuth = OverrideAuth;
+
+/** What the load activity asks about a start. */
+export interface StartRequest {
+  workflowId: string;
+  /** The name given, or `inline` for a definition sent as data. */
+  runbook: string;
+  inline: boolean;
+  target: StartTarget;
+  params: Record<string, unknown>;
+  requestedBy: string;
+  auth?: StartAuth;
+}
+
+export interface StartDecision {
+  allowed: boolean;
+  /** Who the run records as requester: the verified signer, or the given name marked unverified. */
+  requestedBy: string;
+  verified: boolean;
   refusal?: string;
 }

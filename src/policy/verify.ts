@@ -1,6 +1,6 @@
 /** Checking an override signature against the identity the policy holds for its signer. */
 import * as crypto from 'node:crypto';
-import { signedPayload } from './canonical';
+import { signedPayload, startPayload } from './canonical';
 import type { Identity, OverrideAuth } from './types';
 
 /**
@@ -11,7 +11,17 @@ export async function verifySignature(
   identity: Identity, action: string, workflowId: string, args: Record<string, unknown>, auth: OverrideAuth,
   secret: (ref: string) => Promise<string>,
 ): Promise<boolean> {
-  const payload = signedPayload(action, workflowId, args, auth);
+  return verifyPayload(identity, signedPayload(action, workflowId, args, auth), auth, secret);
+}
+
+/** True when `auth.signature` is the signer's over this start request (startPayload). */
+export async function verifyStartSignature(
+  identity: Identity, fields: Parameters<typeof startPayload>[0], auth: OverrideAuth, secret: (ref: string) => Promise<string>,
+): Promise<boolean> {
+  return verifyPayload(identity, startPayload(fields, auth), auth, secret);
+}
+
+async function verifyPayload(identity: Identity, payload: Buffer, auth: OverrideAuth, secret: (ref: string) => Promise<string>): Promise<boolean> {
   const signature = Buffer.from(auth.signature, 'base64');
   if (identity.publicKeyPem) {
     try {

@@ -10,6 +10,7 @@ import {
   BREAKERS_WORKFLOW_TYPE, breakersWorkflowId, forceBreakerUpdate, overridesQuery, resetBreakerUpdate,
   type BreakerAck, type BreakerOverridesView, type BreakersInput, type ForceBreakerArgs, type ResetBreakerArgs,
 } from '../../workflows/breakers-api';
+import { firstRunId } from '../temporal/first-run-id';
 
 /** The breakers workflow refused a request (bad name, missing reason…); the message says why. */
 export class BreakerOverrideRefusedError extends Error {
@@ -35,6 +36,12 @@ function startOptions(taskQueue: string) {
 /** Starts the breakers workflow unless it is already running. Idempotent; workers call it at start. */
 export async function ensureBreakersWorkflow(client: Client, taskQueue: string): Promise<void> {
   await client.workflow.start(BREAKERS_WORKFLOW_TYPE, startOptions(taskQueue));
+}
+
+/** The breakers workflow's first run id, starting it if needed: what a signed breaker request is bound to. */
+export async function breakersRunId(client: Client, taskQueue: string): Promise<string> {
+  await ensureBreakersWorkflow(client, taskQueue);
+  return firstRunId(client, breakersWorkflowId(taskQueue));
 }
 
 async function send<A>(client: Client, taskQueue: string, update: typeof forceBreakerUpdate | typeof resetBreakerUpdate, args: A): Promise<BreakerAck> {

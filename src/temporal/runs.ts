@@ -14,6 +14,8 @@ export interface StartOptions {
   requestedBy: string;
   workflowId?: string;
   taskQueue: string;
+  /** The requester's signature over this start (signStart), when they have a key. */
+  auth?: RunbookInput['auth'];
   /** Set them at start (default); off for servers without Genie's search attributes, such as the time-skipping test server. */
   searchAttributes?: boolean;
 }
@@ -26,7 +28,7 @@ export function newRunId(name: string): string {
 export async function startRunbook(client: Client, opts: StartOptions) {
   const definition = opts.definition ?? (typeof opts.runbook === 'string' ? undefined : opts.runbook);
   const name = definition?.metadata.name ?? (opts.runbook as string);
-  const input: RunbookInput = { runbook: opts.runbook, params: opts.params ?? {}, requestedBy: opts.requestedBy };
+  const input: RunbookInput = { runbook: opts.runbook, params: opts.params ?? {}, requestedBy: opts.requestedBy, ...(opts.auth ? { auth: opts.auth } : {}) };
   return client.workflow.start<(i: RunbookInput) => Promise<RunbookResult>>(WORKFLOW_TYPE, {
     taskQueue: opts.taskQueue,
     workflowId: opts.workflowId ?? newRunId(name),

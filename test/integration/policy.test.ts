@@ -15,10 +15,11 @@ import { Worker } from '@temporalio/worker';
 import { genieDataConverter } from '../../src/temporal/data-converter';
 import { rawPublicKey } from '../../src/policy/keys';
 import { signOverride, type SigningKey } from '../../src/policy/sign';
-import { BreakerOverrideRefusedError, forceBreaker } from '../../src/resilience/overrides-client';
+import { BreakerOverrideRefusedError, breakersRunId, forceBreaker } from '../../src/resilience/overrides-client';
 import { decodeHistory } from '../../src/temporal/codec/decode-history';
 import { overrideSignals, overrideUpdates, type OverrideArgs, type OverrideName } from '../../workflows/api';
-import { breakersWorkflowId } from '../../workflows/breakers-api';
+import { BREAKERS_WORKFLOW_TYPE, breakersWorkflowId, type BreakersInput } from '../../workflows/breakers-api';
+import { firstRunId } from '../../src/temporal/first-run-id';
 import { genie } from '../helpers/processes';
 import { inlineRunbook, startInline, waitForState } from '../helpers/runbooks';
 import { localEnv, uniqueQueue, withWorker, workflowBundle } from '../helpers/temporal';
@@ -63,6 +64,8 @@ describe('access policy: authorized overrides (real Temporal)', function () {
       '  canary-operator:',
       '    - { actions: [approve, promote], kinds: [canary] }',
       'unsigned: { resume: false }',
+      // These tests start inline runbooks unsigned; start rules are covered in test/security/start-rules.test.ts.
+      'start: { inline: true }',
     ].join('\n'));
     process.env.GENIE_POLICY = policyPath = file;
   });
@@ -74,7 +77,7 @@ describe('access policy: authorized overrides (real Temporal)', function () {
 
   const gated = () => inlineRunbook([{ id: 'gate', approval: {} }, { id: 'act', action: 'util.echo', with: { done: true } }]);
   const signed = (h: Handle, who: { key: SigningKey }, name: string, args: OverrideArgs, opts: { keyId?: string; now?: Date } = {}): OverrideArgs =>
-    ({ ...args, auth: signOverride(who.key, name, h.workflowId, args as unknown as Record<string, unknown>, { keyId: opts.keyId ?? args.by, ...(opts.now ? { now: opts.now } : {}) }) });
+    ({ ...args, auth: signOverride(who.key, name, h.workflowId, args as unknown as Record<string, unknown>, { keyId: opts.keyId ?? args.by, runId: h.firstExecutionRunId, ...(opts.now ? { now: opts.now } : {}) }) });
   const send = (h: Handle, name: OverrideName, args: OverrideArgs) => h.executeUpdate(overrideUpdates[name], { args: [args] });
   async function refused(p: Promise<unknown>, pattern: RegExp): Promise<void> {
     await assert.rejects(p, (err: unknown) => {
@@ -154,15 +157,57 @@ describe('access policy: authorized overrides (real Temporal)', function () {
     });
   });
 
+  it('a signature is good for one run: the same request is refused in a later run that reuses the workflow id', async () => {
+    await withWorker(env, queue, async () => {
+      const workflowId = `reused-${Date.now()}`;
+      const first = await startInline(env, queue, gated(), { workflowId });
+      await waitForState(first, (s) => s.pendingApprovals.length === 1);
+      // What the CLI signs with: the run id describe reports for this workflow id now.
+      assert.equal(await firstRunId(env.client, workflowId), first.firstExecutionRunId);
+      const approval = signed(first, alice, 'approve', { by: 'alice', reason: 'for the first run' });
+      await first.terminate('replaced by a second run');
+      const second = await startInline(env, queue, gated(), { workflowId });
+      await waitForState(second, (s) => s.pendingApprovals.length === 1);
+      assert.notEqual(second.firstExecutionRunId, first.firstExecutionRunId);
+      await refused(send(second, 'approve', approval), new RegExp(`signed for run ${first.firstExecutionRunId} of ${workflowId}, and this is run ${second.firstExecutionRunId}`));
+      const ack = await send(second, 'approve', signed(second, alice, 'approve', { by: 'alice', reason: 'for this run' }));
+      assert.match(ack.message, /approval 1\/1/);
+      assert.equal((await second.result()).status, 'succeeded');
+    });
+  });
+
   it('breaker overrides are breaker.force under the same policy', async () => {
     const breakerArgs = (name: string) => ({ name, state: 'open' as const, by: 'alice', reason: 'provider incident' });
-    const sign = (args: ReturnType<typeof breakerArgs>) => ({ ...args, auth: signOverride(alice.key, 'breaker.force', breakersWorkflowId(queue), args, { keyId: 'alice' }) });
     await withWorker(env, queue, async () => {
+      const runId = await breakersRunId(env.client, queue);
+      const sign = (args: ReturnType<typeof breakerArgs>) => ({ ...args, auth: signOverride(alice.key, 'breaker.force', breakersWorkflowId(queue), args, { keyId: 'alice', runId }) });
       await assert.rejects(forceBreaker(env.client, queue, breakerArgs('https://payments.internal')), (e: unknown) => e instanceof BreakerOverrideRefusedError && /unsigned requests are not allowed for breaker.force/.test(e.message));
       await assert.rejects(forceBreaker(env.client, queue, sign(breakerArgs('https://api.example.com'))), /no role of alice \(sre\) allows breaker.force on breaker https:\/\/api.example.com/);
       const ack = await forceBreaker(env.client, queue, sign(breakerArgs('https://payments.internal')));
       assert.equal(ack.changed, true);
       await env.client.workflow.getHandle(breakersWorkflowId(queue)).terminate('test done');
+    });
+  });
+
+  it('a signed breaker request stays single-use after the breakers workflow continues as new', async () => {
+    const canQueue = uniqueQueue('policy-can');
+    const handle = await env.client.workflow.start(BREAKERS_WORKFLOW_TYPE, {
+      workflowId: breakersWorkflowId(canQueue), taskQueue: canQueue, args: [{ continueAsNewAfterEvents: 20 } satisfies BreakersInput],
+    });
+    const runId = handle.firstExecutionRunId;
+    const sign = (i: number) => {
+      const args = { name: `https://h${i}.internal`, state: 'open' as const, by: 'alice', reason: `r${i}` };
+      return { ...args, auth: signOverride(alice.key, 'breaker.force', breakersWorkflowId(canQueue), args, { keyId: 'alice', runId }) };
+    };
+    await withWorker(env, canQueue, async () => {
+      const first = sign(0);
+      assert.equal((await forceBreaker(env.client, canQueue, first)).changed, true);
+      for (let i = 1; (await handle.describe()).runId === runId; i++) {
+        assert.ok(i < 30, 'the breakers workflow never continued as new');
+        await forceBreaker(env.client, canQueue, sign(i));
+      }
+      await assert.rejects(forceBreaker(env.client, canQueue, first), /nonce [0-9a-f]+ was already used in this run/);
+      await handle.terminate('test done');
     });
   });
 
@@ -180,7 +225,31 @@ describe('access policy: authorized overrides (real Temporal)', function () {
       assert.match(approved.output, /approve accepted: approval 1\/1/);
       assert.equal((await h.result()).status, 'succeeded');
     });
-    const noPolicy = await genie(['pause', 'no-such-run', '--as', 'erin'], { ...cli, GENIE_POLICY: '' });
-    assert.equal(noPolicy.output.split('no access policy (GENIE_POLICY); overrides are not authorized').length, 2, noPolicy.output);
+  });
+
+  it("the CLI's no-policy notice follows the run's worker, not the CLI's environment", async () => {
+    const cli = { TEMPORAL_ADDRESS: env.address, GENIE_TASK_QUEUE: queue };
+    const notice = 'no access policy (GENIE_POLICY); overrides are not authorized';
+    await withWorker(env, queue, async () => {
+      const h = await startInline(env, queue, gated());
+      await waitForState(h, (s) => s.pendingApprovals.length === 1);
+      // The worker enforces a policy: no notice even though this CLI has no GENIE_POLICY (resume unsigned is refused, harmlessly).
+      const enforced = await genie(['resume', h.workflowId, '--as', 'erin'], { ...cli, GENIE_POLICY: '' });
+      assert.doesNotMatch(enforced.output, /no access policy/, enforced.output);
+      await h.terminate('test done');
+    });
+    delete process.env.GENIE_POLICY;
+    try {
+      await withWorker(env, queue, async () => {
+        const h = await startInline(env, queue, gated());
+        await waitForState(h, (s) => s.pendingApprovals.length === 1);
+        // The worker has none: the notice, once, even though this CLI's environment names a policy.
+        const open = await genie(['pause', h.workflowId, '--as', 'erin'], { ...cli, GENIE_POLICY: policyPath });
+        assert.equal(open.output.split(notice).length, 2, open.output);
+        await h.terminate('test done');
+      });
+    } finally {
+      process.env.GENIE_POLICY = policyPath;
+    }
   });
 });

@@ -6,7 +6,7 @@
 import { breakersWorkflowId, type BreakerOverridesView, type ForcedBreakerState } from '../../../workflows/breakers-api';
 import { BreakerNameError } from '../../resilience/errors';
 import { normalizeBreakerName } from '../../resilience/names';
-import { BreakerOverrideRefusedError, forceBreaker, readBreakerOverrides, resetBreaker } from '../../resilience/overrides-client';
+import { BreakerOverrideRefusedError, breakersRunId, forceBreaker, readBreakerOverrides, resetBreaker } from '../../resilience/overrides-client';
 import { withClient } from '../client';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
@@ -50,9 +50,10 @@ export const breaker: Command = {
     noticeIfNoPolicy(warn);
     return withClient(async (client, settings) => {
       // Under an access policy this is `breaker.force`, signed for the breakers workflow of this task queue.
-      const sign = <A extends Record<string, unknown>>(args: A): A => {
+      const run = { workflowId: breakersWorkflowId(settings.taskQueue), runId: () => breakersRunId(client, settings.taskQueue) };
+      const sign = async <A extends Record<string, unknown>>(args: A): Promise<A> => {
         try {
-          const auth = operatorAuth(values.key as string | undefined, 'breaker.force', breakersWorkflowId(settings.taskQueue), args);
+          const auth = await operatorAuth(values.key as string | undefined, 'breaker.force', run, args);
           return auth ? { ...args, auth } : args;
         } catch (error) {
           throw new UsageError(`cannot sign the breaker ${verb}: ${(error as Error).message}`);
@@ -60,8 +61,8 @@ export const breaker: Command = {
       };
       try {
         const ack = verb === 'reset'
-          ? await resetBreaker(client, settings.taskQueue, sign({ name, by, ...(reason ? { reason } : {}) }))
-          : await forceBreaker(client, settings.taskQueue, sign({ name, state: FORCE[verb], by, reason: reason! }));
+          ? await resetBreaker(client, settings.taskQueue, await sign({ name, by, ...(reason ? { reason } : {}) }))
+          : await forceBreaker(client, settings.taskQueue, await sign({ name, state: FORCE[verb], by, reason: reason! }));
         print(`${verb} accepted: ${ack.message} (version ${ack.version})`);
         return EXIT.ok;
       } catch (error) {

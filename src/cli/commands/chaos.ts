@@ -19,6 +19,7 @@ import { FaultStore } from '../../chaos/store';
 import { formatDiagnostic } from '../../dsl/diagnostics';
 import { parseSource } from '../../dsl/parse';
 import { operatorAuth } from '../../policy/operator';
+import { firstRunId } from '../../temporal/first-run-id';
 import { withClient } from '../client';
 import type { Command, Values } from '../command';
 import { currentUser } from '../identity';
@@ -48,7 +49,7 @@ async function stopAll(values: Values): Promise<number> {
     // Signals, not updates: they land even when no worker is alive to answer; the reaper below does not need one.
     const signalled = await Promise.all(ids.map(async (id) => {
       try {
-        const auth = operatorAuth(values.key as string | undefined, 'emergencyStop', id, args);
+        const auth = await operatorAuth(values.key as string | undefined, 'emergencyStop', { workflowId: id, runId: () => firstRunId(client, id) }, args);
         await client.workflow.getHandle(id).signal(overrideSignals.emergencyStop, auth ? { ...args, auth } : args);
         return { id, stopped: true };
       } catch (err) {
@@ -75,8 +76,8 @@ async function stopOne(values: Values, id: string | undefined): Promise<number> 
   if (!id) throw new UsageError('name the run: genie chaos stop <id> --as <who>');
   const args = stopArgs(values);
   return withClient(async (client) => {
-    const auth = operatorAuth(values.key as string | undefined, 'emergencyStop', id, args);
     try {
+      const auth = await operatorAuth(values.key as string | undefined, 'emergencyStop', { workflowId: id, runId: () => firstRunId(client, id) }, args);
       await client.workflow.getHandle(id).signal(overrideSignals.emergencyStop, auth ? { ...args, auth } : args);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new UsageError(`no running run with id ${id}`, EXIT.failed);

@@ -1,11 +1,12 @@
 /** approve, reject, pause, resume, abort, skip, retry: sent as updates so a refusal comes back to the operator at once. */
 import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { overrideUpdates, type OverrideName } from '../../../workflows/api';
+import { overrideUpdates, stateQuery, type OverrideName } from '../../../workflows/api';
 import { withClient } from '../client';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
 import { EXIT, print, UsageError, warn } from '../output';
-import { noticeIfNoPolicy, operatorAuth } from '../../policy/operator';
+import { NO_POLICY_NOTICE, operatorAuth, type SignedRun } from '../../policy/operator';
+import { firstRunId } from '../../temporal/first-run-id';
 
 /** Domain overrides are camelCase in workflows and kebab-case on the command line. */
 const CLI_NAMES: Partial<Record<OverrideName, string>> = {
@@ -40,11 +41,13 @@ function overrideCommand(name: OverrideName, summary: string, stepRequired: bool
         ...(values.strategy ? { strategy: values.strategy as string } : {}),
         ...(values.target ? { target: values.target as string } : {}),
       };
-      noticeIfNoPolicy(warn);
       return withClient(async (client) => {
+        // The notice says what the run's worker enforces, not what this shell's environment says.
+        const state = await client.workflow.getHandle(id).query(stateQuery).catch(() => undefined);
+        if (state?.accessPolicy === false) warn(NO_POLICY_NOTICE);
         try {
           // Signed (--key, GENIE_KEY) for the access policy; the signature covers this run and these exact args.
-          const auth = signed(values.key as string | undefined, name, id, args);
+          const auth = await signed(values.key as string | undefined, name, { workflowId: id, runId: () => firstRunId(client, id) }, args);
           const ack = await client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [auth ? { ...args, auth } : args] });
           print(`${name} accepted: ${ack.message}`);
           return EXIT.ok;
@@ -58,10 +61,11 @@ function overrideCommand(name: OverrideName, summary: string, stepRequired: bool
   };
 }
 
-function signed(keyFile: string | undefined, name: OverrideName, id: string, args: Record<string, unknown>) {
+async function signed(keyFile: string | undefined, name: OverrideName, run: SignedRun, args: Record<string, unknown>) {
   try {
-    return operatorAuth(keyFile, name, id, args);
+    return await operatorAuth(keyFile, name, run, args);
   } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw error;
     throw new UsageError(`cannot sign the ${name}: ${(error as Error).message}`);
   }
 }

@@ -25,11 +25,11 @@ const opts = { now: NOW, secret: async (ref: string) => (ref === 'secret://bot_h
 const aliceKey: SigningKey = { alg: 'ed25519', key: alice.privateKey };
 const botKey: SigningKey = { alg: 'hmac-sha256', secret: Buffer.from(HMAC) };
 
-function request(action: string, args: Record<string, unknown>, target = { kind: 'incident', name: 'db-failover' }, via: 'update' | 'signal' = 'update'): AuthorizeRequest {
-  return { action, workflowId: 'run-1', target, args, via };
+function request(action: string, args: Record<string, unknown>, target = { kind: 'incident', name: 'db-failover' }, via: 'update' | 'signal' = 'update', runId = 'first-run-a'): AuthorizeRequest {
+  return { action, workflowId: 'run-1', runId, target, args, via };
 }
-function signed(key: SigningKey, action: string, args: Record<string, unknown>, extra: { keyId?: string; now?: Date; workflowId?: string } = {}) {
-  const auth = signOverride(key, action, extra.workflowId ?? 'run-1', args, { keyId: extra.keyId ?? String(args.by), now: extra.now ?? new Date(NOW - 1000) });
+function signed(key: SigningKey, action: string, args: Record<string, unknown>, extra: { keyId?: string; now?: Date; workflowId?: string; runId?: string } = {}) {
+  const auth = signOverride(key, action, extra.workflowId ?? 'run-1', args, { keyId: extra.keyId ?? String(args.by), runId: extra.runId ?? 'first-run-a', now: extra.now ?? new Date(NOW - 1000) });
   return { ...args, auth };
 }
 async function refused(req: AuthorizeRequest, pattern: RegExp): Promise<void> {
@@ -54,6 +54,16 @@ describe('policy: deciding an override', () => {
     await refused(request('approve', { by: 'alice' }, undefined, 'signal'), /unsigned signals \(such as the Temporal UI's signal form\) are not allowed for approve/);
     assert.equal((await decide(policy, request('pause', { by: 'anyone' }, undefined, 'signal'), opts)).allowed, true, 'pause is unsigned by default');
     assert.equal((await decide(policy, request('skip', { by: 'anyone' }), opts)).allowed, true, 'skip opened by the policy');
+  });
+
+  it('binds a signature to one run: refused in a later run of the same workflow id, refused when it names no run', async () => {
+    const args = signed(aliceKey, 'approve', { by: 'alice', reason: 'ok', stepId: 'gate' });
+    assert.equal((await decide(policy, request('approve', args), opts)).allowed, true);
+    await refused(request('approve', args, undefined, 'update', 'first-run-b'), /signed for run first-run-a of run-1, and this is run first-run-b: the id was reused by a new run; sign again/);
+    // Rewriting runId breaks the signature (it is signed); dropping it is refused before any check.
+    await refused(request('approve', { ...args, auth: { ...(args.auth as object), runId: 'first-run-b' } }, undefined, 'update', 'first-run-b'), /bad signature/);
+    const { runId: _dropped, ...unbound } = args.auth;
+    await refused(request('approve', { ...args, auth: unbound }), /names no run \(auth.runId\).*sign it again/);
   });
 
   it('refuses a bad signature: wrong key, or any signed field changed', async () => {

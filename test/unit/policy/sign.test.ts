@@ -35,11 +35,12 @@ describe('policy: key files and signing', () => {
     const file = path.join(tmp, 'worker.key');
     fs.writeFileSync(file, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     const args = { name: 'https://payments.internal', state: 'open', by: 'runbook r-1', reason: 'mitigate' };
-    assert.equal(signedByWorker('breaker.force', 'genie-breakers', args, {}), args, 'no worker identity: unsigned, unchanged');
-    const signed = signedByWorker('breaker.force', 'genie-breakers', args, { GENIE_WORKER_IDENTITY: 'worker', GENIE_WORKER_KEY: file });
+    const run = { workflowId: 'genie-breakers', runId: async () => 'breakers-first-run' };
+    assert.equal(await signedByWorker('breaker.force', run, args, {}), args, 'no worker identity: unsigned, unchanged');
+    const signed = await signedByWorker('breaker.force', run, args, { GENIE_WORKER_IDENTITY: 'worker', GENIE_WORKER_KEY: file });
     assert.equal(signed.by, 'worker');
     const policy = parsePolicy(`identities: { worker: { publicKey: "${rawPublicKey(pair.publicKey)}", roles: [automation] } }\nroles: { automation: [{ actions: [breaker.force] }] }\n`, 'p.yaml');
-    const result = await decide(policy, { action: 'breaker.force', workflowId: 'genie-breakers', target: { kind: 'breaker', name: args.name }, args: signed, via: 'update' }, { now: Date.now(), secret: async () => '' });
+    const result = await decide(policy, { action: 'breaker.force', workflowId: 'genie-breakers', runId: 'breakers-first-run', target: { kind: 'breaker', name: args.name }, args: signed, via: 'update' }, { now: Date.now(), secret: async () => '' });
     assert.equal(result.allowed, true, result.refusal);
   });
 });
