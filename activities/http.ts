@@ -5,6 +5,7 @@
  * Redirects are not followed: a probe should see the 301 its target answers.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { ACTIVITY_EXPRESSION_BUDGET, compileBudgeted, evaluateBudgeted } from '../src/dsl/expression-budget';
 import { ApplicationFailure } from '@temporalio/activity';
 import jsonata from 'jsonata';
 import { defineAction } from './action';
@@ -144,7 +145,7 @@ async function checkJsonPath(spec: NonNullable<HttpExpectation['jsonPath']>, bod
   let expression: jsonata.Expression;
   try {
     // Bounded, so a runaway expression cannot hold the worker's event loop.
-    expression = jsonata(spec.path, { timeout: 1000, stack: 200 });
+    expression = compileBudgeted(jsonata, spec.path, ACTIVITY_EXPRESSION_BUDGET);
   } catch (error) {
     throw badArgument(`expect.jsonPath.path ${JSON.stringify(spec.path)} is not JSONata: ${(error as Error).message}`);
   }
@@ -160,7 +161,7 @@ async function checkJsonPath(spec: NonNullable<HttpExpectation['jsonPath']>, bod
   let value: unknown;
   try {
     // A JSON round trip turns JSONata's sequences into plain arrays before comparing.
-    const raw: unknown = await expression.evaluate(parsed);
+    const raw: unknown = await evaluateBudgeted(expression, spec.path, ACTIVITY_EXPRESSION_BUDGET, parsed);
     value = raw === undefined ? undefined : JSON.parse(JSON.stringify(raw));
   } catch (error) {
     return fail(spec, undefined, `failed to evaluate: ${(error as Error).message}`);

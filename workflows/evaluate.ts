@@ -5,6 +5,7 @@
 import jsonata from 'jsonata';
 import { parseDuration } from '../src/dsl/duration';
 import { expressionBody, isExpression } from '../src/dsl/expression';
+import { compileBudgeted, evaluateBudgeted, ExpressionBudgetExceeded, WORKFLOW_EXPRESSION_BUDGET } from '../src/dsl/expression-budget';
 import { runbookError } from './errors';
 
 export type Bindings = Record<string, unknown>;
@@ -17,12 +18,14 @@ export class Evaluator {
     if (!isExpression(value)) return value;
     let expression = this.compiled.get(value);
     if (!expression) {
-      expression = jsonata(expressionBody(value));
+      // Counted steps and depth, never time: a budget the sandbox can keep deterministically.
+      expression = compileBudgeted(jsonata, expressionBody(value), WORKFLOW_EXPRESSION_BUDGET);
       this.compiled.set(value, expression);
     }
     try {
-      return plain(await expression.evaluate(bindings, bindings));
+      return plain(await evaluateBudgeted(expression, value, WORKFLOW_EXPRESSION_BUDGET, bindings, bindings));
     } catch (err) {
+      if (err instanceof ExpressionBudgetExceeded) throw runbookError('EXPRESSION_BUDGET', err.message, { limit: err.limit, value: err.value });
       const e = err as { message?: string; code?: string; position?: number };
       throw runbookError('EXPRESSION_FAILED', `${value}: ${e.message ?? String(err)}`, { code: e.code, position: e.position });
     }

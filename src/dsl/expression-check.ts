@@ -4,6 +4,7 @@
  * declared parameter. Strings that mix text and "{%" are reported too. Pure.
  */
 import jsonata from 'jsonata';
+import { unsupportedRegexLiterals } from './regex-literals';
 import { isExpression, isPartialExpression } from './expression';
 import { dotted, isRecord, shown, type Report } from './issues';
 import type { PathSegment } from './parse';
@@ -97,6 +98,13 @@ function checkString(value: string, path: PathSegment[], field: string, owner: O
       hint: syntaxHint(body),
     });
     return;
+  }
+  for (const re of unsupportedRegexLiterals(ast)) {
+    report({
+      code: 'EXPRESSION_SYNTAX', path, offset: bodyOffset + Math.max(0, Math.min(body.length - 1, re.position - 1)), stepId,
+      message: `regex /${re.source}/ in '${field}' of ${owner.label} is not supported by the linear-time engine: ${re.message}`,
+      hint: 'write it without backreferences or lookaround (RE2 syntax), which cannot backtrack for minutes',
+    });
   }
   for (const ref of references(ast)) {
     const offset = bodyOffset + ref.start;

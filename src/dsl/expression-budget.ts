@@ -1,0 +1,74 @@
+/**
+ * A budget for one JSONata evaluation: a cap on evaluation steps and nesting depth, counted
+ * through JSONata's own entry hook and stack guard. Counting is deterministic (same expression,
+ * same input, same count), so the workflow sandbox can use it; a wall-clock cap is not, so only
+ * activities add one. Without a budget, `($f := function($x){ $f($x) }; $f(1))` never returns
+ * and holds the workflow task (or the activity's event loop) forever.
+ */
+import type jsonata from 'jsonata';
+import { LinearRegExp } from './linear-regexp';
+
+export interface ExpressionBudget {
+  /** Evaluation steps (JSONata `evaluate` calls) one evaluation may take. */
+  maxSteps: number;
+  /** Nesting depth of evaluation. */
+  maxDepth: number;
+  /** Wall-clock cap in milliseconds; activities only (not deterministic). */
+  timeoutMs?: number;
+}
+
+/**
+ * Large enough for every shipped runbook (their expressions take tens of steps), small enough
+ * to end well inside Temporal's 2 s deadlock detector. Not higher: at 100,000 steps a runaway
+ * recursion killed the sandbox's worker thread ("async hook stack has become corrupted").
+ */
+export const WORKFLOW_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 10_000, maxDepth: 500 };
+/** Activities evaluate over bigger data (HTTP bodies, probe values); the clock is their real cap. */
+export const ACTIVITY_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 1_000_000, maxDepth: 200, timeoutMs: 1000 };
+
+/** Thrown when an evaluation runs out of budget; `limit` says which. */
+export class ExpressionBudgetExceeded extends Error {
+  constructor(readonly limit: 'steps' | 'depth' | 'time', readonly value: number, expressionText: string) {
+    const what = limit === 'steps' ? `${value} evaluation steps` : limit === 'depth' ? `nesting depth ${value}` : `${value} ms`;
+    super(`expression ${expressionText} exceeded ${what}; simplify it (no unbounded recursion or loops)`);
+    this.name = 'ExpressionBudgetExceeded';
+  }
+}
+
+const ENTRY = Symbol.for('jsonata.__evaluate_entry');
+const STEPS = Symbol('genie.steps');
+
+/** jsonata's options type omits the guardrails the 2.x runtime honours. */
+export function budgetOptions(budget: ExpressionBudget): jsonata.JsonataOptions {
+  return { stack: budget.maxDepth, RegexEngine: LinearRegExp, ...(budget.timeoutMs ? { timeout: budget.timeoutMs } : {}) } as unknown as jsonata.JsonataOptions;
+}
+
+/**
+ * Compile with the depth (and time) guard and install the step counter. The counter lives on
+ * the per-evaluation environment (`environment.base`), so concurrent evaluations of one
+ * compiled expression each get their own count.
+ */
+export function compileBudgeted(compile: typeof jsonata, text: string, budget: ExpressionBudget): jsonata.Expression {
+  const expression = compile(text, budgetOptions(budget));
+  expression.assign(ENTRY as unknown as string, (_expr: unknown, _input: unknown, environment: { base: Record<symbol, number> }) => {
+    const base = environment.base;
+    const steps = (base[STEPS] ?? 0) + 1;
+    base[STEPS] = steps;
+    if (steps > budget.maxSteps) throw new ExpressionBudgetExceeded('steps', budget.maxSteps, text);
+  });
+  return expression;
+}
+
+/** Evaluate, turning JSONata's own guard errors (D1011 depth, D1012 time) into the budget error. */
+export async function evaluateBudgeted(expression: jsonata.Expression, text: string, budget: ExpressionBudget, input: unknown, bindings?: Record<string, unknown>): Promise<unknown> {
+  try {
+    return await expression.evaluate(input, bindings);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'D1011') throw new ExpressionBudgetExceeded('depth', budget.maxDepth, text);
+    if (code === 'D1012') throw new ExpressionBudgetExceeded('time', budget.timeoutMs ?? 0, text);
+    // JS stack overflow from deep non-tail recursion is the same runaway, caught lower down.
+    if (err instanceof RangeError) throw new ExpressionBudgetExceeded('depth', budget.maxDepth, text);
+    throw err;
+  }
+}
