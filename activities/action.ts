@@ -18,6 +18,11 @@ export interface ActionDefinition<A extends TSchema = TSchema, R = unknown> {
    * a file:line:col error. Values that are expressions are only known at run time: skip them.
    */
   check?: (args: Record<string, unknown>) => ActionArgIssue[];
+  /**
+   * false: `secret://` in this action's arguments is never resolved, for actions that store
+   * their arguments where the envelope's masks cannot reach (another workflow's history).
+   */
+  resolvesSecrets?: boolean;
   run: (args: Static<A>) => Promise<R>;
 }
 

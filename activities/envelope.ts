@@ -4,18 +4,37 @@
  * It is also where `secret://<name>` references in the arguments become values: here, just
  * before the action runs, never in the workflow; and every resolved value is masked (***) in
  * what goes back (result, failure message and details), hence in history, logs and the CLI.
+ * Only the references the runbook's author wrote literally are resolved: the workflow sends
+ * their argument paths as the second argument (src/secrets/provenance.ts says why paths).
+ * A call without it (an analysis measurement, a run scheduled by a Genie from before this
+ * check) resolves nothing: a reference of unknown origin is data, sent on as written.
  */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { ActionEnvelope } from '../workflows/steps/action';
+import type { ActionDefinition } from './action';
+import { assertEvaluatedArgs } from './revalidate';
 import { maskValues } from '../src/dsl/mask';
-import { configuredProviders, resolveSecretReferences, SecretNotFoundError } from '../src/secrets';
+import { configuredProviders, parseProvenance, resolveLiteralSecretReferences, SecretNotFoundError } from '../src/secrets';
 
-export function withAttempt(run: (args: any) => Promise<unknown>): (args: unknown) => Promise<ActionEnvelope> {
-  return async (rawArgs) => {
+export interface EnvelopeOptions {
+  /** false for actions whose arguments are stored elsewhere (breaker.force's reason lands in the breakers workflow's history): nothing is resolved. */
+  resolveSecrets?: boolean;
+}
+
+type Runnable = Pick<ActionDefinition<any, any>, 'name' | 'args' | 'check' | 'run'>;
+
+/** A registered action (its arguments re-checked), or a bare implementation (unit tests). */
+export function withAttempt(target: Runnable | ((args: any) => Promise<unknown>), options: EnvelopeOptions = {}): (args: unknown, provenance?: unknown) => Promise<ActionEnvelope> {
+  const definition = typeof target === 'function' ? undefined : target;
+  const run = typeof target === 'function' ? target : target.run;
+  return async (rawArgs, provenance) => {
     const attempt = Context.current().info.attempt;
     let secrets: string[] = [];
     try {
-      const resolved = await resolveSecretReferences(rawArgs, configuredProviders());
+      // Before secrets are resolved (so no value reaches a message) and before any side effect.
+      if (definition) assertEvaluatedArgs(definition, rawArgs);
+      const paths = options.resolveSecrets === false ? [] : parseProvenance(provenance).literalSecretPaths;
+      const resolved = await resolveLiteralSecretReferences(rawArgs, paths, configuredProviders());
       secrets = resolved.secrets;
       return { output: maskValues(await run(resolved.args), secrets), attempt };
     } catch (raw) {

@@ -10,6 +10,7 @@ import * as chaos from './chaos';
 import * as command from './command';
 import * as deploy from './deploy';
 import * as failover from './failover';
+import * as failbackHealth from './failback-health';
 import * as health from './health';
 import * as healing from './healing';
 import * as http from './http';
@@ -31,7 +32,7 @@ const definitions: ActionDefinition<any, any>[] = [
   deploy.start, deploy.stop, process_.start, process_.stop, process_.restart, process_.status,
   analysis.measure, analysis.judge, shadow.compare, shadow.compareActions,
   predict.score, predict.timeToThreshold, metrics.sample,
-  failover.monitor, failover.execute,
+  failover.monitor, failover.execute, failbackHealth.healthyFor,
   healing.configure, healing.watch, healing.plan, healing.cleanup, incident.timeline, incident.open,
   replication.status, replication.promote, replication.fence, replication.verify, replication.rejoin, replication.writable,
   chaos.probe, chaos.inject, chaos.remove, chaos.report,
@@ -40,8 +41,3 @@ const definitions: ActionDefinition<any, any>[] = [
 export const actions: ReadonlyMap<string, ActionDefinition<any, any>> = new Map(definitions.map((d) => [d.name, d]));
 
 export const actionCatalog: ActionCatalog = actions;
-
-/** Implementations keyed by activity type, as Worker.create wants them. */
-export function activityImplementations(): Record<string, (args: any) => Promise<unknown>> {
-  return Object.fromEntries([...actions].map(([name, d]) => [name, d.run]));
-}

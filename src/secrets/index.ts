@@ -10,7 +10,8 @@ import type { SecretProvider } from './provider';
 
 export type { SecretProvider } from './provider';
 export { SecretProviderError, isSecretName } from './provider';
-export { SecretNotFoundError, lookupSecret, resolveSecretReferences, maskForms } from './resolve';
+export { SecretNotFoundError, lookupSecret, resolveSecretReferences, resolveLiteralSecretReferences, maskForms } from './resolve';
+export { literalSecretPaths, parseProvenance, type SecretProvenance, type ArgumentPath } from './provenance';
 export { referencedSecrets, malformedReferences, SECRET_SCHEME } from './references';
 
 const fileProviders = new Map<string, FileSecretProvider>();

@@ -4,6 +4,7 @@
  */
 import { MIN_SECRET_LENGTH } from '../dsl/mask';
 import type { SecretProvider } from './provider';
+import { type ArgumentPath, replaceAt, stringAt } from './provenance';
 import { referencedSecrets, substituteSecrets } from './references';
 
 /** A reference no provider knows. Names the reference and the providers asked; never a value. */
@@ -40,6 +41,23 @@ export async function resolveSecretReferences(args: unknown, providers: readonly
   const values = new Map<string, string>();
   for (const name of names) values.set(name, await lookupSecret(name, providers));
   return { args: substituteSecrets(args, (name) => values.get(name)!), secrets: [...values.values()].flatMap(maskForms) };
+}
+
+/**
+ * Resolves references only in the strings at `paths` (the runbook's own literals, see
+ * provenance.ts); every other string is passed on as written, `secret://` and all.
+ */
+export async function resolveLiteralSecretReferences(args: unknown, paths: readonly ArgumentPath[], providers: readonly SecretProvider[]): Promise<ResolvedArgs> {
+  let out = args;
+  const secrets: string[] = [];
+  for (const path of paths) {
+    const text = stringAt(out, path);
+    if (text === undefined) continue;
+    const resolved = await resolveSecretReferences(text, providers);
+    out = replaceAt(out, path, resolved.args as string);
+    secrets.push(...resolved.secrets);
+  }
+  return { args: out, secrets: [...new Set(secrets)] };
 }
 
 /**

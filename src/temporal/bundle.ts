@@ -13,6 +13,8 @@ export const WORKFLOWS_PATH = require.resolve('../../workflows');
 export const PREBUILT_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle.js');
 /** The same workflows with the tracing interceptors (src/telemetry/workflow-interceptors.ts) built in. */
 export const PREBUILT_TRACED_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle-traced.js');
+/** Failures from workflow code go through the same encoding failure converter as activities'. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 export const TRACING_WORKFLOW_INTERCEPTORS = require.resolve('../telemetry/workflow-interceptors');
 
 export interface BundleChoice {
@@ -23,6 +25,7 @@ export interface BundleChoice {
 export async function bundleGenieWorkflows(workflowsPath = WORKFLOWS_PATH, choice: BundleChoice = {}): Promise<{ code: string }> {
   return bundleWorkflowCode({
     workflowsPath,
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     ...(choice.traced ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}),
     // webpack's build report is noise for operators; its warnings and errors still show.
     logger: new DefaultLogger('WARN'),

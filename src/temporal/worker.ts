@@ -5,10 +5,10 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { bundleGenieWorkflows, loadWorkflowBundle } from './bundle';
 import { genieDataConverter } from './data-converter';
-import { activityImplementations } from '../../activities/registry';
+import { actions } from '../../activities/registry';
 import * as loader from '../../activities/runbook-loader';
 import * as policy from '../../activities/policy';
-import { loadPolicy, policyFile } from '../policy/load';
+import { checkWorkerPolicy } from '../policy/worker-policy';
 import { withAttempt } from '../../activities/envelope';
 import { scopedToBreakers } from '../resilience/current';
 import type { BreakerRegistry } from '../resilience/registry';
@@ -37,15 +37,19 @@ export interface GenieWorkerOptions {
 
 /** Every action wrapped to report its attempt, plus the local activities: the runbook loader and the override check. */
 export function genieActivities(): Record<string, (...args: any[]) => Promise<unknown>> {
-  const wrapped = Object.fromEntries(Object.entries(activityImplementations()).map(([name, run]) => [name, withAttempt(run)]));
+  const wrapped = Object.fromEntries([...actions].map(([name, definition]) => [name, withAttempt(definition, { resolveSecrets: definition.resolvesSecrets !== false })]));
   return { ...wrapped, ...loader, ...policy };
 }
 
+export const UNENCRYPTED_WARNING =
+  'WARNING: payloads are NOT encrypted: no keyring (GENIE_KEYRING, default .genie/keyring.json) or GENIE_ENCRYPTION=off; ' +
+  'inputs, outputs and failure messages are stored in plaintext. Create one with `genie up` or mount a keyring (mode 600) and set GENIE_KEYRING.';
+
 export async function createGenieWorker(opts: GenieWorkerOptions): Promise<Worker> {
-  // A broken access policy would refuse every override; better to say so now, as file:line:col.
-  const policyPath = policyFile();
-  if (policyPath) loadPolicy(policyPath);
+  checkWorkerPolicy((line) => console.warn(line));
   const dataConverter = genieDataConverter();
+  // Silent plaintext is how a shared deployment ends up with secrets in its database: say it.
+  if (!dataConverter) process.stderr.write(`${UNENCRYPTED_WARNING}\n`);
   const activities = { ...genieActivities(), ...opts.extraActivities };
   const breakers = workerRegistry(opts.breakers);
   // Tracing on: activity interceptors, the workflow span sink, and the bundle with the workflow

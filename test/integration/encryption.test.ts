@@ -7,15 +7,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { localEnv, uniqueQueue, withWorker } from '../helpers/temporal';
 import { inlineRunbook, startInline } from '../helpers/runbooks';
-
-/** Every string and every byte array in an object tree, as text: what anyone reading the database could see. */
-function allText(node: unknown, seen = new Set<unknown>()): string {
-  if (node instanceof Uint8Array) return Buffer.from(node).toString('latin1');
-  if (typeof node === 'string') return node;
-  if (!node || typeof node !== 'object' || seen.has(node)) return '';
-  seen.add(node);
-  return Object.values(node).map((v) => allText(v, seen)).join('\n');
-}
+import { allText } from '../helpers/all-text';
 
 describe('payload encryption at rest (real Temporal)', function () {
   this.timeout(60_000);
@@ -45,5 +37,22 @@ describe('payload encryption at rest (real Temporal)', function () {
     assert.ok(stored.includes('binary/encrypted'), 'payloads are not marked encrypted');
     // (The runbook name stays readable on purpose: it is in the workflow id and the RunbookName search attribute.)
     for (const plain of [MARK, SECRET]) assert.ok(!stored.includes(plain), `"${plain}" is stored in plaintext`);
+  });
+
+  it('masks secret params in the RunbookTarget search attribute, which no codec encrypts (was evaluated unmasked)', async () => {
+    const SECRET = 'secret-target-5b8e21';
+    const rb = inlineRunbook([{ id: 'echo', action: 'util.echo', with: { ok: true } }], {
+      params: { token: { type: 'string', secret: true } },
+    });
+    rb.metadata = { ...rb.metadata, target: "{% 'db-' & $params.token %}" };
+    const workflowId = await withWorker(env, queue, async () => {
+      const handle = await startInline(env, queue, rb, { params: { token: SECRET } });
+      await handle.result();
+      return handle.workflowId;
+    });
+    const described = await env.client.workflow.getHandle(workflowId).describe();
+    assert.deepEqual(described.searchAttributes.RunbookTarget, ['db-***']);
+    const raw = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+    assert.ok(!allText(await raw.workflow.getHandle(workflowId).fetchHistory()).includes(SECRET), 'the secret is in the stored history');
   });
 });

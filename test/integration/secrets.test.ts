@@ -14,15 +14,7 @@ import { decodeHistory } from '../../src/temporal/codec/decode-history';
 import { genie, spawnGenie, waitForOutput, type Spawned } from '../helpers/processes';
 import { inlineRunbook, startInline } from '../helpers/runbooks';
 import { localEnv, uniqueQueue } from '../helpers/temporal';
-
-/** Every string and byte array in a tree, as text: what anyone with the codec could read. */
-function allText(node: unknown, seen = new Set<unknown>()): string {
-  if (node instanceof Uint8Array) return Buffer.from(node).toString('utf8');
-  if (typeof node === 'string') return node;
-  if (!node || typeof node !== 'object' || seen.has(node)) return '';
-  seen.add(node);
-  return Object.values(node).map((v) => allText(v, seen)).join('\n');
-}
+import { allText } from '../helpers/all-text';
 
 describe('secrets: secret:// references (real Temporal, real worker process)', function () {
   this.timeout(120_000);

@@ -2,6 +2,7 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, type ActivityOptions, type RetryPolicy as TemporalRetry } from '@temporalio/workflow';
 import { parseDuration } from '../../src/dsl/duration';
 import type { ActionStep, RetryPolicy } from '../../src/dsl/types';
+import { literalSecretPaths, type SecretProvenance } from '../../src/secrets/provenance';
 import type { StepContext } from '../scope';
 import { runbookError } from '../errors';
 
@@ -20,11 +21,15 @@ export async function runAction(step: ActionStep, ctx: StepContext): Promise<unk
   const args = await ctx.evaluator.deep(step.with ?? {}, ctx.bindings());
   const stepTimeout = step.timeout ?? ctx.run.definition.defaults?.timeout;
   const stepMs = stepTimeout ? await ctx.evaluator.durationMs(stepTimeout, ctx.bindings()) : undefined;
-  const activity = proxyActivities<Record<string, (a: unknown) => Promise<ActionEnvelope>>>(activityOptions(step, ctx, stepMs, defaults.timeout, defaults.retry))[step.action];
+  const activity = proxyActivities<Record<string, (a: unknown, p?: SecretProvenance) => Promise<ActionEnvelope>>>(activityOptions(step, ctx, stepMs, defaults.timeout, defaults.retry))[step.action];
   // Attempts add up across operator retries of the same step (onError: wait → retry).
   const earlier = ctx.record.attempts - 1;
   try {
-    const envelope = await activity(args);
+    // Computed from the definition, not from `args`: only what the author wrote is vouched for.
+    // No patch() gate: an activity's input is not part of replay's determinism check, so runs
+    // recorded before this argument existed replay unchanged (a gate here once failed replays
+    // after a worker SIGKILL with "patch marker ... no corresponding change command").
+    const envelope = await activity(args, { literalSecretPaths: literalSecretPaths(step.with ?? {}) });
     ctx.record.attempts = earlier + envelope.attempt;
     return envelope.output;
   } catch (err) {

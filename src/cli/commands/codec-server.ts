@@ -19,7 +19,8 @@ export const codecServer: Command = {
     if (!ring) throw new UsageError(`no keyring at ${keyringFile()}: run genie up once, or set GENIE_KEYRING`);
     const token = process.env.GENIE_CODEC_TOKEN;
     const uiOrigins = (values['ui-origin'] as string[] | undefined) ?? [];
-    if (!token && uiOrigins.length === 0) throw new UsageError('set GENIE_CODEC_TOKEN (or allow a local UI with --ui-origin http://localhost:8233)');
+    // An Origin header proves nothing: every caller, the UI included, must present the token.
+    if (!token) throw new UsageError('set GENIE_CODEC_TOKEN: every request to the codec server must carry it as a bearer token (--ui-origin only adds CORS headers for that UI)');
     const port = values.port === undefined ? 8234 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`);
     const server = await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, port, host: (values.host as string | undefined) ?? '127.0.0.1', ...(token ? { token } : {}) });

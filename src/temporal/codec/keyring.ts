@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write';
 import { stateDir } from '../../paths';
 
 export interface Keyring {
@@ -19,11 +20,16 @@ export class KeyringError extends Error {
 }
 
 export function keyringFile(): string {
-  return process.env.GENIE_KEYRING ?? path.join(stateDir(), 'keyring.json');
+  return process.env.GENIE_KEYRING || path.join(stateDir(), 'keyring.json');
 }
 
 export function readKeyring(file = keyringFile()): Keyring | undefined {
   if (!fs.existsSync(file)) return undefined;
+  // Whoever can read the keyring can read every encrypted history: refuse to use a leaky one.
+  const mode = fs.statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    throw new KeyringError(`keyring ${file} is readable by group or others (mode ${mode.toString(8)}); run: chmod 600 ${file}`);
+  }
   let parsed: { current?: unknown; keys?: Record<string, unknown> };
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -50,8 +56,9 @@ function newKeyId(): string {
 function write(file: string, ring: Keyring): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const json = { current: ring.current, keys: Object.fromEntries([...ring.keys].map(([id, k]) => [id, k.toString('base64')])) };
-  fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n', { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+  // The new ring is written beside the old one and renamed over it: a crash mid-rotation
+  // leaves the old ring, never a truncated one (which would lose every encrypted history).
+  writeFileAtomic(file, JSON.stringify(json, null, 2) + '\n', { mode: 0o600 });
 }
 
 /** The keyring, created with one fresh key when there is none yet (genie up's first start). */

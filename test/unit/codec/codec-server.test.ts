@@ -1,4 +1,4 @@
-/** The codec server the Web UI calls: token or UI origin required, CORS for the UI, the remote codec protocol. */
+/** The codec server the Web UI calls: token required (the UI origin too), CORS for the UI, the remote codec protocol. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -50,7 +50,7 @@ describe('codec server', () => {
     const preflight = await fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { origin: UI, 'access-control-request-method': 'POST' } });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), UI);
-    const fromUi = await post({ payloads: [await encryptedJson(1)] }, { origin: UI });
+    const fromUi = await post({ payloads: [await encryptedJson(1)] }, { origin: UI, authorization: 'Bearer codec-token-123' });
     assert.equal(fromUi.status, 200);
     assert.equal(fromUi.headers.get('access-control-allow-origin'), UI);
     const other = await fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });

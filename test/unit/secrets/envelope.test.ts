@@ -27,7 +27,7 @@ describe('secrets: the activity envelope', () => {
       seen = args.auth;
       return { echoed: args.auth, nested: [{ raw: VALUE }] };
     });
-    const envelope = (await new MockActivityEnvironment().run(action, { auth: 'Bearer secret://envelope_test' })) as { output: unknown };
+    const envelope = (await new MockActivityEnvironment().run(action, { auth: 'Bearer secret://envelope_test' }, { literalSecretPaths: [['auth']] })) as { output: unknown };
     assert.equal(seen, `Bearer ${VALUE}`);
     assert.deepEqual(envelope.output, { echoed: 'Bearer ***', nested: [{ raw: '***' }] });
   });
@@ -37,7 +37,7 @@ describe('secrets: the activity envelope', () => {
     const action = withAttempt(async (args: { t: string }) => {
       throw ApplicationFailure.create({ message: `server said ${args.t}`, type: 'X', details: [{ body: `echo ${args.t}` }] });
     });
-    await assert.rejects(capturingEnv(logs).run(action, { t: 'secret://envelope_test' }), (e: unknown) => {
+    await assert.rejects(capturingEnv(logs).run(action, { t: 'secret://envelope_test' }, { literalSecretPaths: [['t']] }), (e: unknown) => {
       assert.ok(e instanceof ApplicationFailure);
       assert.equal(e.message, 'server said ***');
       assert.deepEqual(e.details, [{ attempt: 1, details: { body: 'echo ***' } }]);
@@ -46,7 +46,7 @@ describe('secrets: the activity envelope', () => {
     const plain = withAttempt(async (args: { t: string }) => {
       throw new Error(`boom ${args.t}`);
     });
-    await assert.rejects(capturingEnv(logs).run(plain, { t: 'secret://envelope_test' }), /boom \*\*\*/);
+    await assert.rejects(capturingEnv(logs).run(plain, { t: 'secret://envelope_test' }, { literalSecretPaths: [['t']] }), /boom \*\*\*/);
     assert.ok(logs.some((l) => l.includes('Activity failed') && l.includes('server said ***')), logs.join('\n'));
     assert.ok(!logs.join('\n').includes(VALUE), 'the secret value reached the activity log');
   });
@@ -56,7 +56,7 @@ describe('secrets: the activity envelope', () => {
     const action = withAttempt(async () => {
       ran = true;
     });
-    await assert.rejects(capturingEnv([]).run(action, { t: 'secret://no_such_secret_here' }), (e: unknown) => {
+    await assert.rejects(capturingEnv([]).run(action, { t: 'secret://no_such_secret_here' }, { literalSecretPaths: [['t']] }), (e: unknown) => {
       assert.ok(e instanceof ApplicationFailure);
       assert.equal(e.type, 'SECRET_NOT_FOUND');
       assert.equal(e.nonRetryable, true);
@@ -64,5 +64,21 @@ describe('secrets: the activity envelope', () => {
       return true;
     });
     assert.equal(ran, false);
+  });
+
+  it('resolves only at the paths the workflow vouches for; other references are passed on as written', async () => {
+    let seen: unknown;
+    const action = withAttempt(async (args: unknown) => {
+      seen = args;
+    });
+    await new MockActivityEnvironment().run(action, { lit: 'secret://envelope_test', fromParam: 'https://x/?k=secret://envelope_test' }, { literalSecretPaths: [['lit']] });
+    assert.deepEqual(seen, { lit: VALUE, fromParam: 'https://x/?k=secret://envelope_test' });
+    await new MockActivityEnvironment().run(action, { lit: 'secret://envelope_test' });
+    assert.deepEqual(seen, { lit: 'secret://envelope_test' }, 'without provenance nothing is resolved');
+    const never = withAttempt(async (args: unknown) => {
+      seen = args;
+    }, { resolveSecrets: false });
+    await new MockActivityEnvironment().run(never, { reason: 'secret://envelope_test' }, { literalSecretPaths: [['reason']] });
+    assert.deepEqual(seen, { reason: 'secret://envelope_test' });
   });
 });
