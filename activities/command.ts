@@ -7,6 +7,10 @@
  * the worker's PATH; an absolute path allows exactly that path, spelled exactly so. Entries
  * that are neither (like ./tool) never match. Unset or empty allows nothing.
  *
+ * The child sees a minimal environment, not the worker's (src/process/command-env.ts):
+ * PATH, HOME, LANG, TZ... plus names the operator lists in GENIE_COMMAND_ENV_ALLOW, plus the
+ * step's `env`, where loader/shell-injection variables (LD_PRELOAD, BASH_ENV...) are refused.
+ *
  * A failed command (non-zero exit, killed by a signal, timed out) is not retried unless the
  * step says `retryOnFailure: true`: the worker cannot know whether running it twice is safe.
  */
@@ -19,6 +23,7 @@ import { defineAction } from './action';
 import { cancellationError, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
 import { redact, secretValues } from './secrets';
 import { Duration } from '../src/dsl/types';
+import { commandEnvironment, ENV_ALLOW_VARIABLE, injectionVariableMessage, isInjectionVariable } from '../src/process/command-env';
 
 export const ALLOWLIST_VARIABLE = 'GENIE_COMMAND_ALLOWLIST';
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
@@ -36,7 +41,7 @@ export const run = defineAction({
       command: Type.String({ minLength: 1, description: 'Executable name (looked up on the worker PATH) or absolute path; not a shell line' }),
       args: Type.Optional(Type.Array(Type.String(), { description: 'Passed literally, one argv entry each' })),
       cwd: Type.Optional(Type.String({ minLength: 1, description: 'Absolute working directory (default: the worker’s)' })),
-      env: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Added to the worker’s environment' })),
+      env: Type.Optional(Type.Record(Type.String(), Type.String(), { description: `Added to the minimal child environment (PATH, HOME, LANG, TZ… and ${ENV_ALLOW_VARIABLE}); LD_*, BASH_ENV, NODE_OPTIONS and the like are refused` })),
       timeout: Type.Optional(Duration),
       maxOutputBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 * 1024 * 1024, description: 'Per stream; default 64 KiB' })),
       input: Type.Optional(Type.String({ description: 'Written to stdin (otherwise stdin is empty)' })),
@@ -45,6 +50,15 @@ export const run = defineAction({
     { additionalProperties: false },
   ),
   defaults: { timeout: '5m', retry: { maxAttempts: 3, initialInterval: '1s', backoff: 2 } },
+  check: (args) => {
+    const env = args.env;
+    if (typeof env !== 'object' || env === null) return [];
+    return Object.keys(env).filter(isInjectionVariable).map((name) => ({
+      path: ['env', name],
+      message: injectionVariableMessage(name),
+      hint: 'remove it from env',
+    }));
+  },
   run: async (args) => {
     const argv = checkArgs(args.args);
     const env = checkEnv(args.env);
@@ -112,6 +126,7 @@ function checkEnv(env: unknown): Record<string, string> {
   for (const [name, value] of Object.entries(env)) {
     if (!ENV_NAME.test(name)) throw badArgument(`env name ${JSON.stringify(name)} is not a valid variable name`);
     if (typeof value !== 'string' || value.includes('\0')) throw badArgument(`env ${name} must be a string without NUL bytes`);
+    if (isInjectionVariable(name)) throw badArgument(injectionVariableMessage(name));
   }
   return env as Record<string, string>;
 }
@@ -205,7 +220,7 @@ function execute(file: string, argv: string[], options: ExecuteOptions): Promise
   const child = spawn(file, argv, {
     shell: false,
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: commandEnvironment(options.env),
     detached: true,
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });

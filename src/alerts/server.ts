@@ -4,11 +4,15 @@
  *   200 {workflowId, started, delivered, message}   accepted (started, signalled, or nothing open to resolve)
  *   400 {error}   malformed payload, with the reason; nothing is started
  *   401 {error}   a token is configured (GENIE_ALERTS_TOKEN) and the request lacks it
+ *
+ * Without a token anyone who reaches the port can resolve any known alert group, so the intake
+ * refuses to listen beyond loopback unless a token is configured.
  *   GET /health   200
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isLoopbackHost } from '../http/loopback';
 import { AlertPayloadError, parseAlertGroup } from './alertmanager';
 import { deliverAlert, type IntakeOptions } from './intake';
 
@@ -58,8 +62,23 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+export class AlertIntakeConfigError extends Error {
+  readonly code = 'ALERT_INTAKE_CONFIG';
+}
+
+/** Throws before anything listens when the intake would be open to the network without a token. */
+export function checkAlertIntakeExposure(host: string, token: string | undefined): void {
+  if (!token && !isLoopbackHost(host)) {
+    throw new AlertIntakeConfigError(
+      `alert intake: refusing to listen on ${host} without a token (anyone on the network could resolve any alert group); ` +
+      'set GENIE_ALERTS_TOKEN (and Alertmanager http_config.authorization.credentials), or listen on 127.0.0.1',
+    );
+  }
+}
+
 export async function startAlertServer(options: AlertServerOptions): Promise<AlertServer> {
   const log = options.log ?? (() => undefined);
+  checkAlertIntakeExposure(options.host ?? '127.0.0.1', options.token);
   const server = http.createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') {
@@ -106,6 +125,9 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+  log(options.token
+    ? `alert intake on ${options.host ?? '127.0.0.1'}:${port}: bearer token required`
+    : `alert intake on ${options.host ?? '127.0.0.1'}:${port}: NO TOKEN (loopback only); set GENIE_ALERTS_TOKEN before listening beyond loopback`);
   return {
     url: `http://${host}:${port}${ALERTS_PATH}`,
     close: () => new Promise((resolve) => {

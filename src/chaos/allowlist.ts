@@ -12,7 +12,9 @@
  * demo processes canary and stable, the local host, <state dir>/chaos-fill, and namespaces
  * named genie-chaos-*. Set it to the empty string to allow nothing.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isWithin } from '../files/within';
 import { stateDir } from '../paths';
 
 export const TARGETS_VARIABLE = 'GENIE_CHAOS_TARGETS';
@@ -42,9 +44,26 @@ export function isAllowed(kind: TargetKind, name: string, list: string[] = allow
     if (kind === 'dir' && entry.startsWith('dir:')) {
       const root = path.resolve(entry.slice(4));
       const resolved = path.resolve(name);
-      return resolved === root || resolved.startsWith(root + path.sep);
+      return isWithin(resolved, root);
     }
     return false;
+  });
+}
+
+/**
+ * Is the real directory `real` (symlinks resolved) at or below an allowlisted directory, with
+ * the allowlisted roots' own symlinks resolved too (a root like /tmp may itself be a link)?
+ */
+export function isAllowedDirectory(real: string, list: string[] = allowlist()): boolean {
+  return list.filter((e) => e.startsWith('dir:')).some((entry) => {
+    const written = path.resolve(entry.slice(4));
+    let root: string;
+    try {
+      root = fs.realpathSync(written);
+    } catch {
+      root = written;
+    }
+    return isWithin(real, root);
   });
 }
 

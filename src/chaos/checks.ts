@@ -8,6 +8,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import jsonata from 'jsonata';
+import { RE2JS } from 're2js';
 import { parseDuration, formatDuration } from '../dsl/duration';
 import { isExpression } from '../dsl/expression';
 import { TARGETS_VARIABLE, isAllowed, notAllowedMessage, type TargetKind } from './allowlist';
@@ -147,7 +148,7 @@ export function checkTolerance(t: unknown, at: (string | number)[]): ArgIssue[] 
     return [{ path: [...at, 'range'], message: `range [${t.range[0]}, ${t.range[1]}] is impossible: its minimum is above its maximum`, hint: `write [${t.range[1]}, ${t.range[0]}]` }];
   }
   if (t.type === 'regex' && typeof t.pattern === 'string' && !isExpression(t.pattern)) {
-    try { new RegExp(t.pattern); } catch (e) { return [{ path: [...at, 'pattern'], message: `pattern does not compile: ${(e as Error).message}`, hint: 'fix the regular expression' }]; }
+    try { RE2JS.compile(t.pattern); } catch (e) { return [{ path: [...at, 'pattern'], message: `pattern does not compile: ${(e as Error).message}`, hint: 'fix the regular expression (RE2 syntax: no backreferences or lookaround)' }]; }
   }
   if (t.type === 'jsonpath' && typeof t.path === 'string' && !isExpression(t.path)) {
     try { parseJsonPath(t.path); } catch (e) { return [{ path: [...at, 'path'], message: (e as JsonPathError).message, hint: 'write a JSON path such as $.status or $.items[?(@.ok == true)]' }]; }

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { stateDir } from '../paths';
 import { writeJsonAtomic } from '../files/atomic-json';
 import { jsonRecordNames } from '../files/json-records';
+import { withHolderLock } from '../process/holder-lock';
 import { identify, isRunning, type ProcessIdentity } from '../process/proc';
 import type { FaultKind } from './spec';
 
@@ -114,33 +115,11 @@ export class FaultStore {
   async withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const lock = `${this.file(id)}.lock`;
-    const me = JSON.stringify(identify(process.pid));
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        fs.writeFileSync(lock, me, { flag: 'wx', mode: 0o600 });
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      let holder: ProcessIdentity | undefined;
-      try {
-        holder = JSON.parse(fs.readFileSync(lock, 'utf8')) as ProcessIdentity;
-      } catch {
-        holder = undefined;
-      }
-      if (holder && !isRunning(holder)) {
-        fs.rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`fault ${id} is locked by pid ${holder?.pid ?? '?'} for more than 10 s (${lock})`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    try {
-      return await work();
-    } finally {
-      fs.rmSync(lock, { force: true });
-    }
+    return withHolderLock(lock, {
+      waitMs: 10_000,
+      pollMs: 5,
+      busy: (holder) => new Error(`fault ${id} is locked by pid ${holder?.pid ?? '?'} for more than 10 s (${lock})`),
+    }, work);
   }
 }
 

@@ -12,6 +12,8 @@
  * - `{type: expression, expression}`: Genie's own: a JSONata expression over `$value` is true.
  */
 import jsonata from 'jsonata';
+import { RE2JS } from 're2js';
+import { ACTIVITY_EXPRESSION_BUDGET, compileBudgeted, evaluateBudgeted } from '../dsl/expression-budget';
 import { isDeepStrictEqual } from 'node:util';
 import { queryJsonPath } from './jsonpath';
 import type { Tolerance } from './spec';
@@ -67,7 +69,8 @@ export async function withinTolerance(tolerance: Tolerance | undefined, value: u
     case 'regex': {
       const v = targetOf(value, tolerance.target);
       const text = typeof v === 'string' ? v : JSON.stringify(v);
-      const ok = new RegExp(tolerance.pattern).test(text);
+      // RE2's linear-time engine: a runbook's `^(a+)+$` cannot hold the activity's event loop.
+      const ok = RE2JS.compile(tolerance.pattern).matcher(text).find();
       return { ok, reason: `/${tolerance.pattern}/ ${ok ? 'found' : 'not found'} in ${show(text)}` };
     }
     case 'jsonpath': {
@@ -82,7 +85,8 @@ export async function withinTolerance(tolerance: Tolerance | undefined, value: u
       return { ok, reason: `${tolerance.path} matched ${show(values)}` };
     }
     case 'expression': {
-      const result: unknown = await jsonata(tolerance.expression).evaluate({ value }, { value });
+      const expression = compileBudgeted(jsonata, tolerance.expression, ACTIVITY_EXPRESSION_BUDGET);
+      const result: unknown = await evaluateBudgeted(expression, tolerance.expression, ACTIVITY_EXPRESSION_BUDGET, { value }, { value });
       const ok = result === true;
       return { ok, reason: `${tolerance.expression} → ${show(result)}` };
     }

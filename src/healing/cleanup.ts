@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { isWithin } from '../files/within';
 import { stateDir } from '../paths';
 
 export const CLEANUP_ALLOWLIST = 'GENIE_CLEANUP_ALLOWLIST';
@@ -53,7 +54,7 @@ export async function cleanupDirectory(target: string, maxBytes: number, options
   if (!(await fs.stat(real)).isDirectory()) throw new CleanupError('CLEANUP_BAD_PATH', `${target} is not a directory`);
   const roots = cleanupRoots();
   const realRoots = await Promise.all(roots.map((r) => fs.realpath(r).catch(() => r)));
-  const allowed = realRoots.some((root) => real === root || real.startsWith(root + path.sep));
+  const allowed = realRoots.some((root) => isWithin(real, root));
   if (!allowed) {
     throw new CleanupError('CLEANUP_NOT_ALLOWED', `${target} is not inside a directory allowlisted for cleanup; add it (or a parent) to ${CLEANUP_ALLOWLIST} (now: ${roots.join(', ') || 'empty'})`);
   }

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { stateDir } from '../paths';
 import { writeJsonAtomic } from '../files/atomic-json';
 import { jsonRecordNames } from '../files/json-records';
-import { identify, isRunning, type ProcessIdentity } from './proc';
+import { withHolderLock } from './holder-lock';
 import { ProcessError } from './errors';
 
 export interface AutoRestartPolicy {
@@ -127,47 +127,11 @@ export class ProcessStore {
   async withLock<T>(name: string, work: () => Promise<T> | T): Promise<T> {
     this.ensureDir();
     const lock = path.join(this.dir, `${checkName(name)}.lock`);
-    const me = JSON.stringify(identify(process.pid));
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        fs.writeFileSync(lock, me, { flag: 'wx', mode: 0o600 });
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = readHolder(lock);
-      if (holder && !isRunning(holder)) {
-        // Only the one who renames the stale lock away removes it; others retry.
-        const aside = `${lock}.stale-${process.pid}`;
-        try {
-          fs.renameSync(lock, aside);
-          if (readHolder(aside)?.pid === holder.pid) fs.rmSync(aside, { force: true });
-          else fs.renameSync(aside, lock);
-        } catch {
-          // Someone else got there first.
-        }
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new ProcessError('PROCESS_LOCKED', `process ${name} is locked by pid ${holder?.pid ?? '?'} for more than ${LOCK_WAIT_MS / 1000} s (${lock}); remove the file if that pid is not a Genie process`);
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    try {
-      return await work();
-    } finally {
-      fs.rmSync(lock, { force: true });
-    }
+    return withHolderLock(lock, {
+      waitMs: LOCK_WAIT_MS,
+      pollMs: 20,
+      busy: (holder) => new ProcessError('PROCESS_LOCKED', `process ${name} is locked by pid ${holder?.pid ?? '?'} for more than ${LOCK_WAIT_MS / 1000} s (${lock}); remove the file if that pid is not a Genie process`),
+    }, work);
   }
 }
 
-function readHolder(lock: string): ProcessIdentity | undefined {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(lock, 'utf8')) as ProcessIdentity;
-    return typeof parsed.pid === 'number' ? parsed : undefined;
-  } catch {
-    // Being written this very moment, or gone: look again on the next round.
-    return undefined;
-  }
-}

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { isAllowedDirectory, TARGETS_VARIABLE } from '../allowlist';
 import { maxDiskMb, maxMemoryMb } from '../checks';
 import type { FaultRecord } from '../store';
 import { FaultError, type FaultDriver } from './types';
@@ -96,12 +97,24 @@ export function fillFile(dir: string, id: string): string {
 export const diskFaults: FaultDriver = {
   async prepare(dir, spec, id) {
     if (Number(spec.mb) > maxDiskMb()) throw new FaultError('TOO_LARGE', `mb ${spec.mb} is above GENIE_CHAOS_MAX_DISK_MB (${maxDiskMb()})`);
-    fs.mkdirSync(path.resolve(dir), { recursive: true });
-    return { file: fillFile(dir, id) };
+    fs.mkdirSync(path.resolve(dir), { recursive: true, mode: 0o700 });
+    // The allowlist was checked on the path as written; a symlink on the way could lead anywhere (a link to /etc inside the fill directory).
+    const real = fs.realpathSync(path.resolve(dir));
+    if (real !== path.resolve(dir) && !isAllowedDirectory(real)) {
+      throw new FaultError('BAD_TARGET', `dir ${dir} resolves to ${real} through a symbolic link, which is not in the chaos allowlist; name the real directory, or allowlist it (${TARGETS_VARIABLE})`);
+    }
+    return { file: fillFile(real, id) };
   },
   async apply(r) {
     const file = String(r.undo.file);
-    const fd = fs.openSync(file, 'w', 0o600);
+    // Exclusive and no-follow: a file or link planted at this name beforehand is refused, never written through.
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new FaultError('BAD_TARGET', `${file} already exists (a file or link someone else put there); the fill is not written through it`);
+      throw e;
+    }
     try {
       const chunk = Buffer.alloc(1024 * 1024, 0x5a);
       for (let i = 0; i < Number(r.spec.mb); i++) fs.writeSync(fd, chunk);
@@ -113,6 +126,7 @@ export const diskFaults: FaultDriver = {
   async remove(r) {
     const file = String(r.undo.file);
     try {
+      // Unlinking removes the name only, never a link's target, so this is safe whatever is there now.
       fs.unlinkSync(file);
       return `deleted ${file}`;
     } catch (e) {

@@ -1,5 +1,5 @@
 /** genie alerts: the Alertmanager webhook intake alone (genie up serves it too). */
-import { startAlertServer } from '../../alerts/server';
+import { AlertIntakeConfigError, checkAlertIntakeExposure, startAlertServer } from '../../alerts/server';
 import { connectClient } from '../../temporal/connection';
 import { effectiveAddress, temporalSettings } from '../../temporal/config';
 import type { Command } from '../command';
@@ -21,15 +21,23 @@ export const alerts: Command = {
     '  POST Alertmanager webhooks (version 4) to http://<host>:<port>/alerts. One run per alert group (the id comes from',
     '  the groupKey), so repeats join it. Malformed payloads get 400 with the reason and start nothing.',
     '  GENIE_ALERTS_TOKEN set: requests need Authorization: Bearer <token>. GENIE_ALERTS_PORT sets the default port.',
+    '  Without GENIE_ALERTS_TOKEN the intake listens on loopback only: --host beyond loopback is refused.',
   ],
   options: { port: { type: 'string' }, host: { type: 'string' }, runbook: { type: 'string' } },
   async run(values) {
+    const host = (values.host as string | undefined) ?? '127.0.0.1';
+    try {
+      checkAlertIntakeExposure(host, process.env.GENIE_ALERTS_TOKEN || undefined);
+    } catch (err) {
+      if (err instanceof AlertIntakeConfigError) throw new UsageError(err.message);
+      throw err;
+    }
     const settings = temporalSettings();
     const client = await connectClient(settings).catch((err: Error) => {
       throw new UsageError(`cannot reach Temporal at ${effectiveAddress(settings)}: ${err.message}`, EXIT.failed);
     });
     const server = await startAlertServer({
-      client, taskQueue: settings.taskQueue, port: alertsPort(values.port), host: (values.host as string | undefined) ?? '127.0.0.1',
+      client, taskQueue: settings.taskQueue, port: alertsPort(values.port), host,
       ...(values.runbook ? { runbook: values.runbook as string } : {}),
       ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}),
       log: print,

@@ -1,4 +1,5 @@
 /** genie up | server | worker: the long-running processes, stopped cleanly on Ctrl-C or SIGTERM. */
+import { randomBytes } from 'node:crypto';
 import { AesGcmCodec } from '../../temporal/codec/aes-gcm-codec';
 import { ensureKeyring, keyringFile } from '../../temporal/codec/keyring';
 import { startCodecServer } from '../../temporal/codec/server';
@@ -14,7 +15,18 @@ import { startLocalDemo } from '../../demo/environment';
 import type { Command } from '../command';
 import { startAlertServer } from '../../alerts/server';
 import { alertsPort } from './alerts';
-import { EXIT, print } from '../output';
+import { EXIT, print, UsageError, warn } from '../output';
+import { checkWorkerPolicy, PolicyRequiredError } from '../../policy/worker-policy';
+
+/** Before anything starts: refuse without a policy when one is required, else warn loudly that there is none. */
+function checkPolicyFirst(): void {
+  try {
+    checkWorkerPolicy(warn);
+  } catch (err) {
+    if (err instanceof PolicyRequiredError) throw new UsageError(err.message, EXIT.failed);
+    throw err;
+  }
+}
 
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -34,10 +46,12 @@ async function maybeStartServer(log: (l: string) => void): Promise<DevServer | u
   }
   const ring = process.env.GENIE_ENCRYPTION === 'off' ? undefined : ensureKeyring();
   const uiOrigins = [`http://localhost:${settings.uiPort}`, `http://127.0.0.1:${settings.uiPort}`];
-  const codec = ring ? await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, ...(process.env.GENIE_CODEC_TOKEN ? { token: process.env.GENIE_CODEC_TOKEN } : {}) }) : undefined;
+  // The UI's own secret endpoint path, new each start (the UI cannot send GENIE_CODEC_TOKEN).
+  const uiPathToken = randomBytes(32).toString('base64url');
+  const codec = ring ? await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, uiPathToken, ...(process.env.GENIE_CODEC_TOKEN ? { token: process.env.GENIE_CODEC_TOKEN } : {}) }) : undefined;
   log(`starting the embedded Temporal dev server (gRPC 127.0.0.1:${settings.grpcPort}, UI :${settings.uiPort}${ring ? `, payloads encrypted (keyring ${keyringFile()})` : ''})`);
   try {
-    const server = await startDevServer({ grpcPort: settings.grpcPort, uiPort: settings.uiPort, log, ...(codec ? { uiCodecEndpoint: codec.url } : {}) });
+    const server = await startDevServer({ grpcPort: settings.grpcPort, uiPort: settings.uiPort, log, ...(codec ? { uiCodecEndpoint: codec.uiUrl! } : {}) });
     return { ...server, stop: async () => { await server.stop(); await codec?.close(); } };
   } catch (err) {
     await codec?.close();
@@ -84,6 +98,7 @@ export const up: Command = {
   ],
   options: {},
   async run() {
+    checkPolicyFirst();
     const server = await maybeStartServer(print);
     const settings = temporalSettings();
     // Before the worker: its actions read the router and deploy variables this sets.
@@ -139,6 +154,7 @@ export const worker: Command = {
   usage: 'genie worker',
   options: {},
   async run() {
+    checkPolicyFirst();
     return runWorkerUntilSignal();
   },
 };

@@ -181,6 +181,31 @@ describe('chaos faults, applied and removed for real', function () {
       await removeFault(store, r.id, { by: 'test', reason: 'done' });
       assert.equal(fs.existsSync(String(r.undo.file)), false);
     });
+
+    it('disk: refuses a directory that leads outside the allowlist through a symlink, and a link planted at the fill file name', async () => {
+      const allowed = path.join(dir, 'allowed');
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-chaos-outside-'));
+      fs.mkdirSync(allowed, { recursive: true });
+      fs.symlinkSync(outside, path.join(allowed, 'escape'));
+      const previous = process.env.GENIE_CHAOS_TARGETS;
+      process.env.GENIE_CHAOS_TARGETS = `dir:${allowed}`;
+      try {
+        await assert.rejects(injectFault(store, fault({ kind: 'disk', target: path.join(allowed, 'escape'), spec: { mb: 1 }, durationMs: 5_000 })),
+          /resolves to .*genie-chaos-outside-.* through a symbolic link, which is not in the chaos allowlist/);
+        assert.deepEqual(fs.readdirSync(outside), [], 'nothing was written outside');
+        // Someone with write access to the fill directory plants a link where the next fill file will be.
+        const victim = path.join(outside, 'precious');
+        fs.writeFileSync(victim, 'keep me');
+        const planted = fault({ kind: 'disk', target: allowed, spec: { mb: 1 }, durationMs: 5_000 });
+        fs.symlinkSync(victim, path.join(allowed, `genie-chaos-${planted.id}.fill`));
+        await assert.rejects(injectFault(store, planted), /already exists \(a file or link someone else put there\)/);
+        assert.equal(fs.readFileSync(victim, 'utf8'), 'keep me', 'written through the planted link');
+      } finally {
+        if (previous === undefined) delete process.env.GENIE_CHAOS_TARGETS;
+        else process.env.GENIE_CHAOS_TARGETS = previous;
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('process (supervisor)', () => {
