@@ -48,7 +48,8 @@ const ms = (text: string | undefined, fallback: number, what: string): number =>
   }
 };
 
-function regions(file: string | undefined): RegionsFile {
+/** The regions file, or a non-retryable failure naming what is wrong with it. */
+export function regions(file: string | undefined): RegionsFile {
   try {
     return regionsFromEnv(file);
   } catch (error) {
@@ -128,6 +129,35 @@ const Common = {
   rpoBudgetBytes: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Also refuse above this many bytes of lag (default: no byte budget)' })),
 };
 
+// The previous window's replication memory, as the workflow passes it back (bounded: one sample per region).
+const LastReplication = Type.Object({
+  primary: Type.String({ minLength: 1 }),
+  epoch: Type.Integer({ minimum: 0 }),
+  samples: Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Object({
+    at: Type.Number({ minimum: 0 }), lagSeconds: Type.Number({ minimum: 0 }), lagBytes: Type.Number({ minimum: 0 }),
+    syncState: Type.Optional(Type.String({ maxLength: 32 })),
+  }, { additionalProperties: false }), { maxProperties: 64 }),
+}, { additionalProperties: false, description: "The previous window's output.replication: the failed primary's last lag reports carry over" });
+
+/** The worker variable that lets a run use the monitor's test instruments (tests and the demo only). */
+export const TEST_HOOKS_VARIABLE = 'GENIE_FAILOVER_TEST_HOOKS';
+
+/**
+ * Lying observers (`adversaries`) and redirected probes (`observerUrls`) exist to test the
+ * quorum. Taken from a run's arguments on a real deployment they would let whoever may start a
+ * run fake the primary's death and get an automatic failover no one approved, so only a worker
+ * started for tests or the demo honours them.
+ */
+function refuseTestHooks(a: { adversaries?: object; observerUrls?: object }, env: NodeJS.ProcessEnv = process.env): void {
+  const used = (['adversaries', 'observerUrls'] as const).filter((k) => a[k] && Object.keys(a[k]!).length > 0);
+  if (used.length === 0 || env[TEST_HOOKS_VARIABLE] === '1') return;
+  throw ApplicationFailure.nonRetryable(
+    `${used.join(' and ')} make observers lie or probe other URLs: test instruments, refused on this worker (a run that sets them could fake the primary's death). ` +
+      `Remove them from the step; a worker for tests or the demo enables them with ${TEST_HOOKS_VARIABLE}=1.`,
+    'TEST_HOOKS_DISABLED',
+  );
+}
+
 export const monitor = defineAction({
   name: 'failover.monitor',
   description: 'Watches the primary with n >= 3f+1 signing observers; on a quorum-confirmed failure within the RPO budget fences, promotes and switches traffic; returns the evidence.',
@@ -136,8 +166,8 @@ export const monitor = defineAction({
       ...Common,
       primary: Type.String({ minLength: 1, description: 'The region that is primary now' }),
       observers: Type.Optional(Type.Integer({ minimum: 4, maximum: 31, description: 'Observers (default 4: tolerates f = 1)' })),
-      adversaries: Type.Optional(Type.Record(Type.String({ pattern: '^o[0-9]+$' }), Type.Union(ADVERSARY_KINDS.map((k) => Type.Literal(k))), { description: 'Demo/tests: make observers lie (o1: always-down | equivocating | replaying | forging)' })),
-      observerUrls: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), { description: 'Demo/tests: per observer, health URLs replacing a region\'s (partition one observer through a router fault)' })),
+      adversaries: Type.Optional(Type.Record(Type.String({ pattern: '^o[0-9]+$' }), Type.Union(ADVERSARY_KINDS.map((k) => Type.Literal(k))), { description: `Tests only, on a worker with ${TEST_HOOKS_VARIABLE}=1: make observers lie (o1: always-down | equivocating | replaying | forging)` })),
+      observerUrls: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), { description: `Tests only, on a worker with ${TEST_HOOKS_VARIABLE}=1: per observer, health URLs replacing a region's (partition one observer through a router fault)` })),
       probeTimeout: Type.Optional(Duration),
       period: Type.Optional(Type.Object({ min: Duration, max: Duration }, { additionalProperties: false, description: 'Probe period bounds (default 25ms–50ms)' })),
       freshness: Type.Optional(Duration),
@@ -147,12 +177,14 @@ export const monitor = defineAction({
       minHealthy: Type.Optional(Duration),
       escalateAfter: Type.Optional(Duration),
       window: Type.Optional(Duration),
+      lastReplication: Type.Optional(Type.Union([LastReplication, Type.Null()])),
     },
     { additionalProperties: false },
   ),
   // Each attempt is one watch window (at most the timeout minus 5 s); after a worker crash the next attempt finishes any failover in progress.
   defaults: { timeout: '20s', heartbeat: '3s', retry: { maxAttempts: 20, initialInterval: '200ms', backoff: 1.5, maxInterval: '2s' } },
   run: async (a) => {
+    refuseTestHooks(a);
     const file = regions(a.regionsFile);
     if (!file.regions.some((r) => r.name === a.primary)) throw ApplicationFailure.nonRetryable(`primary ${a.primary} is not in the regions file (regions: ${file.regions.map((r) => r.name).join(', ')})`, 'BAD_ARGUMENT');
     const missingApp = file.regions.filter((r) => !r.appUrl).map((r) => r.name);
@@ -177,6 +209,7 @@ export const monitor = defineAction({
       },
       rpoBudgetMs: ms(a.rpoBudget, MONITOR_DEFAULTS.rpoBudgetMs, 'rpoBudget'), rpoBudgetBytes: a.rpoBudgetBytes ?? null,
       statusEveryMs: MONITOR_DEFAULTS.statusEveryMs, windowMs: window, noTargetEscalateMs: MONITOR_DEFAULTS.noTargetEscalateMs,
+      ...(a.lastReplication ? { lastReplication: a.lastReplication } : {}),
     };
     if (config.minPeriodMs > config.maxPeriodMs) throw ApplicationFailure.nonRetryable('period.min must not exceed period.max', 'BAD_ARGUMENT');
     const context = activityContext();

@@ -18,12 +18,13 @@ import * as path from 'node:path';
 import { WriteLoad, missingAcknowledged, startFailoverEnvironment } from '../src/failover';
 import { failoverTrial, rejoinAsStandby, type TrialResult } from '../src/quorum/trial';
 import { machine } from './machine';
+import { benchArgs, withPatroni } from './patroni/hook';
 import { percentile } from './stats';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<unknown> {
-  const trials = Number(process.env.GENIE_BENCH_FAILOVER_TRIALS ?? 20);
+  const trials = benchArgs(process.argv.slice(2)).trials ?? Number(process.env.GENIE_BENCH_FAILOVER_TRIALS ?? 20);
   const env = await startFailoverEnvironment({ regions: 3, synchronous: true, upstreamTimeout: '1s' });
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-bench-failover-'));
   const load = new WriteLoad({ url: env.routerUrl, intervalMs: 5, timeoutMs: 3_000 }).start();
@@ -83,8 +84,16 @@ async function main(): Promise<unknown> {
   };
 }
 
-main().then(
-  (result) => process.stdout.write(JSON.stringify(result, null, 2) + '\n'),
+withPatroni(main, process.argv.slice(2), log).then(
+  (result) => {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    // Zero acknowledged writes lost is the synchronous-mode promise: a lost write (or a check that could not run) fails the bench.
+    const { acknowledgedLost } = (result as { rpo: { acknowledgedLost: number } }).rpo;
+    if (acknowledgedLost > 0) {
+      process.stderr.write(`bench:failover failed: ${acknowledgedLost} acknowledged writes lost (see rpo.lost)\n`);
+      process.exitCode = 1;
+    }
+  },
   (err) => {
     process.stderr.write(`bench:failover failed: ${(err as Error)?.stack ?? err}\n`);
     process.exitCode = 1;

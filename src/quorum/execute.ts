@@ -25,8 +25,15 @@ export interface ExecuteOptions {
   /** Milestones measured before acting (failure seen, quorum, decision). */
   timings: Record<string, number>;
   evidence?: Record<string, unknown>;
-  /** How long the database fence may hold up the promotion (default 300 ms). */
+  /** How long the database fence may hold up the promotion (default 150 ms). */
   fenceWaitMs?: number;
+  /**
+   * Since when a status probe of the old primary, still unanswered, has been waiting (the
+   * monitor sends one when the quorum first suspects it). That silence is the same evidence
+   * the fence wait collects, gathered during the hold instead of after it, so the wait is
+   * shortened by it.
+   */
+  silentSince?: number;
   /** Bound on the whole database fence (default 3 s). */
   fenceTimeoutMs?: number;
   /** Progress for heartbeats. */
@@ -85,11 +92,13 @@ export async function executeFailover(ports: FailoverPorts, store: IntentStore, 
   // 1. Fence. Repeated on resume: both fences are idempotent, and the router may have been reset meanwhile.
   result.steps.fenceRouter = await timed(() => ports.fenceRouter(options.from, options.to));
   intent.timings.routerFencedAt = Date.now();
-  const wait = options.fenceWaitMs ?? 150;
+  const silentForMs = options.silentSince === undefined ? 0 : Date.now() - options.silentSince;
+  const wait = Math.max(0, (options.fenceWaitMs ?? 150) - silentForMs);
+  intent.timings.fenceWaitMs = wait;
   const nodeFence = timed(() => ports.fenceNode(options.from, options.fenceTimeoutMs ?? 3_000));
   // Asked at the same time: does the old primary answer at all? (A dead or hung one cannot take writes.)
-  const answering = ports.status(options.from, wait).catch(() => undefined);
-  const early = await Promise.race([nodeFence, new Promise<undefined>((r) => setTimeout(() => r(undefined), wait).unref())]);
+  const answering = wait > 0 ? ports.status(options.from, wait).catch(() => undefined) : Promise.resolve(undefined);
+  const early = wait > 0 ? await Promise.race([nodeFence, new Promise<undefined>((r) => setTimeout(() => r(undefined), wait).unref())]) : undefined;
   if (early) {
     result.steps.fenceNode = early;
     intent.timings.nodeFencedAt = Date.now();

@@ -55,6 +55,11 @@ export class FailureDetector {
     return this.penalty * Math.pow(0.5, Math.max(0, now - this.penaltyAt) / this.options.flapHalfLifeMs);
   }
 
+  /** When the current quorum "down" began, if one is open (not yet ended by an up or a lost quorum). */
+  openDownSince(): number | undefined {
+    return this.suspectSince;
+  }
+
   /** How long a quorum "down" must hold now. */
   requiredDownMs(now: number): number {
     return Math.min(this.options.maxConfirmDownMs, this.options.confirmDownMs * (1 + this.currentPenalty(now)));
@@ -78,8 +83,13 @@ export class FailureDetector {
     }
     if (decision.state === 'undecided') {
       this.undecidedSince ??= now;
-      // A down episode must hold without a break: losing the quorum ends it (safety first; the penalty grows).
-      if (this.suspectSince !== undefined) return this.endEpisode(now);
+      // A down episode ends (a flap: the penalty grows) when more than f observers say "up" —
+      // at least one honest observer saw the region answer. Verdicts merely going stale (a hung
+      // region answers nobody, so its probes end at the timeout) or f liars saying "up" are not
+      // a recovery: counting them as flaps damped a hung primary until the window ended quiet
+      // (issue 13). A confirmation still needs a fresh down quorum at that moment.
+      const f = (decision.quorum - 1) / 2;
+      if (this.suspectSince !== undefined && decision.up > f) return this.endEpisode(now);
       if (!this.escalated && now - this.undecidedSince >= this.options.escalateAfterMs) {
         this.escalated = true;
         return {

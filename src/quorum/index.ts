@@ -9,6 +9,7 @@ export * from './hysteresis';
 export * from './wire';
 export * from './ports';
 export * from './rpo-gate';
+export * from './replication-memory';
 export * from './intent';
 export * from './execute';
 export * from './monitor';

@@ -24,6 +24,7 @@ import { Observer, type Participant } from './observer';
 import type { FailoverPorts, OverrideView } from './ports';
 import { httpProbe } from './probe';
 import { rpoGate, type LagSample, type RpoGateVerdict } from './rpo-gate';
+import { rememberSamples, seedSamples, type ReplicationMemory } from './replication-memory';
 import { QuorumTracker, type EquivocationProof, type RegionDecision } from './tracker';
 import type { SignedVerdict } from './verdict';
 import { setMaxListeners } from 'node:events';
@@ -57,6 +58,8 @@ export interface MonitorConfig {
   windowMs: number;
   /** Escalate when a failure is confirmed but no standby is healthy for this long. */
   noTargetEscalateMs: number;
+  /** The previous window's last replication samples (see replication-memory.ts). */
+  lastReplication?: ReplicationMemory;
 }
 
 export const MONITOR_DEFAULTS = {
@@ -105,6 +108,8 @@ export interface MonitorResult {
   rpo?: RpoGateVerdict & { sample?: LagSample };
   steps?: ExecuteResult['steps'];
   overrides?: { hold: OverrideView['hold']; forces: number };
+  /** For the next window: the last replication samples this one had. */
+  replication?: ReplicationMemory;
 }
 
 const durations = (t: Record<string, number>): Record<string, number> => {
@@ -159,6 +164,7 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
   const detector = new FailureDetector(config.hysteresis);
   const healthy = new HealthyFor();
   const samples = new Map<string, LagSample>();
+  seedSamples(samples, config.lastReplication, config.primary, config.epoch, Object.keys(config.regions));
   const standbyLag = new Map<string, number>();
   const streakStart = new Map<string, number>();
   const events: { type: string; at: number; detail?: string }[] = [];
@@ -177,6 +183,10 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
   let overrideAt = 0;
   let initialForces: number | undefined;
   let noTargetSince: number | undefined;
+  // One status probe of the primary from the moment the quorum suspects it: if it is still
+  // unanswered at the decision, the fence need not wait to learn the node is silent (execute.ts).
+  let suspectProbe: { since: number; answered: boolean } | undefined;
+  let lastPrimaryDeliveryAt = Date.now();
   let failure: unknown;
 
   const evidence = (decision?: RegionDecision): Pick<MonitorResult, 'quorum' | 'verification' | 'hysteresis'> => {
@@ -260,6 +270,7 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
       try {
         const exec = await executeFailover(deps.ports, deps.store, {
           key: deps.key, from: config.primary, to: target, epoch: config.epoch + 1, forced: false, timings, evidence: decisionEvidence,
+          ...(suspectProbe && !suspectProbe.answered ? { silentSince: suspectProbe.since } : {}),
           onPhase: (i) => deps.heartbeat?.({ phase: i.phase, to: target }),
         });
         const t = exec.intent.timings;
@@ -280,6 +291,7 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
     const decision = tracker.decide(region, now);
     healthy.observe(decision, now);
     if (region !== config.primary) return;
+    lastPrimaryDeliveryAt = now;
     // When each observer's current run of "down" verdicts began (accepted verdicts only): the detection time.
     messages.forEach((m, i) => {
       if (!accepted[i]?.accepted) return;
@@ -288,11 +300,29 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
         if (!streakStart.has(v.observerId)) streakStart.set(v.observerId, v.observedAt);
       } else streakStart.delete(v.observerId);
     });
+    evaluatePrimary(decision, now);
+  };
+
+  // The primary's quorum is judged on every delivery, and on a tick once no delivery about it
+  // came for a freshness period: if every probe of it stopped returning (issue 13: a hung
+  // region and a lost probe timer), the silence itself must reach the detector (undecided →
+  // escalation), not nothing at all. (Between deliveries the tick would only see verdicts
+  // about to be replaced, and end real down episodes early.)
+  const evaluatePrimary = (decision: RegionDecision, now: number) => {
     const event = detector.observe(decision, now);
     if (!event) return;
     events.push({ type: event.type, at: event.at, ...(event.type === 'flap' ? { detail: `down ${event.downForMs} ms, penalty ${event.penalty.toFixed(2)}` } : event.type === 'escalate' ? { detail: event.reason } : {}) });
-    if (event.type === 'suspect') timings.quorumAt = event.at;
-    if (event.type === 'flap') delete timings.quorumAt;
+    if (event.type === 'suspect') {
+      timings.quorumAt = event.at;
+      const probe = { since: Date.now(), answered: false };
+      suspectProbe = probe;
+      // Outlasts the longest hold: a probe that times out counts as answered (unreachable), never as silence.
+      void deps.ports.status(config.primary, config.hysteresis.maxConfirmDownMs + 1_000).then(() => { probe.answered = true; }, () => { probe.answered = true; });
+    }
+    if (event.type === 'flap') {
+      delete timings.quorumAt;
+      suspectProbe = undefined;
+    }
     if (event.type === 'escalate') finish(base(config, 'escalated', event.reason, { timings, ...evidence(decision) }));
     if (event.type === 'confirmed' && !acting) void act(event);
   };
@@ -321,15 +351,32 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
       await pause(1_000, stop.signal);
     }
   })();
+  const tickLoop = (async () => {
+    while (!stop.signal.aborted) {
+      await pause(config.minPeriodMs, stop.signal);
+      if (result || stop.signal.aborted) return;
+      const now = Date.now();
+      if (now - lastPrimaryDeliveryAt <= config.freshnessMs) continue;
+      evaluatePrimary(tracker.decide(config.primary, now), now);
+    }
+  })();
   const window = setTimeout(() => {
-    if (!acting) finish(base(config, 'quiet', `watched ${config.primary} for ${config.windowMs} ms: no failover needed`, { timings, ...evidence(), overrides: { hold: overrideView?.hold ?? null, forces: overrideView?.forces.length ?? 0 } }));
+    if (acting || result) return;
+    // A down still open, or confirmed with nothing to promote, is a failure nobody has acted on:
+    // a person must hear of it now, not a 'quiet' that hands the next window a fresh detector.
+    const open = detector.openDownSince();
+    if (open !== undefined || noTargetSince !== undefined) {
+      const decision = tracker.decide(config.primary, Date.now());
+      return finish(base(config, 'escalated', `${config.primary} has been down by quorum since ${new Date(open ?? noTargetSince!).toISOString()} and the watch window (${config.windowMs} ms) ended without a failover (${noTargetSince !== undefined ? 'no standby was a healthy target' : `the down never held for the ${Math.round(detector.requiredDownMs(Date.now()))} ms hysteresis requires`}); a human must decide`, { timings, ...evidence(decision) }));
+    }
+    finish(base(config, 'quiet', `watched ${config.primary} for ${config.windowMs} ms: no failover needed`, { timings, ...evidence(), overrides: { hold: overrideView?.hold ?? null, forces: overrideView?.forces.length ?? 0 } }));
   }, config.windowMs);
 
   try {
     await wire.run(() => Object.keys(config.regions), stop.signal, onDelivery);
     // The wire stops when a decision stops it; a failover in progress goes on until it ends.
     while (acting) await pause(5);
-    await Promise.all([statusLoop, overrideLoop, heartbeatLoop]);
+    await Promise.all([statusLoop, overrideLoop, heartbeatLoop, tickLoop]);
   } finally {
     clearTimeout(window);
     outer?.removeEventListener('abort', onOuterAbort);
@@ -337,7 +384,7 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
   }
   if (failure) throw failure instanceof FailoverStepError ? failure : failure;
   if (outer?.aborted && !result) throw outer.reason instanceof Error ? outer.reason : new Error('monitor cancelled');
-  return result ?? base(config, 'quiet', 'stopped', { timings });
+  return { ...(result ?? base(config, 'quiet', 'stopped', { timings })), replication: rememberSamples(samples, config.primary, config.epoch) };
 }
 
 export { DEFAULT_HYSTERESIS };

@@ -44,7 +44,12 @@ export function httpProbe(options: HttpProbeOptions): Probe & { close(): Promise
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     if (!url) return { healthy: false, lagBytes: null, latencyMs: 0, reason: `no health URL for region ${region}` };
-    const signal = AbortSignal.any([outer, AbortSignal.timeout(timeoutMs)]);
+    // A timer we hold ourselves, not AbortSignal.timeout inside AbortSignal.any: on Node 20 a
+    // GC can collect that timeout signal before it fires (nodejs/node#57736), and the probe of
+    // a hung region then never returns — no verdict, so the quorum was never re-evaluated.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs);
+    const signal = AbortSignal.any([outer, deadline.signal]);
     try {
       const response = await request(url, { method: 'GET', dispatcher: agent, signal, headers: { accept: 'application/json' } });
       const text = await response.body.text();
@@ -59,6 +64,8 @@ export function httpProbe(options: HttpProbeOptions): Probe & { close(): Promise
     } catch (error) {
       const timedOut = signal.aborted && !outer.aborted;
       return { healthy: false, lagBytes: null, latencyMs: elapsed(), reason: timedOut ? `no answer within ${timeoutMs}ms` : ((error as { code?: string }).code ?? (error as Error).message) };
+    } finally {
+      clearTimeout(timer);
     }
   };
   return Object.assign(probe, { close: () => agent.close() });

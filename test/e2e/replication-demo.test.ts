@@ -5,11 +5,21 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { parseRegions, RegionsFileError } from '../../src/failover';
-import { genie, spawnGenie, waitForOutput } from '../helpers/processes';
+import { parseRegions, RegionsFileError, resolveNode } from '../../src/failover';
+import { withNode } from '../../src/failover/sql';
+import { genie, spawnGenie, waitForOutput, type Spawned } from '../helpers/processes';
 
 describe('genie demo failover (e2e)', function () {
   this.timeout(60_000);
+
+  /** A failed assertion still stops the demo the operator's way, so it removes its servers and directory. */
+  async function stopDemo(p: Spawned): Promise<void> {
+    if (p.child.exitCode !== null) return;
+    p.child.kill('SIGINT');
+    const timer = setTimeout(() => p.child.kill('SIGKILL'), 20_000);
+    await p.exited;
+    clearTimeout(timer);
+  }
 
   it('starts two regions and the router, takes a write through it, and cleans up on SIGINT', async () => {
     // No GENIE_ROUTER_TOKEN: the demo generates one into its directory.
@@ -36,13 +46,35 @@ describe('genie demo failover (e2e)', function () {
         assert.equal(fs.existsSync(pidFile), false);
       }
     } finally {
-      // A failed assertion still stops the demo the operator's way, so it removes its servers and directory.
-      if (p.child.exitCode === null) {
-        p.child.kill('SIGINT');
-        const timer = setTimeout(() => p.child.kill('SIGKILL'), 20_000);
-        await p.exited;
-        clearTimeout(timer);
+      await stopDemo(p);
+    }
+  });
+
+  it('--sync: the primary commits only with a synchronous standby (synchronous_standby_names set, a standby in sync), and SIGINT stops it cleanly', async () => {
+    const p = spawnGenie(['demo', 'failover', '--sync'], { GENIE_ROUTER_TOKEN: undefined });
+    try {
+      await waitForOutput(p, /Ctrl-C stops/, 60_000);
+      const out = p.output();
+      const regionsFile = /GENIE_REGIONS=(\S+)/.exec(out)![1]!;
+      const dir = /everything under (\S+)\)/.exec(out)![1]!;
+      const regions = parseRegions(fs.readFileSync(regionsFile, 'utf8'), regionsFile);
+      const r1 = await resolveNode(regions.regions.find((r) => r.name === 'r1')!.postgres);
+      const [names] = await withNode(r1, (s) => s.query('SHOW synchronous_standby_names'), 10_000);
+      assert.match(String(names!.synchronous_standby_names), /^ANY 1 \(.*r2.*\)$/);
+      // The setting alone proves nothing if no standby is in the quorum: one must report sync state quorum/sync.
+      const deadline = Date.now() + 15_000;
+      let states: string[] = [];
+      while (Date.now() < deadline) {
+        states = (await withNode(r1, (s) => s.query('SELECT sync_state FROM pg_stat_replication'), 10_000)).map((r) => String(r.sync_state));
+        if (states.some((x) => x === 'quorum' || x === 'sync')) break;
+        await new Promise((r) => setTimeout(r, 200));
       }
+      assert.ok(states.some((x) => x === 'quorum' || x === 'sync'), `standbys' sync states: ${states.join(', ')}`);
+      p.child.kill('SIGINT');
+      assert.equal((await p.exited).code, 0, p.output());
+      assert.equal(fs.existsSync(dir), false, `${dir} removed`);
+    } finally {
+      await stopDemo(p);
     }
   });
 

@@ -42,6 +42,15 @@ describe('failure detector hysteresis', () => {
     assert.equal(det.observe(d('down'), 300), undefined, 'the clock restarted at 160, and the penalty doubled the wait');
   });
 
+  it('a hung region whose verdicts go stale, or f liars saying up, do not end a down (issue 13): only more than f "up" do', () => {
+    const det = new FailureDetector();
+    assert.equal(det.observe(d('down'), 0)?.type, 'suspect');
+    assert.equal(det.observe(d('undecided', { down: 2, silent: 2 }), 120), undefined, 'probes at their timeout: stale, not recovered');
+    assert.equal(det.observe(d('undecided', { down: 2, up: 1, silent: 1 }), 150), undefined, 'one (possibly lying) up is not f+1');
+    assert.equal(det.observe(d('down'), DEFAULT_HYSTERESIS.confirmDownMs)?.type, 'confirmed', 'the hold counted from the first down, no penalty');
+    assert.equal(det.flaps.length, 0);
+  });
+
   it('escalates when observers disagree for escalateAfter, or when no quorum is possible', () => {
     const det = new FailureDetector();
     assert.equal(det.observe(d('undecided', { up: 2, down: 2 }), 0), undefined);
