@@ -15,7 +15,7 @@
 # glibc binaries for linux x64/arm64; an Alpine (musl) base would not load them.
 
 ############################ build: compile TypeScript ############################
-FROM node:20.20.2-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 
 # Dependencies first, so this layer stays cached until the lockfile changes.
@@ -37,7 +37,7 @@ RUN npm run build \
  && rm -f dist/.tsbuildinfo
 
 ############################ runtime: what the worker needs ############################
-FROM node:20.20.2-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 # --enable-source-maps: stack traces point at the TypeScript line that failed.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps
