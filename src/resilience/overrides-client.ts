@@ -11,6 +11,7 @@ import {
   type BreakerAck, type BreakerOverridesView, type BreakersInput, type ForceBreakerArgs, type ResetBreakerArgs,
 } from '../../workflows/breakers-api';
 import { firstRunId } from '../temporal/first-run-id';
+import { retryLostUpdate } from '../temporal/update-retry';
 
 /** The breakers workflow refused a request (bad name, missing reason…); the message says why. */
 export class BreakerOverrideRefusedError extends Error {
@@ -46,7 +47,8 @@ export async function breakersRunId(client: Client, taskQueue: string): Promise<
 
 async function send<A>(client: Client, taskQueue: string, update: typeof forceBreakerUpdate | typeof resetBreakerUpdate, args: A): Promise<BreakerAck> {
   try {
-    return await client.workflow.executeUpdateWithStart(update as never, { args: [args] as never, startWorkflowOperation: new WithStartWorkflowOperation(BREAKERS_WORKFLOW_TYPE, startOptions(taskQueue)) });
+    // A fresh start operation per attempt: one is single-use.
+    return await retryLostUpdate(() => client.workflow.executeUpdateWithStart(update as never, { args: [args] as never, startWorkflowOperation: new WithStartWorkflowOperation(BREAKERS_WORKFLOW_TYPE, startOptions(taskQueue)) }));
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw new BreakerOverrideRefusedError(error.cause?.message ?? error.message);
     throw error;

@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { decodeHistory } from '../../src/temporal/codec/decode-history';
+import { retryLostUpdate } from '../../src/temporal/update-retry';
 import { overrideUpdates, type RunState } from '../../workflows/api';
 import { freePort } from '../helpers/ports';
 import { spawnGenie, waitForOutput, type Spawned } from '../helpers/processes';
@@ -121,7 +122,15 @@ describe('self-healing durability: worker SIGKILL and continue-as-new (real proc
       seen.add((await env.client.workflow.getHandle(handle.workflowId).describe()).runId);
       await new Promise((r) => setTimeout(r, 300));
     }
-    await handle.executeUpdate(overrideUpdates.abort, { args: [{ by: 'test', reason: 'done' }] });
+    // Through the CLI's retry: an abort that ends the run can be lost with a rejected workflow task (update-retry.ts).
+    try {
+      await retryLostUpdate(() => handle.executeUpdate(overrideUpdates.abort, { args: [{ by: 'test', reason: 'done' }] }));
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause;
+      const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+      const failedTasks = (history.events ?? []).flatMap((e) => e.workflowTaskFailedEventAttributes ? [`${e.workflowTaskFailedEventAttributes.cause}: ${e.workflowTaskFailedEventAttributes.failure?.message}`] : []);
+      throw new Error(`abort update failed: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}; failed workflow tasks: ${failedTasks.join('; ') || 'none'}`);
+    }
     assert.equal((await handle.result()).status, 'aborted');
 
     const runs = await runsOf(handle.workflowId, handle.firstExecutionRunId);

@@ -7,6 +7,7 @@ import { currentUser } from '../identity';
 import { EXIT, print, UsageError, warn } from '../output';
 import { NO_POLICY_NOTICE, operatorAuth, type SignedRun } from '../../policy/operator';
 import { firstRunId } from '../../temporal/first-run-id';
+import { retryLostUpdate } from '../../temporal/update-retry';
 
 /** Domain overrides are camelCase in workflows and kebab-case on the command line. */
 const CLI_NAMES: Partial<Record<OverrideName, string>> = {
@@ -48,7 +49,7 @@ function overrideCommand(name: OverrideName, summary: string, stepRequired: bool
         try {
           // Signed (--key, GENIE_KEY) for the access policy; the signature covers this run and these exact args.
           const auth = await signed(values.key as string | undefined, name, { workflowId: id, runId: () => firstRunId(client, id) }, args);
-          const ack = await client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [auth ? { ...args, auth } : args] });
+          const ack = await retryLostUpdate(() => client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [auth ? { ...args, auth } : args] }));
           print(`${name} accepted: ${ack.message}`);
           return EXIT.ok;
         } catch (err) {
