@@ -37,5 +37,10 @@ export async function authorizeStart(input: StartInput, resolved: ResolvedRunboo
     requestedBy: input.requestedBy,
     ...(input.auth ? { auth: input.auth } : {}),
   }, { now: Date.now(), secret: (ref) => lookupSecret(ref.slice('secret://'.length), configuredProviders()) });
-  return { policy: true, requestedBy: decision.requestedBy, verified: decision.verified, ...(decision.refusal ? { refusal: decision.refusal } : {}) };
+  return {
+    policy: true, requestedBy: decision.requestedBy, verified: decision.verified,
+    ...(decision.refusal ? { refusal: decision.refusal } : {}),
+    // Recorded with the start, so the run keeps the rule it was started under even if the policy changes.
+    ...(!decision.verified && policy.start.unverifiedRequester === 'ignored' ? { unverifiedRequester: 'ignored' as const } : {}),
+  };
 }

@@ -29,6 +29,8 @@ export interface StartOutcome {
   /** Who the run records as requester: the verified signer, or the given name marked unverified. */
   requestedBy?: string;
   verified?: boolean;
+  /** `ignored`: the policy says an unsigned start is nobody's own run, for separation of duties (start.unverifiedRequester). */
+  unverifiedRequester?: 'ignored';
   /** Why the start was refused; the run then ends `refused` without running a step. */
   refusal?: string;
 }

@@ -41,7 +41,8 @@ function approverProblem(run: RunContext, wait: ApprovalWait, by: string): strin
   if (wait.eligible && !wait.eligible.includes(by)) return `${by} is not an approver of ${wait.path} (approvers: ${wait.approvers.join(', ')})`;
   if (wait.separationOfDuties && by === run.requestedBy) return `${by} requested this run and may not approve it (separation of duties)`;
   // An unsigned start records "<name> (unverified)": whoever claimed that name is still treated as the requester.
-  if (wait.separationOfDuties && run.loaded.start?.verified === false && by === claimedRequester(run.requestedBy)) {
+  const start = run.loaded.start;
+  if (wait.separationOfDuties && start?.verified === false && start.unverifiedRequester !== 'ignored' && by === claimedRequester(run.requestedBy)) {
     return `${by} is named as the (unverified) requester of this run and may not approve it (separation of duties); an approver must be someone else`;
   }
   return undefined;

@@ -16,6 +16,7 @@
  *     inline: false                  # runs from inline definitions (genie run <file>); default false
  *     unsigned:                      # runbooks anyone may start unsigned; default: all but kinds failover, chaos
  *       - { kinds: [generic], labels: { purpose: smoke } }
+ *     unverifiedRequester: counts    # counts: an unsigned start's named requester may not approve it (default); ignored
  *
  * Every problem is reported at once, each as file:line:col with what to write instead.
  */
@@ -32,6 +33,7 @@ import { DEFAULT_MAX_AGE_MS, UNSIGNED_BY_DEFAULT, type Identity, type Policy, ty
 export const POLICY_ACTIONS: readonly string[] = [...OVERRIDE_NAMES, 'breaker.force'];
 /** What a role's rule may grant: the policy actions, and starting runs. */
 const RULE_ACTIONS: readonly string[] = [...POLICY_ACTIONS, 'start'];
+const START_FIELDS: readonly string[] = ['inline', 'unsigned', 'unverifiedRequester'];
 const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 
 type Obj = Record<string, unknown>;
@@ -55,7 +57,7 @@ class PolicyReader {
 
   read(): Policy {
     const doc = this.source.value;
-    const policy: Policy = { file: this.source.file, identities: new Map(), roles: new Map(), unsigned: new Map(), maxAgeMs: DEFAULT_MAX_AGE_MS, start: { inline: false } };
+    const policy: Policy = { file: this.source.file, identities: new Map(), roles: new Map(), unsigned: new Map(), maxAgeMs: DEFAULT_MAX_AGE_MS, start: { inline: false, unverifiedRequester: 'counts' } };
     if (!isObj(doc)) {
       this.problem([], 'the policy must be a mapping with identities, roles and (optionally) unsigned and maxAge');
       throw new PolicyError(this.source.file, this.problems);
@@ -134,11 +136,16 @@ class PolicyReader {
       return;
     }
     for (const key of Object.keys(start)) {
-      if (!['inline', 'unsigned'].includes(key)) this.problem(['start', key], `unknown field "${key}" under start${hint(key, ['inline', 'unsigned'])}`, 'key');
+      if (!START_FIELDS.includes(key)) this.problem(['start', key], `unknown field "${key}" under start${hint(key, START_FIELDS)}`, 'key');
     }
     if (start.inline !== undefined) {
       if (typeof start.inline !== 'boolean') this.problem(['start', 'inline'], 'start.inline must be true or false');
       else policy.start.inline = start.inline;
+    }
+    if (start.unverifiedRequester !== undefined) {
+      if (start.unverifiedRequester !== 'counts' && start.unverifiedRequester !== 'ignored') {
+        this.problem(['start', 'unverifiedRequester'], 'start.unverifiedRequester must be counts (an unsigned start\'s named requester may not approve it; the default) or ignored');
+      } else policy.start.unverifiedRequester = start.unverifiedRequester;
     }
     if (start.unsigned !== undefined) {
       if (!Array.isArray(start.unsigned)) {

@@ -104,6 +104,13 @@ export interface StartRules {
   inline: boolean;
   /** Runbooks anyone may start unsigned (the Temporal UI); undefined = every kind but UNSIGNED_START_REFUSED_KINDS. */
   unsigned?: Rule[];
+  /**
+   * What separation of duties makes of an unsigned start's requester, whose name nobody
+   * vouched for. `counts` (default): that name still may not approve the run. `ignored`: an
+   * unsigned run is nobody's own, so the named person may approve it (the approver's own
+   * signature is still required under the policy).
+   */
+  unverifiedRequester: 'counts' | 'ignored';
 }
 
 /** Kinds that, unless the policy lists them under start.unsigned, must be started with a signature. */

@@ -155,6 +155,28 @@ describe('security: start rules of the access policy (real Temporal)', function 
     });
   });
 
+  it('separation of duties: with start.unverifiedRequester: ignored an unsigned run is nobody\'s own, so the named person may approve', async () => {
+    const exempt = path.join(tmp, 'policy-exempt.yaml');
+    fs.writeFileSync(exempt, `${fs.readFileSync(process.env.GENIE_POLICY!, 'utf8')}\nstart:\n  unverifiedRequester: ignored\n`);
+    const strict = process.env.GENIE_POLICY;
+    process.env.GENIE_POLICY = exempt;
+    try {
+      await withWorker(env, queue, async () => {
+        const handle = await env.client.workflow.start<(i: RunbookInput) => Promise<RunbookResult>>(WORKFLOW_TYPE, {
+          taskQueue: queue, workflowId: `start-rules-${process.pid}-${++counter}`, args: [{ runbook: 'gated', params: {}, requestedBy: 'carol' }],
+        });
+        await waitForState(handle, (s) => s.pendingApprovals.length === 1);
+        const args: OverrideArgs = { by: 'carol', stepId: 'gate' };
+        await handle.executeUpdate(overrideUpdates.approve, { args: [{ ...args, auth: signOverride(carol.key, 'approve', handle.workflowId, args as unknown as Record<string, unknown>, { keyId: 'carol', runId: handle.firstExecutionRunId }) }] });
+        const result = await handle.result();
+        assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
+        assert.equal(result.requestedBy, 'carol (unverified)');
+      });
+    } finally {
+      process.env.GENIE_POLICY = strict;
+    }
+  });
+
   it('refuses inline definitions when a policy exists and does not allow them', async () => {
     const rb = inlineRunbook([{ id: 'marker', action: 'util.echo', with: {} }]);
     await withWorker(env, queue, async () => {

@@ -32,14 +32,20 @@ describe('policy start rules', () => {
   });
 
   it('reports bad start sections as file:line:col', () => {
-    assert.throws(() => parsePolicy(`${base}start:\n  inline: maybe\n  unsigned: { kinds: [generic] }\n  signed: true\n`, 'p.yaml'), (err: unknown) => {
+    assert.throws(() => parsePolicy(`${base}start:\n  inline: maybe\n  unsigned: { kinds: [generic] }\n  signed: true\n  unverifiedRequester: trusted\n`, 'p.yaml'), (err: unknown) => {
       assert.ok(err instanceof PolicyError);
       const text = err.message;
       assert.match(text, /p\.yaml:\d+:\d+: start\.inline must be true or false/);
       assert.match(text, /p\.yaml:\d+:\d+: start\.unsigned must be a list/);
       assert.match(text, /p\.yaml:\d+:\d+: unknown field "signed" under start/);
+      assert.match(text, /p\.yaml:\d+:\d+: start\.unverifiedRequester must be counts .* or ignored/);
       return true;
     });
+  });
+
+  it('separation of duties counts an unsigned requester unless start.unverifiedRequester is ignored', () => {
+    assert.equal(parsePolicy(base, 'p.yaml').start.unverifiedRequester, 'counts');
+    assert.equal(parsePolicy(`${base}start:\n  unverifiedRequester: ignored\n`, 'p.yaml').start.unverifiedRequester, 'ignored');
   });
 
   it('accepts start as a role action and refuses unknown ones', () => {
