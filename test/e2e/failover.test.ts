@@ -151,10 +151,13 @@ describe('failover fast path on real PostgreSQL (e2e)', function () {
     epoch = r.epoch;
     assert.equal(r.primary, 'r2');
     assert.deepEqual(r.quorum?.isolated, ['o2']);
-    const after = report.acks.filter((a) => a.at > killedAt);
-    assert.ok(after.length > 0 && after.every((a) => a.region === 'r2'), 'writes go to r2 after the failover');
-    const before = report.acks.filter((a) => a.at <= killedAt);
-    const rtoMs = after[0]!.at - before[before.length - 1]!.at;
+    // A write r1 answered as the SIGKILL landed, or whose answer was still arriving, is not a
+    // write after the failure: 100 ms of grace, as in the hang test (this once failed CI).
+    const after = report.acks.filter((a) => a.at > killedAt + 100);
+    assert.ok(after.length > 0, 'writes were acknowledged after the kill');
+    assert.deepEqual([...new Set(after.map((a) => a.region))], ['r2'], 'every write acknowledged after the kill went to r2');
+    const lastByR1 = report.acks.filter((a) => a.region === 'r1').at(-1)!;
+    const rtoMs = report.acks.find((a) => a.region === 'r2')!.at - lastByR1.at;
     const rows = await sql(e, 'r2', 'SELECT seq FROM genie_writes WHERE seq IS NOT NULL');
     const have = new Set(rows.map((x) => Number(x.seq)));
     const lost = report.acks.filter((a) => !have.has(a.seq)).length;
