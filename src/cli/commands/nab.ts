@@ -34,6 +34,8 @@ export const nab: Command = {
   async run(values) {
     const detector = (values.detector as string | undefined) ?? 'ensemble';
     if (!isDetectorName(detector)) throw new UsageError(`unknown detector "${detector}"; choose one of ${DETECTOR_NAMES.join(', ')}`);
+    // Mistakes in the arguments first: they need no corpus to be reported.
+    if (values.plot && !values.file) throw new UsageError('--plot draws one series: add --file <folder/file.csv>');
     const root = defaultNabDir();
     const dataDir = path.resolve((values.data as string | undefined) ?? path.join(root, 'data'));
     const windowsFile = path.resolve((values.windows as string | undefined) ?? path.join(path.dirname(dataDir), 'combined_windows.json'));
@@ -41,7 +43,6 @@ export const nab: Command = {
     const profilesFile = (values.profiles as string | undefined) ?? (fs.existsSync(defaultProfiles) ? defaultProfiles : undefined);
     if (!fs.existsSync(dataDir)) throw new UsageError(`no data folder at ${dataDir}: pass --data, or set GENIE_NAB_DIR to the NAB folder`);
     if (!fs.existsSync(windowsFile)) throw new UsageError(`no windows file at ${windowsFile}: pass --windows <combined_windows.json>`);
-    if (values.plot && !values.file) throw new UsageError('--plot draws one series: add --file <folder/file.csv>');
     try {
       const result = await runNab({
         dataDir, windowsFile, profilesFile, detector,

@@ -1,7 +1,8 @@
 /**
- * The wiring of `genie nab` on ONE small file of the development split: the scoring path
- * as a function, then the real CLI process with a plot. The dataset must be there: a
- * missing one fails (naming GENIE_NAB_DIR), it is never skipped.
+ * The wiring of `genie nab` on one small series in NAB's layout, built by the test (so the
+ * newcomer path needs no corpus beside the project): the scoring path as a function, then
+ * the real CLI process with a plot. Scores on the real development split are `npm run
+ * bench:nab`'s job.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -9,36 +10,37 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { requireNabDir } from '../../../src/nab/dataset';
 import { runNab } from '../../../src/nab/run';
 import { projectRoot } from '../../../src/paths';
 import { frozenRule } from '../../../src/predict/thresholds';
+import { buildSmallCorpus, type SmallCorpus } from '../../helpers/nab-corpus';
 
-const FILE = 'realKnownCause/rogue_agent_key_hold.csv'; // 1,882 rows, 2 windows
-
-describe('genie nab on one NAB file', () => {
+describe('genie nab on one NAB-shaped file', () => {
+  let corpus: SmallCorpus;
   let nabDir: string;
   before(() => {
-    nabDir = requireNabDir(); // throws NAB_DATA_MISSING naming GENIE_NAB_DIR
+    corpus = buildSmallCorpus();
+    nabDir = corpus.dir;
   });
+  after(() => corpus.remove());
 
   it('streams the file through the detector and scores it under the three profiles with the frozen rules', async () => {
-    const result = await runNab({ dataDir: path.join(nabDir, 'data'), windowsFile: path.join(nabDir, 'combined_windows.json'), detector: 'seasonal', file: FILE, verbose: true });
+    const result = await runNab({ dataDir: path.join(nabDir, 'data'), windowsFile: path.join(nabDir, 'combined_windows.json'), detector: 'seasonal', file: corpus.file, verbose: true });
     assert.equal(result.files, 1);
-    assert.equal(result.rows, 1882);
-    assert.equal(result.windows, 2);
+    assert.equal(result.rows, corpus.rows);
+    assert.equal(result.windows, corpus.windows);
     assert.equal(result.thresholds, 'frozen');
     assert.deepEqual(Object.keys(result.profiles), ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate']);
     const standard = result.profiles.standard;
     assert.deepEqual(standard.rule, frozenRule('seasonal', 'standard'));
     assert.ok(typeof standard.score === 'number' && standard.score > -100 && standard.score <= 100, String(standard.score));
-    assert.equal(standard.files?.[0].file, FILE);
-    assert.equal(standard.files?.[0].probation, 282);
+    assert.equal(standard.files?.[0].file, corpus.file);
+    assert.equal(standard.files?.[0].probation, Math.floor(0.15 * corpus.rows)); // NAB's probationary 15 %
     assert.equal(standard.truePositives + standard.falseNegatives, 2);
   });
 
   it('a threshold above every score is the null detector: 0', async () => {
-    const result = await runNab({ dataDir: path.join(nabDir, 'data'), windowsFile: path.join(nabDir, 'combined_windows.json'), detector: 'robust-z', file: FILE, threshold: 1.01 });
+    const result = await runNab({ dataDir: path.join(nabDir, 'data'), windowsFile: path.join(nabDir, 'combined_windows.json'), detector: 'robust-z', file: corpus.file, threshold: 1.01 });
     for (const profile of Object.values(result.profiles)) assert.equal(profile.score, 0);
   });
 
@@ -49,14 +51,14 @@ describe('genie nab on one NAB file', () => {
       const { stdout } = await promisify(execFile)(process.execPath, [
         path.join(projectRoot, 'dist', 'src', 'cli', 'main.js'), 'nab',
         '--data', path.join(nabDir, 'data'), '--windows', path.join(nabDir, 'combined_windows.json'),
-        '--detector', 'ensemble', '--file', FILE, '--plot', svg,
+        '--detector', 'ensemble', '--file', corpus.file, '--plot', svg,
       ]);
       const result = JSON.parse(stdout);
       assert.equal(result.detector, 'ensemble');
       assert.equal(result.plot, svg);
       const picture = fs.readFileSync(svg, 'utf8');
       assert.match(picture, /^<svg/);
-      assert.match(picture, /rogue_agent_key_hold/);
+      assert.match(picture, /level_shifts/);
       assert.match(picture, /anomaly score/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
