@@ -18,11 +18,24 @@ export interface ExpressionBudget {
 }
 
 /**
- * Large enough for every shipped runbook (their expressions take tens of steps), small enough
- * to end well inside Temporal's 2 s deadlock detector. Not higher: at 100,000 steps a runaway
- * recursion killed the sandbox's worker thread ("async hook stack has become corrupted").
+ * What a workflow evaluates inline. A step costs ~180 µs in the sandbox (the SDK's promise hook
+ * captures a stack per promise), so 1,000 steps hold the workflow thread ~0.2 s at most, far
+ * from Temporal's 2 s deadlock detector. Shipped runbooks take tens of steps; an evaluation
+ * that needs more (a filter over hundreds of hosts) moves to a local activity with
+ * OVERFLOW_EXPRESSION_BUDGET (workflows/evaluate.ts).
  */
-export const WORKFLOW_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 10_000, maxDepth: 500 };
+export const WORKFLOW_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 1_000, maxDepth: 500 };
+/**
+ * The inline budget of runs recorded before the overflow activity existed (patch
+ * `expression-overflow-activity`): they replay with it. 10,000 steps took 1.8 s of the
+ * workflow thread here, too close to the deadlock detector for new runs.
+ */
+export const LEGACY_WORKFLOW_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 10_000, maxDepth: 500 };
+/**
+ * An overflowing workflow evaluation, on the worker's main thread (~2 µs a step). The clock
+ * caps how long it may stall that thread (heartbeats and other activities share it).
+ */
+export const OVERFLOW_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 100_000, maxDepth: 500, timeoutMs: 250 };
 /** Activities evaluate over bigger data (HTTP bodies, probe values); the clock is their real cap. */
 export const ACTIVITY_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 1_000_000, maxDepth: 200, timeoutMs: 1000 };
 

@@ -8,6 +8,7 @@ import { genieDataConverter } from './data-converter';
 import { actions } from '../../activities/registry';
 import * as loader from '../../activities/runbook-loader';
 import * as policy from '../../activities/policy';
+import * as expression from '../../activities/expression';
 import { checkWorkerPolicy } from '../policy/worker-policy';
 import { withAttempt } from '../../activities/envelope';
 import { scopedToBreakers } from '../resilience/current';
@@ -35,10 +36,10 @@ export interface GenieWorkerOptions {
   breakers?: true | BreakerRegistry;
 }
 
-/** Every action wrapped to report its attempt, plus the local activities: the runbook loader and the override check. */
+/** Every action wrapped to report its attempt, plus the local activities: the runbook loader, the override check and overflowing expressions. */
 export function genieActivities(): Record<string, (...args: any[]) => Promise<unknown>> {
   const wrapped = Object.fromEntries([...actions].map(([name, definition]) => [name, withAttempt(definition, { resolveSecrets: definition.resolvesSecrets !== false })]));
-  return { ...wrapped, ...loader, ...policy };
+  return { ...wrapped, ...loader, ...policy, ...expression };
 }
 
 export const UNENCRYPTED_WARNING =

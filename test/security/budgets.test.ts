@@ -10,7 +10,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { decodeHistory } from '../../src/temporal/codec/decode-history';
+import { eventTime } from '../../src/temporal/history';
+import { allText } from '../helpers/all-text';
 import type { Step } from '../../src/dsl/types';
 import { inlineRunbook, startInline } from '../helpers/runbooks';
 import { localEnv, uniqueQueue, withWorker } from '../helpers/temporal';
@@ -45,6 +49,18 @@ describe('security: expression and argument budgets (real Temporal, real worker)
 
   const echo = (id: string, value: unknown): Step => ({ id, action: 'util.echo', with: { value } } as Step);
 
+  /** The longest workflow task of a run, started to completed: how long it held a workflow thread (or queued for one). */
+  async function longestWorkflowTaskMs(handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }): Promise<number> {
+    const { EVENT_TYPE_WORKFLOW_TASK_STARTED: STARTED, EVENT_TYPE_WORKFLOW_TASK_COMPLETED: COMPLETED } = temporal.api.enums.v1.EventType;
+    let started: number | undefined;
+    let longest = 0;
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      if (event.eventType === STARTED) started = Date.parse(eventTime(event));
+      else if (event.eventType === COMPLETED && started !== undefined) longest = Math.max(longest, Date.parse(eventTime(event)) - started);
+    }
+    return longest;
+  }
+
   it('a recursive and a long-looping expression end with a budget error while another run completes', async () => {
     await withWorker(env, queue, async () => {
       const started = Date.now();
@@ -61,6 +77,26 @@ describe('security: expression and argument budgets (real Temporal, real worker)
       }
       // Loose: the budget is counted steps, which take well under a second each run here.
       assert.ok(Date.now() - started < 60_000);
+      // Temporal's deadlock detector fires at 2 s of one task. At the old inline budget of
+      // 10,000 steps these three tasks took ~6 s each (the runaways held the workflow threads);
+      // now ~1.2 s, most of it the cold start and the two overflow evaluations' 250 ms caps.
+      for (const handle of [recursive, looping, healthy]) {
+        const longest = await longestWorkflowTaskMs(handle);
+        assert.ok(longest < 2_000, `${handle.workflowId}: a workflow task took ${longest} ms`);
+      }
+    });
+  });
+
+  it('an evaluation too big for the workflow moves to a local activity and gets its answer', async () => {
+    await withWorker(env, queue, async () => {
+      // ~6,000 evaluation steps: over the inline budget, well inside the overflow one.
+      const handle = await startInline(env, queue, inlineRunbook([echo('big', '{% $sum([1..2000].($ * 2)) %}')]));
+      const result = await handle.result();
+      assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
+      assert.deepEqual(result.steps.find((s) => s.id === 'big')?.output, { value: 4_002_000 });
+      const events = await decodeHistory((await handle.fetchHistory()).events ?? [], env.client.options.loadedDataConverter.payloadCodecs);
+      const markers = events.filter((e) => e.eventType === temporal.api.enums.v1.EventType.EVENT_TYPE_MARKER_RECORDED);
+      assert.ok(allText(markers).includes('evaluateExpression'), 'no local-activity marker for the overflow evaluation');
     });
   });
 
