@@ -9,10 +9,13 @@ import type { StartAuth } from '../src/policy/types';
 import type { ResolvedRunbook } from '../src/dsl/types';
 import type { StartOutcome } from '../workflows/api';
 import { configuredProviders, lookupSecret } from '../src/secrets';
+import { earlierUse } from './start-replay';
 
 /** What the workflow passes about a fresh, top-level start (never a child or a continuation: those were authorized already). */
 export interface StartInput {
   workflowId: string;
+  /** The run's first run id: a signature authorizes one execution chain (activities/start-replay.ts). */
+  firstRunId?: string;
   requestedBy: string;
   inline: boolean;
   auth?: StartAuth;
@@ -37,6 +40,10 @@ export async function authorizeStart(input: StartInput, resolved: ResolvedRunboo
     requestedBy: input.requestedBy,
     ...(input.auth ? { auth: input.auth } : {}),
   }, { now: Date.now(), secret: (ref) => lookupSecret(ref.slice('secret://'.length), configuredProviders()) });
+  if (decision.allowed && decision.verified && input.auth && input.firstRunId) {
+    const used = await earlierUse(input.workflowId, input.firstRunId, input.auth.issuedAt);
+    if (used) return { policy: true, requestedBy: decision.requestedBy, verified: true, refusal: `${decision.requestedBy} may not start runbook ${definition.metadata.name}: ${used}` };
+  }
   return {
     policy: true, requestedBy: decision.requestedBy, verified: decision.verified,
     ...(decision.refusal ? { refusal: decision.refusal } : {}),

@@ -18,6 +18,7 @@ import { Interpreter } from './executor';
 import { RunContext } from './run-state';
 import { RunbookKind, RunbookName, RunbookTarget } from './search-attributes';
 import type * as loader from '../activities/runbook-loader';
+import type { StartInput } from '../activities/start-authorization';
 
 const { loadRunbook } = proxyLocalActivities<typeof loader>({
   startToCloseTimeout: '30s',
@@ -94,9 +95,10 @@ export function searchableTarget(value: unknown, secrets: string[]): string {
 }
 
 /** A top-level start is checked against the access policy's start rules; children and continuations were checked when their run started. */
-function startCheck(input: RunbookInput, requestedBy: string): { start?: { workflowId: string; requestedBy: string; inline: boolean; auth?: RunbookInput['auth'] } } {
-  if (workflowInfo().parent) return {};
-  return { start: { workflowId: workflowInfo().workflowId, requestedBy, inline: typeof input.runbook !== 'string', ...(input.auth ? { auth: input.auth } : {}) } };
+function startCheck(input: RunbookInput, requestedBy: string): { start?: StartInput } {
+  const info = workflowInfo();
+  if (info.parent) return {};
+  return { start: { workflowId: info.workflowId, firstRunId: info.firstExecutionRunId, requestedBy, inline: typeof input.runbook !== 'string', ...(input.auth ? { auth: input.auth } : {}) } };
 }
 
 /** The start rules said no: the run ends at once, recording who tried and why; no step has run. */

@@ -128,6 +128,16 @@ describe('security: start rules of the access policy (real Temporal)', function 
     });
   });
 
+  it('refuses a signed start replayed under the same workflow id after its run closed', async () => {
+    const { workflowId, auth } = signed(alice, 'alice', 'fail-over');
+    await withWorker(env, queue, async () => {
+      const first = await start({ runbook: 'fail-over', requestedBy: 'alice', auth }, workflowId);
+      assert.equal(first.status, 'succeeded', JSON.stringify(first.error));
+      // Temporal accepts the id again once the first run is closed; the signature must not.
+      assertRefused(await start({ runbook: 'fail-over', requestedBy: 'alice', auth }, workflowId), /^alice$/, /already used by run .*sign a new start/);
+    });
+  });
+
   it('starts an ordinary runbook unsigned, recording the requester as unverified', async () => {
     await withWorker(env, queue, async () => {
       const result = await start({ runbook: 'smoke', requestedBy: 'carol' });
