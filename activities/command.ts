@@ -2,10 +2,8 @@
  * `command.run`: runs one allowlisted executable with literal arguments — never through a
  * shell, so nothing in an argument (`$(...)`, `;`, `|`, globs) is ever interpreted.
  *
- * The worker's operator decides what may run, with GENIE_COMMAND_ALLOWLIST: comma-separated
- * executable names and/or absolute paths. A name allows whatever that name resolves to on
- * the worker's PATH; an absolute path allows exactly that path, spelled exactly so. Entries
- * that are neither (like ./tool) never match. Unset or empty allows nothing.
+ * The worker's operator decides what may run, with GENIE_COMMAND_ALLOWLIST
+ * (src/process/command-allowlist.ts).
  *
  * The child sees a minimal environment, not the worker's (src/process/command-env.ts):
  * PATH, HOME, LANG, TZ... plus names the operator lists in GENIE_COMMAND_ENV_ALLOW, plus the
@@ -21,11 +19,14 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { defineAction } from './action';
 import { cancellationError, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
-import { redact, secretValues } from './secrets';
+import { redact, secretValues } from '../src/secrets/masking';
 import { Duration } from '../src/dsl/types';
+import { ALLOWLIST_VARIABLE, allowedExecutable } from '../src/process/command-allowlist';
+import { badArgument } from '../src/temporal/failures';
 import { commandEnvironment, ENV_ALLOW_VARIABLE, injectionVariableMessage, isInjectionVariable } from '../src/process/command-env';
 
-export const ALLOWLIST_VARIABLE = 'GENIE_COMMAND_ALLOWLIST';
+// Re-exported: tests and docs name the variable through the action that reads it.
+export { ALLOWLIST_VARIABLE };
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 /** Between SIGTERM and SIGKILL: time for the command to clean up after itself. */
 const KILL_GRACE_MS = 2_000;
@@ -105,10 +106,6 @@ export const run = defineAction({
   },
 });
 
-function badArgument(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'BAD_ARGUMENT');
-}
-
 function checkArgs(args: unknown): string[] {
   if (args === undefined) return [];
   if (!Array.isArray(args)) throw badArgument('args must be a list of strings');
@@ -137,61 +134,6 @@ async function checkCwd(cwd: unknown): Promise<string | undefined> {
   const stat = await fs.stat(cwd).catch(() => undefined);
   if (!stat?.isDirectory()) throw badArgument(`cwd ${cwd} is not a directory on this worker`);
   return cwd;
-}
-
-/** The allowlist entries, as the worker's operator wrote them. */
-export function allowlist(): string[] {
-  return (process.env[ALLOWLIST_VARIABLE] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
-}
-
-/**
- * The absolute path to spawn for `command`, or a non-retryable COMMAND_NOT_ALLOWED. Names
- * are resolved here, on the worker's PATH, never on the step's env: a runbook must not be
- * able to point an allowed name at another file.
- */
-export async function allowedExecutable(command: unknown): Promise<string> {
-  if (typeof command !== 'string' || command.length === 0 || command.includes('\0')) throw badArgument('command must be a non-empty string');
-  if (!path.isAbsolute(command) && command.includes('/')) {
-    throw badArgument(`command ${JSON.stringify(command)} must be a name found on PATH or an absolute path`);
-  }
-  const entries = allowlist();
-  const names = entries.filter((e) => !e.includes('/'));
-  const paths = entries.filter((e) => path.isAbsolute(e));
-  const notAllowed = () =>
-    ApplicationFailure.nonRetryable(
-      entries.length === 0
-        ? `command ${JSON.stringify(command)} is not allowed: ${ALLOWLIST_VARIABLE} is empty on this worker, so no command may run; set it to a comma-separated list of executable names or absolute paths`
-        : `command ${JSON.stringify(command)} is not allowed on this worker; add its name or absolute path to ${ALLOWLIST_VARIABLE} (now: ${entries.join(', ')})`,
-      'COMMAND_NOT_ALLOWED',
-    );
-
-  if (path.isAbsolute(command)) {
-    if (paths.includes(command)) return command;
-    for (const name of names) if ((await which(name)) === command) return command;
-    throw notAllowed();
-  }
-  const resolved = await which(command);
-  if (names.includes(command)) {
-    if (!resolved) throw ApplicationFailure.nonRetryable(`command ${JSON.stringify(command)} is allowed but not found on this worker's PATH`, 'COMMAND_NOT_FOUND');
-    return resolved;
-  }
-  if (resolved && paths.includes(resolved)) return resolved;
-  throw notAllowed();
-}
-
-/** The first executable file named `name` in the worker's PATH; relative PATH entries are skipped. */
-async function which(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!path.isAbsolute(dir)) continue;
-    const candidate = path.join(dir, name);
-    try {
-      await fs.access(candidate, fs.constants.X_OK);
-      if ((await fs.stat(candidate)).isFile()) return candidate;
-    } catch {
-      // Not here; keep looking.
-    }
-  }
-  return undefined;
 }
 
 interface ExecuteOptions {

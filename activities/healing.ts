@@ -19,7 +19,7 @@ import { formatDuration } from '../src/dsl/duration';
 import { cleanupDirectory, CleanupError } from '../src/healing/cleanup';
 import { HealingConfigError, healingConfig } from '../src/healing/config';
 import { plan as decide } from '../src/healing/plan';
-import { probeOnce } from '../src/healing/probe';
+import { probeOnce } from './healing-probe';
 import { CheckTracker, healthScore, outcomeAtEnd, settled } from '../src/healing/tracker';
 import type { HealingConfig, Observation, ProbeSample } from '../src/healing/types';
 

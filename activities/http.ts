@@ -10,9 +10,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import jsonata from 'jsonata';
 import { defineAction } from './action';
 import { cancellationError, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
-import { maskHeaders, redact, safeUrl, secretValues } from './secrets';
+import { maskHeaders, redact, safeUrl, secretValues } from '../src/secrets/masking';
 import { Duration } from '../src/dsl/types';
 import { HttpAbortedError, HttpArgumentError, HttpBreakerOpenError, HttpClientError, httpRequest, parseHttpUrl, type HttpMethod } from '../src/http/client';
+import { badArgument } from '../src/temporal/failures';
 
 const METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 /** What a result carries of a non-JSON (or oversized) body: history is not a blob store. */
@@ -211,10 +212,6 @@ export function cut(text: string, maxBytes: number): { text: string; truncated: 
 function preview(value: unknown): unknown {
   const json = JSON.stringify(value);
   return json !== undefined && json.length > 1024 ? `${json.slice(0, 1024)}…` : value;
-}
-
-function badArgument(message: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(message, 'BAD_ARGUMENT');
 }
 
 export function checkedUrl(url: unknown): URL {

@@ -19,7 +19,7 @@ import * as si from 'systeminformation';
 import { defineAction } from './action';
 import { cancellationError, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
 import { checkedUrl, httpFailure, stringHeaders } from './http';
-import { redact, safeUrl, secretValues } from './secrets';
+import { redact, safeUrl, secretValues } from '../src/secrets/masking';
 import { parseDuration } from '../src/dsl/duration';
 import { Duration } from '../src/dsl/types';
 import { httpRequest } from '../src/http/client';

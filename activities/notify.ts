@@ -12,7 +12,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { defineAction } from './action';
 import { activityContext, cancellationSignal, timeBudgetMs, timeoutArg, withHeartbeat } from './context';
 import { checkedUrl, cut, httpFailure, stringHeaders } from './http';
-import { redact, safeUrl, secretValues } from './secrets';
+import { redact, safeUrl, secretValues } from '../src/secrets/masking';
 import { Duration } from '../src/dsl/types';
 import { httpRequest } from '../src/http/client';
 

@@ -9,7 +9,7 @@
  * fails its tolerance, as in Chaos Toolkit.
  */
 import { execFile } from 'node:child_process';
-import { allowedExecutable } from '../../activities/command';
+import { allowedExecutable } from '../process/command-allowlist';
 import { parseDuration } from '../dsl/duration';
 import { httpRequest, type HttpMethod } from '../http/client';
 import { snapshot, isRunning } from '../process/proc';

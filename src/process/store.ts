@@ -30,7 +30,7 @@ export interface ProcessRecord {
   /** argv[0] is the executable (absolute path); never a shell line. */
   argv: string[];
   cwd: string;
-  /** Variables given to the process whose names do not look secret (see activities/secrets.ts). */
+  /** Variables given to the process whose names do not look secret (see src/secrets/masking.ts). */
   env: Record<string, string>;
   /** Names of secret variables it was given; their values are never written anywhere. */
   secretEnv: string[];

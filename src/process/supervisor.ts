@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { isSecretName } from '../../activities/secrets';
+import { isSecretName } from '../secrets/masking';
 import { ProcessError } from './errors';
 import { identify, isRunning, type ProcessIdentity } from './proc';
 import { answers } from './ready';

