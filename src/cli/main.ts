@@ -1,26 +1,10 @@
 #!/usr/bin/env node
-/** `genie`: the command line. One file per command under commands/. */
+/** `genie`: the command line. One file per command under commands/, loaded only when it runs (command-index.ts). */
+import './compile-cache';
 import { RunbookValidationError } from '../dsl/diagnostics';
 import { PolicyError } from '../policy/errors';
-import { runCommand, type Command } from './command';
-import { alerts } from './commands/alerts';
-import { audit } from './commands/audit';
-import { breaker } from './commands/breaker';
-import { chaos } from './commands/chaos';
-import { codecServer } from './commands/codec-server';
-import { demo } from './commands/demo-failover';
-import { demoService } from './commands/demo-service';
-import { history } from './commands/history';
-import { keygen } from './commands/keygen';
-import { list } from './commands/list';
-import { nab } from './commands/nab';
-import { overrides } from './commands/override';
-import { replay } from './commands/replay';
-import { router } from './commands/router';
-import { run } from './commands/run';
-import { server, up, worker } from './commands/serve';
-import { status } from './commands/status';
-import { validate } from './commands/validate';
+import { runCommand } from './command';
+import { commandIndex, loadCommand } from './command-index';
 import { EXIT, print, UsageError, warn } from './output';
 
 // `genie list | head` closes the pipe early; that is the reader's choice, not an error.
@@ -29,7 +13,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-const COMMANDS: Command[] = [up, worker, server, validate, run, status, ...overrides, list, history, audit, replay, codecServer, breaker, chaos, alerts, keygen, router, demoService, demo, nab];
+const COMMANDS = commandIndex();
 
 function help(): void {
   print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');
@@ -43,9 +27,9 @@ async function main(argv: string[]): Promise<number> {
     help();
     return name ? EXIT.ok : EXIT.badInput;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) throw new UsageError(`unknown command "${name}"; run genie --help for the list`);
-  return runCommand(command, rest);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) throw new UsageError(`unknown command "${name}"; run genie --help for the list`);
+  return runCommand(loadCommand(entry), rest);
 }
 
 main(process.argv.slice(2)).then(
