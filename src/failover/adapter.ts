@@ -61,6 +61,8 @@ export interface PromoteResult {
   identity: NodeIdentity;
   lsn: string;
   tookMs: number;
+  /** ms from the start to each milestone (connected, signalled, recovered, writable), when measured. */
+  phasesMs?: Record<string, number>;
 }
 
 export type FenceMode = 'readOnly' | 'stop';

@@ -200,7 +200,8 @@ export async function startFailoverEnvironment(options: FailoverEnvironmentOptio
   try {
     const [primary, ...standbys] = specs as [PgNodeSpec, ...PgNodeSpec[]];
     const t0 = Date.now();
-    await initCluster(primary, { synchronousStandbyNames: synchronous ? `ANY 1 (${names.join(', ')})` : '' });
+    // 1 MB WAL segments: promotion rewrites the whole last segment (see SharedSettings.walSegmentSizeMb).
+    await initCluster(primary, { synchronousStandbyNames: synchronous ? `ANY 1 (${names.join(', ')})` : '', walSegmentSizeMb: 1 });
     await startOnFreePort(primary);
     await waitConnectable(primary);
     // synchronous_commit local: the standbys that would acknowledge do not exist yet.

@@ -3,7 +3,6 @@
  * server can answer (status, promote, read-only fencing, digests), and the local tools
  * (local-node.ts) for what it cannot (stopping a hung server, pg_rewind, pg_basebackup).
  */
-import { randomBytes } from 'node:crypto';
 import {
   ReplicationError,
   type FenceOptions, type FenceResult, type NodeIdentity, type NodeStatus, type PromoteResult, type ReplicaView,
@@ -11,6 +10,7 @@ import {
 } from './adapter';
 import { controlData, postmasterPid, signalPostgres, stopPostgres } from './local-node';
 import type { ResolvedNode } from './node-spec';
+import { promoteNode, writeProbe } from './promote-node';
 import { rejoinNode } from './rejoin';
 import { DEFAULT_SQL_TIMEOUT_MS, lsnDiff, NodeUnreachableError, quoteTable, withNode, type Session } from './sql';
 
@@ -87,8 +87,6 @@ export function checkIdentity(node: ResolvedNode, actual: NodeIdentity | undefin
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** How often a promotion in progress is looked at (a local query; recovery usually ends within tens of ms). */
-const PROMOTE_POLL_MS = 5;
 
 export class PostgresAdapter implements ReplicationAdapter {
   async status(node: ResolvedNode, timeoutMs = DEFAULT_SQL_TIMEOUT_MS): Promise<NodeStatus> {
@@ -101,62 +99,21 @@ export class PostgresAdapter implements ReplicationAdapter {
   }
 
   async promote(node: ResolvedNode, options: { timeoutMs?: number } = {}): Promise<PromoteResult> {
-    const started = Date.now();
     const timeoutMs = options.timeoutMs ?? 30_000;
-    const before = await this.status(node);
-    if (!before.reachable) throw new ReplicationError('PROMOTE_TIMEOUT', `cannot promote region ${node.region}: ${before.error}`, true);
-    let promoted = false;
-    if (before.role === 'standby') {
-      await withNode(node, async (s) => {
-        // Signal, then watch recovery end ourselves: pg_promote(wait => true) looks only every 100 ms
-        // (WAITS_PER_SECOND in xlogfuncs.c), which put up to 100 ms of sleep on every failover's critical path.
-        const [r] = await s.query('SELECT pg_promote(false) AS signalled');
-        if (!r!.signalled) throw new ReplicationError('PROMOTE_TIMEOUT', `region ${node.region} could not be signalled to promote`, true);
-        const deadline = Date.now() + timeoutMs;
-        for (;;) {
-          const [q] = await s.query('SELECT pg_is_in_recovery() AS recovering');
-          if (!q!.recovering) return;
-          if (Date.now() > deadline) throw new ReplicationError('PROMOTE_TIMEOUT', `region ${node.region} did not finish promotion within ${timeoutMs} ms`, true);
-          await sleep(PROMOTE_POLL_MS);
-        }
-      }, timeoutMs + 2_000).catch(async (error) => {
-        // Two promoters racing: the other one's promotion ended recovery first. Only a primary now counts as success.
-        if ((await this.status(node)).role !== 'primary') throw error;
-      });
-      promoted = true;
+    const freshSessionWrites = () => this.acceptsWrites(node);
+    try {
+      return await promoteNode(node, timeoutMs, freshSessionWrites);
+    } catch (error) {
+      if (error instanceof NodeUnreachableError) throw new ReplicationError('PROMOTE_TIMEOUT', `cannot promote region ${node.region}: ${error.message}`, true);
+      // The session broke mid-promotion (the server restarting, say): every step is idempotent, so once more on a fresh one.
+      if (error instanceof ReplicationError || !isConnectionLoss(error)) throw error;
+      return promoteNode(node, timeoutMs, freshSessionWrites);
     }
-    // A node fenced read-only earlier and promoted now (failback) must take writes again.
-    await withNode(node, async (s) => {
-      const [r] = await s.query("SELECT current_setting('default_transaction_read_only') = 'on' AS ro, (SELECT count(*) FROM pg_file_settings WHERE name = 'default_transaction_read_only' AND sourcefile LIKE '%postgresql.auto.conf') AS fenced");
-      if (r!.ro || Number(r!.fenced) > 0) {
-        await s.query('ALTER SYSTEM RESET default_transaction_read_only');
-        await s.query('SELECT pg_reload_conf()');
-      }
-    });
-    const deadline = started + timeoutMs;
-    for (;;) {
-      if (await this.acceptsWrites(node)) break;
-      if (Date.now() > deadline) throw new ReplicationError('PROMOTE_TIMEOUT', `region ${node.region} is primary but did not accept a write within ${timeoutMs} ms`, true);
-      await sleep(20);
-    }
-    const after = await this.status(node);
-    return { region: node.region, promoted, alreadyPrimary: !promoted, identity: after.identity!, lsn: after.currentLsn ?? '', tookMs: Date.now() - started };
   }
 
   async acceptsWrites(node: ResolvedNode, timeoutMs = DEFAULT_SQL_TIMEOUT_MS): Promise<boolean> {
     try {
-      return await withNode(node, async (s) => {
-        // A real write, rolled back: DDL in a throwaway name leaves nothing behind and fails on a standby or a read-only node.
-        await s.query('BEGIN');
-        try {
-          await s.query(`CREATE TABLE genie_write_probe_${randomBytes(6).toString('hex')} (x int)`);
-          return true;
-        } catch {
-          return false;
-        } finally {
-          await s.query('ROLLBACK').catch(() => undefined);
-        }
-      }, timeoutMs);
+      return await withNode(node, writeProbe, timeoutMs);
     } catch {
       return false;
     }

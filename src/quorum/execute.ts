@@ -3,8 +3,8 @@
  * an fsynced intent, and every step idempotent, so a monitor that restarts after a crash
  * finishes the same failover instead of starting another:
  *
- * 1. fence the router first (no new request reaches the failed region), then the failed
- *    database if it answers within a short bound (a killed or hung node cannot take
+ * 1. fence the router (no new request reaches the failed region) and, at the same time, the
+ *    failed database if it answers within a short bound (a killed or hung node cannot take
  *    writes anyway; a reachable one must be made read-only before anything is promoted,
  *    and if it does not answer in time the fence goes on in the background and is awaited
  *    before returning);
@@ -90,8 +90,13 @@ export async function executeFailover(ports: FailoverPorts, store: IntentStore, 
   phase(intent.phase === 'fencing' ? 'fencing' : intent.phase, resumed ? 'resumeWrittenAt' : 'intentWrittenAt');
 
   // 1. Fence. Repeated on resume: both fences are idempotent, and the router may have been reset meanwhile.
-  result.steps.fenceRouter = await timed(() => ports.fenceRouter(options.from, options.to));
-  intent.timings.routerFencedAt = Date.now();
+  // The router and the database are fenced at once: the promotion waits for the database fence (what
+  // keeps two nodes from taking writes), the switch for both, so the router's round trip is off the path.
+  const routerFence = timed(() => ports.fenceRouter(options.from, options.to)).then((outcome) => {
+    result.steps.fenceRouter = outcome;
+    intent.timings.routerFencedAt = Date.now();
+    return outcome;
+  });
   const silentForMs = options.silentSince === undefined ? 0 : Date.now() - options.silentSince;
   const wait = Math.max(0, (options.fenceWaitMs ?? 150) - silentForMs);
   intent.timings.fenceWaitMs = wait;
@@ -112,7 +117,10 @@ export async function executeFailover(ports: FailoverPorts, store: IntentStore, 
   }
   if (result.steps.fenceNode && !result.steps.fenceNode.ok) {
     const role = await ports.status(options.from, 500).catch(() => undefined);
-    if (role?.reachable && role.writable) throw new FailoverStepError('FENCE_FAILED', `${options.from} still accepts writes and could not be fenced (${result.steps.fenceNode.error}); not promoting ${options.to}`, result);
+    if (role?.reachable && role.writable) {
+      await routerFence;
+      throw new FailoverStepError('FENCE_FAILED', `${options.from} still accepts writes and could not be fenced (${result.steps.fenceNode.error}); not promoting ${options.to}`, result);
+    }
   }
 
   // 2. Promote: the adapter answers alreadyPrimary for a node an earlier attempt promoted.
@@ -124,12 +132,14 @@ export async function executeFailover(ports: FailoverPorts, store: IntentStore, 
   }
   result.steps.promote ??= await timed(() => ports.promote(options.to));
   if (!result.steps.promote.ok) {
+    await routerFence;
     result.steps.fenceNode ??= await nodeFence;
     throw new FailoverStepError('PROMOTE_FAILED', `promoting ${options.to} failed: ${result.steps.promote.error}`, result);
   }
   intent.timings.promotedAt = Date.now();
 
-  // 3. Traffic to the new primary.
+  // 3. Traffic to the new primary (after the router fence: its weights must not land last).
+  await routerFence;
   phase('switching', 'switchStartedAt');
   result.steps.switchRouter = await timed(() => ports.switchRouter(options.to));
   if (!result.steps.switchRouter.ok) {

@@ -263,16 +263,18 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
       const gate = rpoGate({ target, budgetMs: config.rpoBudgetMs, budgetBytes: config.rpoBudgetBytes, ...(sample ? { sample } : {}), observedLagBytes: tracker.decide(target, now).lagBytes, now, ...(standbyLag.has(target) ? { standbyLagSeconds: standbyLag.get(target)! } : {}) });
       const rpo = { ...gate, ...(sample ? { sample } : {}) };
       if (!gate.allowed) return finish(base(config, 'escalated', gate.reason, { target, timings, rpo, ...evidence(decision) }));
-      // From here on the observers are not needed: stop them so the promotion has the CPU.
-      const ev = evidence(decision);
-      stop.abort();
-      const decisionEvidence = { ...ev, rpo, target };
+      timings.gatedAt = Date.now();
+      const decisionEvidence = { ...evidence(decision), rpo, target };
       try {
-        const exec = await executeFailover(deps.ports, deps.store, {
+        // Started first (its intent write and fences are on their way at the first await), then the
+        // observers are stopped so the promotion has the CPU: aborting their probes is not on the path.
+        const running = executeFailover(deps.ports, deps.store, {
           key: deps.key, from: config.primary, to: target, epoch: config.epoch + 1, forced: false, timings, evidence: decisionEvidence,
           ...(suspectProbe && !suspectProbe.answered ? { silentSince: suspectProbe.since } : {}),
           onPhase: (i) => deps.heartbeat?.({ phase: i.phase, to: target }),
         });
+        stop.abort();
+        const exec = await running;
         const t = exec.intent.timings;
         result = base(config, 'failed-over', `${config.primary} failed (down by a quorum of ${tracker.quorum} of ${tracker.n} signed verdicts for ${event.at - event.suspectAt} ms); promoted ${target} and switched traffic to it`, {
           ...decisionEvidence, primary: target, previousPrimary: config.primary, epoch: exec.intent.epoch, timings: t, durations: durations(t), steps: exec.steps,
@@ -318,13 +320,32 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
       suspectProbe = probe;
       // Outlasts the longest hold: a probe that times out counts as answered (unreachable), never as silence.
       void deps.ports.status(config.primary, config.hysteresis.maxConfirmDownMs + 1_000).then(() => { probe.answered = true; }, () => { probe.answered = true; });
+      // The decision reads the overrides (holdFailover): fetched now, the answer is in by the hold's end.
+      if (Date.now() - overrideAt > 250) void refreshOverrides();
+      armHoldEnd(event.at, detector.requiredDownMs(event.at));
     }
     if (event.type === 'flap') {
       delete timings.quorumAt;
       suspectProbe = undefined;
+      clearTimeout(holdEnd);
     }
     if (event.type === 'escalate') finish(base(config, 'escalated', event.reason, { timings, ...evidence(decision) }));
     if (event.type === 'confirmed' && !acting) void act(event);
+  };
+
+  // The hold ends at suspectAt + required: judged then, not at the next delivery (up to a probe
+  // period later). Only a quorum "down" at that instant, from fresh verdicts, is fed to the
+  // detector, which confirms only if the same episode has held long enough — exactly what a
+  // delivery at that instant would do; anything else is left to the deliveries.
+  let holdEnd: NodeJS.Timeout | undefined;
+  const armHoldEnd = (suspectAt: number, requiredMs: number) => {
+    clearTimeout(holdEnd);
+    holdEnd = setTimeout(() => {
+      if (result || acting || stop.signal.aborted || detector.openDownSince() !== suspectAt) return;
+      const now = Date.now();
+      const decision = tracker.decide(config.primary, now);
+      if (decision.state === 'down') evaluatePrimary(decision, now);
+    }, Math.max(0, suspectAt + requiredMs - Date.now()) + 1);
   };
 
   // Background: the primary's view of each standby's lag (last known when it dies), overrides, heartbeats.
@@ -379,6 +400,7 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
     await Promise.all([statusLoop, overrideLoop, heartbeatLoop, tickLoop]);
   } finally {
     clearTimeout(window);
+    clearTimeout(holdEnd);
     outer?.removeEventListener('abort', onOuterAbort);
     await Promise.all(probes.map((p) => p.close().catch(() => undefined)));
   }
