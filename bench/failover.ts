@@ -20,6 +20,7 @@ import { failoverTrial, rejoinAsStandby, type TrialResult } from '../src/quorum/
 import { machine } from './machine';
 import { benchArgs, withPatroni } from './patroni/hook';
 import { percentile } from './stats';
+import { failoverPorts } from '../activities/failover';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -36,7 +37,7 @@ async function main(): Promise<unknown> {
   try {
     for (const fault of ['kill', 'hang'] as const) {
       for (let i = 0; i < trials; i++) {
-        const t = await failoverTrial(env, { primary, fault, load, stateDir, key: `${fault}-${i}`, epoch });
+        const t = await failoverTrial(env, { primary, fault, load, portsFor: failoverPorts, stateDir, key: `${fault}-${i}`, epoch });
         results.push(t);
         log(`${fault} ${i + 1}/${trials}: ${t.outcome} ${t.from}→${t.to ?? '-'} detect ${t.detectMs} quorum ${t.quorumMs} decide ${t.decideMs} switch ${t.switchMs} ms, write RTO ${t.writeRtoMs} ms`);
         if (t.outcome !== 'failed-over') throw new Error(`trial ${fault} ${i}: ${t.outcome}: ${t.reason}`);

@@ -2,10 +2,14 @@
  * One measured failover on the demo environment (src/failover): the monitor watches the
  * primary, the primary region is killed (SIGKILL) or hung (SIGSTOP), the monitor fails it
  * over, and the old primary is rejoined as a standby of the new one. Used by the failover
- * tests and `npm run bench:failover`; the caller runs the write load across trials.
+ * tests and `npm run bench:failover`; the caller runs the write load across trials, and
+ * passes the ports (the failover activity's, activities/failover.ts: src/ does not import them).
  */
-import { failoverPorts } from '../../activities/failover';
-import { PostgresAdapter, loadRegions, type FailoverEnvironment, type WriteLoad } from '../failover';
+
+/** Builds the ports onto the regions' databases and the router, as the failover activity does. */
+export type PortsFor = (file: RegionsFile, routerAdminUrl?: string) => FailoverPorts;
+import { PostgresAdapter, loadRegions, type FailoverEnvironment, type RegionsFile, type WriteLoad } from '../failover';
+import type { FailoverPorts } from './ports';
 import { IntentStore } from './intent';
 import { DEFAULT_HYSTERESIS } from './hysteresis';
 import { MONITOR_DEFAULTS, runMonitor, type MonitorConfig, type MonitorResult } from './monitor';
@@ -42,10 +46,10 @@ export interface TrialResult {
 }
 
 export async function failoverTrial(env: FailoverEnvironment, options: {
-  primary: string; fault: 'kill' | 'hang'; load: WriteLoad; stateDir: string; key: string; epoch: number; config?: Partial<MonitorConfig>; settleMs?: number;
+  primary: string; fault: 'kill' | 'hang'; load: WriteLoad; portsFor: PortsFor; stateDir: string; key: string; epoch: number; config?: Partial<MonitorConfig>; settleMs?: number;
 }): Promise<TrialResult> {
   process.env.GENIE_ROUTER_TOKEN = env.token;
-  const ports = failoverPorts(loadRegions(env.regionsFile), env.adminUrl);
+  const ports = options.portsFor(loadRegions(env.regionsFile), env.adminUrl);
   const monitor = runMonitor(monitorConfigFor(env, options.primary, { epoch: options.epoch, windowMs: 30_000, ...options.config }), {
     ports, store: IntentStore.forKey(options.stateDir, options.key), key: options.key,
   });

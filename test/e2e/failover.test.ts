@@ -231,7 +231,7 @@ describe('failover fast path, synchronous replication: zero acknowledged writes 
     let report: Awaited<ReturnType<WriteLoad['stop']>>;
     try {
       for (let i = 0; i < FAILOVERS; i++) {
-        const t = await failoverTrial(e, { primary, fault: 'kill', load, stateDir, key: `sync-${i}`, epoch });
+        const t = await failoverTrial(e, { primary, fault: 'kill', load, portsFor: failoverPorts, stateDir, key: `sync-${i}`, epoch });
         assert.equal(t.outcome, 'failed-over', t.reason);
         rows.push(`${t.from}→${t.to}: switch ${t.switchMs} ms, write RTO ${t.writeRtoMs} ms, repoint ${JSON.stringify(Object.values(t.result.steps?.repoint ?? {}).map((x) => [x.tookMs, x.ok, x.error]))}`);
         assert.equal(await assertAtMostOneWritable(e), t.to);

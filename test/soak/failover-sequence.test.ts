@@ -15,6 +15,7 @@ import { WriteLoad } from '../../src/failover';
 import { Mulberry32 } from '../../src/predict/prng';
 import { failoverTrial, rejoinAsStandby } from '../../src/quorum/trial';
 import { useFailoverEnvironment } from '../helpers/postgres';
+import { failoverPorts } from '../../activities/failover';
 
 const TRIALS_PER_ORDER = Number(process.env.GENIE_SOAK_TRIALS ?? 20);
 
@@ -36,7 +37,7 @@ describe('failover sequence soak: kill and hang, alternating then random, on rea
 
   const run = async (label: string, faults: ('kill' | 'hang')[]) => {
     for (const [i, fault] of faults.entries()) {
-      const t = await failoverTrial(env(), { primary, fault, load, stateDir, key: `${label}-${i}`, epoch });
+      const t = await failoverTrial(env(), { primary, fault, load, portsFor: failoverPorts, stateDir, key: `${label}-${i}`, epoch });
       const detectToSwitched = t.switchMs !== undefined && t.detectMs !== undefined ? t.switchMs - t.detectMs : undefined;
       process.stderr.write(`${label} ${i + 1}/${faults.length} ${fault}: ${t.outcome} ${t.from}→${t.to ?? '-'} detect ${t.detectMs} quorum ${t.quorumMs} decide ${t.decideMs} switch ${t.switchMs} ms\n`);
       assert.equal(t.outcome, 'failed-over', `${label} trial ${i + 1} (${fault} of ${t.from}, epoch ${epoch}): ${t.outcome}: ${t.reason}`);
