@@ -25,8 +25,6 @@ import { ALLOWLIST_VARIABLE, allowedExecutable } from '../src/process/command-al
 import { badArgument } from '../src/temporal/failures';
 import { commandEnvironment, ENV_ALLOW_VARIABLE, injectionVariableMessage, isInjectionVariable } from '../src/process/command-env';
 
-// Re-exported: tests and docs name the variable through the action that reads it.
-export { ALLOWLIST_VARIABLE };
 const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024;
 /** Between SIGTERM and SIGKILL: time for the command to clean up after itself. */
 const KILL_GRACE_MS = 2_000;

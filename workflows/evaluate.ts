@@ -10,7 +10,7 @@ import type * as expressionActivities from '../activities/expression';
 import { parseDuration } from '../src/dsl/duration';
 import { expressionBody, isExpression } from '../src/dsl/expression';
 import {
-  compileBudgeted, evaluateBudgeted, type ExpressionBudget, ExpressionBudgetExceeded, LEGACY_WORKFLOW_EXPRESSION_BUDGET, WORKFLOW_EXPRESSION_BUDGET,
+  compileBudgeted, evaluateBudgeted, type ExpressionBudget, ExpressionBudgetExceeded, expressionFailure, LEGACY_WORKFLOW_EXPRESSION_BUDGET, plainJson, WORKFLOW_EXPRESSION_BUDGET,
 } from '../src/dsl/expression-budget';
 import { runbookError } from './errors';
 
@@ -42,7 +42,7 @@ export class Evaluator {
         throw this.failure(value, err);
       }
     }
-    const outcome = await evaluateExpression({ expression: value, bindings: plain(bindings) as Bindings });
+    const outcome = await evaluateExpression({ expression: value, bindings: plainJson(bindings) as Bindings });
     if (!outcome.ok) throw runbookError(outcome.code, outcome.message, outcome.details);
     return outcome.value;
   }
@@ -56,13 +56,12 @@ export class Evaluator {
       expression = compileBudgeted(jsonata, expressionBody(value), budget);
       cache.set(value, expression);
     }
-    return plain(await evaluateBudgeted(expression, value, budget, bindings, bindings));
+    return plainJson(await evaluateBudgeted(expression, value, budget, bindings, bindings));
   }
 
   private failure(value: string, err: unknown): Error {
-    if (err instanceof ExpressionBudgetExceeded) return runbookError('EXPRESSION_BUDGET', err.message, { limit: err.limit, value: err.value });
-    const e = err as { message?: string; code?: string; position?: number };
-    return runbookError('EXPRESSION_FAILED', `${value}: ${e.message ?? String(err)}`, { code: e.code, position: e.position });
+    const { code, message, details } = expressionFailure(value, err);
+    return runbookError(code, message, details);
   }
 
   /** Objects and arrays with expressions anywhere inside them (step arguments, outputs). */
@@ -90,10 +89,4 @@ export class Evaluator {
     const result = await this.value(value, bindings);
     return Array.isArray(result) ? result.length > 0 : Boolean(result);
   }
-}
-
-/** JSONata returns sequences with extra properties and `undefined` for no match; history wants plain JSON. */
-function plain(value: unknown): unknown {
-  const json = value === undefined ? undefined : JSON.stringify(value);
-  return json === undefined ? null : JSON.parse(json);
 }

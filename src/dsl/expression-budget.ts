@@ -85,3 +85,22 @@ export async function evaluateBudgeted(expression: jsonata.Expression, text: str
     throw err;
   }
 }
+
+/** What a failed evaluation reports, the same whether it ran in the workflow or in the overflow activity. */
+export interface ExpressionFailure {
+  code: 'EXPRESSION_BUDGET' | 'EXPRESSION_FAILED';
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export function expressionFailure(expressionText: string, err: unknown): ExpressionFailure {
+  if (err instanceof ExpressionBudgetExceeded) return { code: 'EXPRESSION_BUDGET', message: err.message, details: { limit: err.limit, value: err.value } };
+  const e = err as { message?: string; code?: string; position?: number };
+  return { code: 'EXPRESSION_FAILED', message: `${expressionText}: ${e.message ?? String(err)}`, details: { code: e.code, position: e.position } };
+}
+
+/** JSONata returns sequences with extra properties and `undefined` for no match; history wants plain JSON. */
+export function plainJson(value: unknown): unknown {
+  const json = value === undefined ? undefined : JSON.stringify(value);
+  return json === undefined ? null : JSON.parse(json);
+}

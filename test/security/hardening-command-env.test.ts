@@ -4,7 +4,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { actionCatalog } from '../../activities/registry';
-import { ALLOWLIST_VARIABLE, run } from '../../activities/command';
+import { run } from '../../activities/command';
+import { ALLOWLIST_VARIABLE } from '../../src/process/command-allowlist';
 import { validateRunbook } from '../../src/dsl/validate';
 import { ENV_ALLOW_VARIABLE } from '../../src/process/command-env';
 

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { ALLOWLIST_VARIABLE, run } from '../../../activities/command';
+import { run } from '../../../activities/command';
+import { ALLOWLIST_VARIABLE } from '../../../src/process/command-allowlist';
 import { detailsOf, failureOf } from './failure';
 
 const quiet = new DefaultLogger('ERROR');
