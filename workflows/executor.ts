@@ -3,26 +3,18 @@
  * skip, and onError policy (fail, continue, wait for an operator, or jump to a handler).
  */
 import { CancellationScope, ContinueAsNew, condition, isCancellation, sleep } from '@temporalio/workflow';
-import type { Step } from '../src/dsl/types';
+import type { Step, StepKind } from '../src/dsl/types';
 import type { StepError } from './api';
 import { JumpToHandler, StepFailed, runbookError, toStepError } from './errors';
 import type { Evaluator, Bindings } from './evaluate';
 import type { RunContext } from './run-state';
 import type { Scope, StepContext } from './scope';
-import { runAction } from './steps/action';
-import { runAnalysis, type BackgroundControl } from './steps/analysis';
-import { runPause } from './steps/pause';
-import { runApproval } from './steps/approval';
-import { runIf, runSwitch } from './steps/branch';
-import { runChild } from './steps/child';
-import { runFail } from './steps/fail';
-import { runForEach } from './steps/for-each';
-import { runParallel } from './steps/parallel';
-import { runSleep } from './steps/sleep';
-import { runUntil } from './steps/until';
+import { takeDecision, waitForDecision } from './steps/decision';
+import type { BackgroundControl, RunnerCall, StepRunner } from './steps/runner';
+import { runnerFor } from './steps/runners';
 
 function isBackground(step: Step): boolean {
-  return 'analysis' in step && step.analysis.background === true;
+  return runnerFor(step).background?.(step) === true;
 }
 
 /** Called between top-level steps and loop iterations: the points where a long run may continue as new. */
@@ -127,7 +119,8 @@ export class Interpreter {
       this.run.skipRequests.delete(path);
       return this.run.finish(record, 'skipped', scope.views, { note: `skipped by ${skipBy}` });
     }
-    if (step.if !== undefined && !('then' in step) && !(await this.evaluator.truthy(step.if, this.bindings(scope)))) {
+    const runner = runnerFor(step);
+    if (step.if !== undefined && !runner.ownsIf && !(await this.evaluator.truthy(step.if, this.bindings(scope)))) {
       return this.run.finish(record, 'skipped', scope.views, { note: 'condition false' });
     }
     const ctx: StepContext = {
@@ -141,7 +134,7 @@ export class Interpreter {
       const entry: { scope: CancellationScope; skippedBy?: string } = { scope: stepScope };
       this.run.running.set(path, entry);
       try {
-        const output = await stepScope.run(() => this.withDeadline(step, scope, stepScope, () => this.execute(step, ctx, scope, untilAttempt, background)));
+        const output = await stepScope.run(() => this.withDeadline(step, runner, scope, stepScope, () => this.execute(step, runner, ctx, scope, untilAttempt, background)));
         return this.run.finish(record, 'succeeded', scope.views, { output });
       } catch (err) {
         if (err instanceof ContinueAsNew) throw err;
@@ -167,30 +160,19 @@ export class Interpreter {
     }
   }
 
-  private async execute(step: Step, ctx: StepContext, scope: Scope, untilAttempt?: number, background?: BackgroundControl): Promise<unknown> {
-    if ('action' in step) return runAction(step, ctx);
-    if ('pause' in step) return runPause(step, ctx);
-    if ('analysis' in step) return runAnalysis(step, ctx, background);
-    if ('sleep' in step) return runSleep(step, ctx);
-    if ('approval' in step) return runApproval(step, ctx);
-    if ('parallel' in step) return runParallel(step, ctx);
-    if ('then' in step) return runIf(step, ctx);
-    if ('switch' in step) return runSwitch(step, ctx);
-    if ('forEach' in step) return runForEach(step, ctx);
-    if ('until' in step) {
+  private async execute(step: Step, runner: StepRunner<StepKind>, ctx: StepContext, scope: Scope, untilAttempt?: number, background?: BackgroundControl): Promise<unknown> {
+    const call: RunnerCall = { resumeAttempt: untilAttempt, background };
+    if (runner.checkpoints) {
       const topIndex = scope.topIndex;
       const checkpoint = this.checkpoint;
-      const canContinue = topIndex !== undefined && checkpoint ? (attempt: number) => checkpoint(topIndex, attempt) : undefined;
-      return runUntil(step, ctx, untilAttempt ?? 1, canContinue);
+      if (topIndex !== undefined && checkpoint) call.checkpoint = (attempt: number) => checkpoint(topIndex, attempt);
     }
-    if ('runbook' in step) return runChild(step, ctx);
-    if ('fail' in step) return runFail(step, ctx);
-    throw runbookError('UNKNOWN_STEP_KIND', `step ${(step as Step).id} has no kind this worker knows`);
+    return runner.run(step, ctx, call);
   }
 
-  /** A `timeout` on a composite step bounds all of it; actions get theirs from Temporal's activity timeouts instead. */
-  private async withDeadline<T>(step: Step, scope: Scope, stepScope: CancellationScope, fn: () => Promise<T>): Promise<T> {
-    if (!step.timeout || 'action' in step || 'sleep' in step) return fn();
+  /** A `timeout` on a composite step bounds all of it; runners that own their deadline (actions: Temporal's activity timeouts) bound their own. */
+  private async withDeadline<T>(step: Step, runner: StepRunner<StepKind>, scope: Scope, stepScope: CancellationScope, fn: () => Promise<T>): Promise<T> {
+    if (!step.timeout || runner.ownsDeadline) return fn();
     const ms = await this.evaluator.durationMs(step.timeout, this.bindings(scope));
     let timedOut = false;
     const timerScope = new CancellationScope();
@@ -210,11 +192,8 @@ export class Interpreter {
   }
 
   private async awaitDecision(record: StepContext['record'], path: string, error: StepError): Promise<'retry' | 'skip'> {
-    this.run.decisions.set(path, undefined);
-    this.run.update(record, { status: 'waiting', error, note: `failed (${error.code}); waiting for an operator: retry, skip or abort` });
-    await condition(() => this.run.decisions.get(path) !== undefined);
-    const decision = this.run.decisions.get(path)!;
-    this.run.decisions.delete(path);
+    await waitForDecision(this.run, record, path, { error, note: `failed (${error.code}); waiting for an operator: retry, skip or abort` });
+    const decision = takeDecision(this.run, path);
     delete record.error;
     return decision === 'retry' ? 'retry' : 'skip';
   }

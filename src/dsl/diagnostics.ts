@@ -4,6 +4,7 @@
  * it. The codes below are the whole vocabulary; tests, the CLI and editors rely on them, so
  * codes are only ever added, never renamed. Pure: no Node built-ins.
  */
+import { STEP_KIND_KEYS } from './step-kinds';
 
 /** Every diagnostic code, with what it means. The one place codes are documented. */
 export const DIAGNOSTIC_CODES = {
@@ -25,7 +26,7 @@ export const DIAGNOSTIC_CODES = {
   API_VERSION: 'apiVersion is not the version this Genie understands.',
   RUNBOOK_KIND: 'kind is not one of the runbook kinds.',
   // Steps
-  STEP_KIND_MISSING: 'A step carries none of the kind keys (action, sleep, approval, parallel, then, switch, forEach, until, runbook, fail, pause, analysis).',
+  STEP_KIND_MISSING: `A step carries none of the kind keys (${STEP_KIND_KEYS.join(', ')}).`,
   STEP_KIND_AMBIGUOUS: 'A step carries more than one kind key.',
   DUPLICATE_STEP_ID: 'Two steps share an id (ids are unique across the whole document, onFailure included).',
   ONERROR_TARGET: 'onError is neither fail, continue, wait nor the id of a step.',

@@ -4,14 +4,22 @@
  */
 import type { Step } from './types';
 
-/** The key that names each step kind; a step carries exactly one. */
-export const STEP_KIND_KEYS = ['action', 'sleep', 'approval', 'parallel', 'then', 'switch', 'forEach', 'until', 'runbook', 'fail', 'pause', 'analysis'] as const;
-export type StepKindKey = (typeof STEP_KIND_KEYS)[number];
-export const STEP_KIND_OF_KEY: Record<StepKindKey, StepKind> = {
-  action: 'action', sleep: 'sleep', approval: 'approval', parallel: 'parallel', then: 'if',
+/**
+ * The one list of step kinds, each with the key that names it in a document (a step carries
+ * exactly one). The step types (types.ts), the schema, the diagnostics and the interpreter's
+ * runner table (workflows/steps/runners.ts) all derive from it, so a kind added here must be
+ * given a shape and a runner before anything compiles. Listed in document order: the schema
+ * and messages list kinds in this order.
+ */
+export const STEP_KINDS = {
+  action: 'action', sleep: 'sleep', approval: 'approval', parallel: 'parallel', if: 'then',
   switch: 'switch', forEach: 'forEach', until: 'until', runbook: 'runbook', fail: 'fail', pause: 'pause', analysis: 'analysis',
-};
-export type StepKind = 'action' | 'sleep' | 'approval' | 'parallel' | 'if' | 'switch' | 'forEach' | 'until' | 'runbook' | 'fail' | 'pause' | 'analysis';
+} as const;
+export type StepKind = keyof typeof STEP_KINDS;
+/** The key that names each step kind: `if` is named by its `then` (an `if` alone on another kind is a guard). */
+export type StepKindKey = (typeof STEP_KINDS)[StepKind];
+export const STEP_KIND_KEYS: readonly StepKindKey[] = Object.values(STEP_KINDS);
+export const STEP_KIND_OF_KEY = Object.fromEntries(Object.entries(STEP_KINDS).map(([kind, key]) => [key, kind])) as Record<StepKindKey, StepKind>;
 
 /** The kind of a step, from the one kind key it carries. */
 export function stepKind(step: Step): StepKind {

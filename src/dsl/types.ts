@@ -8,9 +8,9 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
-import { DOMAIN_SIGNALS, type DomainSignal } from './step-kinds';
+import { DOMAIN_SIGNALS, type DomainSignal, type STEP_KINDS, type StepKind } from './step-kinds';
 
-export { DOMAIN_SIGNALS, STEP_KIND_KEYS, STEP_KIND_OF_KEY, childSequences, stepKind, type DomainSignal, type StepKind, type StepKindKey } from './step-kinds';
+export { DOMAIN_SIGNALS, STEP_KINDS, STEP_KIND_KEYS, STEP_KIND_OF_KEY, childSequences, stepKind, type DomainSignal, type StepKind, type StepKindKey } from './step-kinds';
 
 export const API_VERSION = 'genie.dev/v1';
 export const RUNBOOK_KINDS = ['incident', 'canary', 'chaos', 'failover', 'self-healing', 'generic'] as const;
@@ -324,7 +324,18 @@ export type AnalysisMetric = Static<typeof AnalysisMetric>;
 export type JudgeMetric = Static<typeof JudgeMetric>;
 export type AnalysisSpec = Static<typeof AnalysisStep>['analysis'];
 export type AnalysisStep = Common & { analysis: AnalysisSpec };
-export type Step = ActionStep | SleepStep | ApprovalStep | ParallelStep | IfStep | SwitchStep | ForEachStep | UntilStep | RunbookStep | FailStep | PauseStep | AnalysisStep;
+/**
+ * The shape of each step kind: a step is the one shape its kind names. Checked against
+ * STEP_KINDS both ways, so a kind without a shape, a shape without a kind, or a shape that
+ * lacks its kind's key does not compile.
+ */
+export type StepOfKind = ShapesOfKinds<{
+  action: ActionStep; sleep: SleepStep; approval: ApprovalStep; parallel: ParallelStep; if: IfStep; switch: SwitchStep;
+  forEach: ForEachStep; until: UntilStep; runbook: RunbookStep; fail: FailStep; pause: PauseStep; analysis: AnalysisStep;
+}>;
+type ShapesOfKinds<T extends { [K in StepKind]: Common & Record<(typeof STEP_KINDS)[K], unknown> } & Record<Exclude<keyof T, StepKind>, never>> = T;
+export type StepOf<K extends StepKind> = StepOfKind[K];
+export type Step = StepOfKind[StepKind];
 
 export type Runbook = Omit<Static<typeof Runbook>, 'steps' | 'onFailure' | 'finally'> & { steps: Step[]; onFailure?: Step[]; finally?: Step[] };
 

@@ -5,6 +5,7 @@ import type { ActionStep, RetryPolicy } from '../../src/dsl/types';
 import { literalSecretPaths, type SecretProvenance } from '../../src/secrets/provenance';
 import type { StepContext } from '../scope';
 import { runbookError } from '../errors';
+import type { StepRunner } from './runner';
 
 /** What every action activity returns: its output and the attempt that produced it. */
 export interface ActionEnvelope {
@@ -14,6 +15,9 @@ export interface ActionEnvelope {
 
 /** Used when neither the step, the runbook defaults nor the action say: bounded, never Temporal's unlimited default. */
 const FALLBACK_RETRY: RetryPolicy = { maxAttempts: 3, initialInterval: '1s', backoff: 2, maxInterval: '30s' };
+
+/** The step's `timeout` bounds the activity through Temporal's own timeouts (activityOptions), not a workflow timer. */
+export const actionRunner: StepRunner<'action'> = { run: runAction, ownsDeadline: true };
 
 export async function runAction(step: ActionStep, ctx: StepContext): Promise<unknown> {
   const defaults = ctx.run.loaded.resolved.actions[step.action];

@@ -14,15 +14,18 @@ import { MetricTally, overallVerdict, type Verdict } from '../analysis-metric';
 import { runbookError, toStepError } from '../errors';
 import type { StepContext } from '../scope';
 import type { ActionEnvelope } from './action';
+import { takeDecision, waitForDecision } from './decision';
+import type { BackgroundControl, StepRunner } from './runner';
 
 type Activity = (args: unknown) => Promise<unknown>;
 
-/** Where a background analysis learns that the steps it watched have finished. */
-export interface BackgroundControl {
-  stopped: boolean;
-}
-
 const DEFAULT_INTERVAL = '10s';
+
+/** With `background: true` an analysis runs alongside the steps after it in its list, failing them when it fails. */
+export const analysisRunner: StepRunner<'analysis'> = {
+  run: (step, ctx, call) => runAnalysis(step, ctx, call.background),
+  background: (step) => step.analysis.background === true,
+};
 
 export async function runAnalysis(step: AnalysisStep, ctx: StepContext, background?: BackgroundControl): Promise<unknown> {
   for (;;) {
@@ -162,15 +165,11 @@ async function decide(spec: AnalysisSpec, ctx: StepContext, background: Backgrou
   const timeoutMs = spec.inconclusive?.timeout ? await ctx.evaluator.durationMs(spec.inconclusive.timeout, ctx.bindings()) : undefined;
   const run = ctx.run;
   run.inconclusive.add(ctx.path);
-  run.decisions.set(ctx.path, undefined);
   if (background) run.paused = true;
-  run.update(ctx.record, {
-    status: 'waiting', output: result,
-    note: `inconclusive (${result.reason}); promote accepts, retry analyses again, abort rolls back${timeoutMs !== undefined ? `; ${spec.inconclusive?.default ?? 'fail'} at ${new Date(Date.now() + timeoutMs).toISOString()}` : ''}`,
-  });
+  const note = `inconclusive (${result.reason}); promote accepts, retry analyses again, abort rolls back${timeoutMs !== undefined ? `; ${spec.inconclusive?.default ?? 'fail'} at ${new Date(Date.now() + timeoutMs).toISOString()}` : ''}`;
   try {
-    const answered = timeoutMs === undefined ? (await condition(() => run.decisions.get(ctx.path) !== undefined), true) : await condition(() => run.decisions.get(ctx.path) !== undefined, timeoutMs);
-    const decision = run.decisions.get(ctx.path);
+    const answered = (await waitForDecision(run, ctx.record, ctx.path, { output: result, note }, timeoutMs)) !== false;
+    const decision = takeDecision(run, ctx.path);
     if (!answered || decision === undefined) {
       if (spec.inconclusive?.default === 'pass') return { acceptedBy: 'timeout default (pass)' };
       throw runbookError('ANALYSIS_INCONCLUSIVE', `analysis ${ctx.path} was inconclusive and nobody decided within ${spec.inconclusive?.timeout}`, result);
@@ -180,7 +179,7 @@ async function decide(spec: AnalysisSpec, ctx: StepContext, background: Backgrou
     return { acceptedBy: by ?? 'an operator', decision };
   } finally {
     run.inconclusive.delete(ctx.path);
-    run.decisions.delete(ctx.path);
+    run.decisions.delete(ctx.path); // still pending when the wait was cancelled (abort)
     if (background) run.paused = false;
     run.update(ctx.record, { status: 'running' });
   }

@@ -9,6 +9,9 @@ import type { ApprovalStep } from '../../src/dsl/types';
 import type { StepContext } from '../scope';
 import type { ApprovalWait } from '../run-state';
 import { runbookError } from '../errors';
+import type { StepRunner } from './runner';
+
+export const approvalRunner: StepRunner<'approval'> = { run: runApproval };
 
 export async function runApproval(step: ApprovalStep, ctx: StepContext): Promise<unknown> {
   const spec = step.approval;

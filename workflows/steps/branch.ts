@@ -1,6 +1,11 @@
 /** `if`/`then`/`else` and `switch`: run the first sequence whose condition holds. */
 import type { IfStep, SwitchStep } from '../../src/dsl/types';
 import type { StepContext } from '../scope';
+import type { StepRunner } from './runner';
+
+/** `if` with `then` is a branch: its `if` chooses the branch instead of guarding the step. */
+export const ifRunner: StepRunner<'if'> = { run: runIf, ownsIf: true };
+export const switchRunner: StepRunner<'switch'> = { run: runSwitch };
 
 export async function runIf(step: IfStep, ctx: StepContext): Promise<unknown> {
   const holds = await ctx.evaluator.truthy(step.if, ctx.bindings());

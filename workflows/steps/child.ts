@@ -4,6 +4,9 @@ import type { RunbookStep } from '../../src/dsl/types';
 import { WORKFLOW_TYPE, type RunbookInput, type RunbookResult } from '../api';
 import type { StepContext } from '../scope';
 import { runbookError } from '../errors';
+import type { StepRunner } from './runner';
+
+export const childRunner: StepRunner<'runbook'> = { run: runChild };
 
 export async function runChild(step: RunbookStep, ctx: StepContext): Promise<unknown> {
   const params = (await ctx.evaluator.deep(step.runbook.params ?? {}, ctx.bindings())) as Record<string, unknown>;

@@ -2,6 +2,9 @@
 import type { FailStep } from '../../src/dsl/types';
 import type { StepContext } from '../scope';
 import { runbookError } from '../errors';
+import type { StepRunner } from './runner';
+
+export const failRunner: StepRunner<'fail'> = { run: runFail };
 
 export async function runFail(step: FailStep, ctx: StepContext): Promise<never> {
   const message = String(await ctx.evaluator.value(step.fail.message, ctx.bindings()));

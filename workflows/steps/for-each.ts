@@ -4,6 +4,9 @@ import type { StepView } from '../api';
 import { childScope, type StepContext } from '../scope';
 import { runbookError, toStepError } from '../errors';
 import { runLanes } from '../lanes';
+import type { StepRunner } from './runner';
+
+export const forEachRunner: StepRunner<'forEach'> = { run: runForEach };
 
 export async function runForEach(step: ForEachStep, ctx: StepContext): Promise<unknown> {
   const { as = 'item', maxConcurrency = 1, maxErrors = 0, steps } = step.forEach;

@@ -3,6 +3,9 @@ import type { ParallelStep } from '../../src/dsl/types';
 import type { StepContext } from '../scope';
 import { runbookError, toStepError } from '../errors';
 import { runLanes } from '../lanes';
+import type { StepRunner } from './runner';
+
+export const parallelRunner: StepRunner<'parallel'> = { run: runParallel };
 
 export async function runParallel(step: ParallelStep, ctx: StepContext): Promise<unknown> {
   const { branches, failFast = true, maxConcurrency } = step.parallel;

@@ -7,6 +7,9 @@ import { condition } from '@temporalio/workflow';
 import { formatDuration } from '../../src/dsl/duration';
 import type { DomainSignal, PauseStep } from '../../src/dsl/types';
 import type { StepContext } from '../scope';
+import type { StepRunner } from './runner';
+
+export const pauseRunner: StepRunner<'pause'> = { run: runPause };
 
 export async function runPause(step: PauseStep, ctx: StepContext): Promise<unknown> {
   const endOn: readonly DomainSignal[] = step.pause.endOn ?? ['promote'];

@@ -3,6 +3,10 @@ import { sleep } from '@temporalio/workflow';
 import { formatDuration } from '../../src/dsl/duration';
 import type { SleepStep } from '../../src/dsl/types';
 import type { StepContext } from '../scope';
+import type { StepRunner } from './runner';
+
+/** A sleep is one durable timer already: a `timeout` sets no second timer around it. */
+export const sleepRunner: StepRunner<'sleep'> = { run: runSleep, ownsDeadline: true };
 
 export async function runSleep(step: SleepStep, ctx: StepContext): Promise<unknown> {
   const ms = await ctx.evaluator.durationMs(step.sleep, ctx.bindings());

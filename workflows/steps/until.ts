@@ -7,6 +7,13 @@ import { sleep } from '@temporalio/workflow';
 import type { UntilStep } from '../../src/dsl/types';
 import { childScope, type StepContext } from '../scope';
 import { runbookError } from '../errors';
+import type { StepRunner } from './runner';
+
+/** Resumes at the attempt a continued-as-new run carries; may continue as new between iterations. */
+export const untilRunner: StepRunner<'until'> = {
+  run: (step, ctx, call) => runUntil(step, ctx, call.resumeAttempt ?? 1, call.checkpoint),
+  checkpoints: true,
+};
 
 export async function runUntil(step: UntilStep, ctx: StepContext, firstAttempt = 1, continueAsNew?: (attempt: number) => Promise<void>): Promise<unknown> {
   const { condition, interval, maxAttempts, timeout, steps } = step.until;
