@@ -11,6 +11,7 @@ import { projectRoot } from '../../src/paths';
 import type { AddressInfo } from 'node:net';
 import { overrideUpdates } from '../../workflows/api';
 import { startInline, waitForState } from '../helpers/runbooks';
+import { canaryRollback } from './canary-rollback';
 import { withEnv, type Scenario, type Targets } from './scenario';
 
 export type { Scenario, Targets };
@@ -75,4 +76,6 @@ export const scenarios: Scenario[] = [
       return { workflowId: h.workflowId, result: await h.result() };
     },
   },
+  // Each of these brings up its own targets (router, demo services, PostgreSQL regions, a policy).
+  canaryRollback,
 ];
