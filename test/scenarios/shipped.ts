@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { overrideUpdates } from '../../workflows/api';
 import { startInline, waitForState } from '../helpers/runbooks';
 import { canaryRollback } from './canary-rollback';
+import { chaosBreach } from './chaos-breach';
 import { withEnv, type Scenario, type Targets } from './scenario';
 
 export type { Scenario, Targets };
@@ -78,4 +79,5 @@ export const scenarios: Scenario[] = [
   },
   // Each of these brings up its own targets (router, demo services, PostgreSQL regions, a policy).
   canaryRollback,
+  chaosBreach,
 ];
