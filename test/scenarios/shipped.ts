@@ -14,6 +14,7 @@ import { startInline, waitForState } from '../helpers/runbooks';
 import { canaryRollback } from './canary-rollback';
 import { chaosBreach } from './chaos-breach';
 import { withEnv, type Scenario, type Targets } from './scenario';
+import { selfHealingContinued } from './self-healing-continued';
 
 export type { Scenario, Targets };
 
@@ -80,4 +81,5 @@ export const scenarios: Scenario[] = [
   // Each of these brings up its own targets (router, demo services, PostgreSQL regions, a policy).
   canaryRollback,
   chaosBreach,
+  selfHealingContinued,
 ];
