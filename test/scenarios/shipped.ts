@@ -13,6 +13,7 @@ import { overrideUpdates } from '../../workflows/api';
 import { startInline, waitForState } from '../helpers/runbooks';
 import { canaryRollback } from './canary-rollback';
 import { chaosBreach } from './chaos-breach';
+import { regionFailover } from './region-failover';
 import { withEnv, type Scenario, type Targets } from './scenario';
 import { selfHealingContinued } from './self-healing-continued';
 
@@ -82,4 +83,5 @@ export const scenarios: Scenario[] = [
   canaryRollback,
   chaosBreach,
   selfHealingContinued,
+  regionFailover,
 ];
