@@ -16,6 +16,7 @@ import { chaosBreach } from './chaos-breach';
 import { regionFailover } from './region-failover';
 import { withEnv, type Scenario, type Targets } from './scenario';
 import { selfHealingContinued } from './self-healing-continued';
+import { signedOverrides } from './signed-overrides';
 
 export type { Scenario, Targets };
 
@@ -84,4 +85,5 @@ export const scenarios: Scenario[] = [
   chaosBreach,
   selfHealingContinued,
   regionFailover,
+  signedOverrides,
 ];
