@@ -21,7 +21,8 @@ describe('replay: recorded histories stay deterministic', function () {
   });
 
   it('replays every one of them without nondeterminism', async () => {
-    const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) }));
+    // A run that continued as new is one file per run, <workflow id>.run-<n>.json.
+    const histories = files.map((f) => ({ workflowId: f.replace(/(\.run-\d+)?\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) }));
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {

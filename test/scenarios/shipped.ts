@@ -9,15 +9,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../../src/paths';
 import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { overrideUpdates, type RunbookResult } from '../../workflows/api';
+import { overrideUpdates } from '../../workflows/api';
 import { startInline, waitForState } from '../helpers/runbooks';
+import { canaryRollback } from './canary-rollback';
+import { chaosBreach } from './chaos-breach';
+import { regionFailover } from './region-failover';
+import { withEnv, type Scenario, type Targets } from './scenario';
+import { selfHealingContinued } from './self-healing-continued';
+import { signedOverrides } from './signed-overrides';
 
-export interface Targets {
-  url: string;
-  webhooks: unknown[];
-  close(): Promise<void>;
-}
+export type { Scenario, Targets };
 
 /** One loopback server: GET answers 200 {"ok":true}; POST /hook records the JSON body. */
 export async function startTargets(): Promise<Targets> {
@@ -34,26 +35,6 @@ export async function startTargets(): Promise<Targets> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, webhooks, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-/** Each scenario's workflow id is its name, so replay (keyed by file name) derives the same child ids. */
-export interface Scenario {
-  name: string;
-  run(env: TestWorkflowEnvironment, queue: string, targets: Targets): Promise<{ workflowId: string; result: RunbookResult }>;
-}
-
-/** Runs `fn` with environment variables set for this worker process, restoring them after. */
-async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
 }
 
 export const scenarios: Scenario[] = [
@@ -99,4 +80,10 @@ export const scenarios: Scenario[] = [
       return { workflowId: h.workflowId, result: await h.result() };
     },
   },
+  // Each of these brings up its own targets (router, demo services, PostgreSQL regions, a policy).
+  canaryRollback,
+  chaosBreach,
+  selfHealingContinued,
+  regionFailover,
+  signedOverrides,
 ];
