@@ -45,10 +45,10 @@ const TEMPORAL: Variable[] = [
   { name: 'GENIE_UI_PORT', default: '`8233` (the server port + 1000)', meaning: 'embedded server Web UI port', readBy: '`genie up`, `genie server`', group: 'Temporal' },
   { name: 'TEMPORAL_CLI', default: 'found or installed', meaning: 'path of the `temporal` CLI binary to use', readBy: '`genie up`, `genie server`, tests', group: 'Temporal' },
   { name: 'TEMPORAL_TEST_SERVER', default: 'found or installed', meaning: 'path of the time-skipping test server binary to use', readBy: 'tests', group: 'Temporal' },
-  { name: 'PATH', default: 'the process\'s', meaning: 'where binaries given by name are looked up (the Temporal CLI, PostgreSQL, `command.run` allowlist names)', readBy: 'worker, CLI', group: 'Temporal' },
 ];
 
 const RUNS: Variable[] = [
+  { name: 'PATH', default: 'the process\'s', meaning: 'where binaries given by name are looked up (the Temporal CLI, PostgreSQL, `command.run` allowlist names)', readBy: 'worker, CLI', group: 'Runs and workers' },
   { name: 'GENIE_TASK_QUEUE', default: '`genie`', meaning: 'task queue of workers and runs', readBy: 'worker, CLI', group: 'Runs and workers' },
   { name: 'GENIE_STATE_DIR', default: '`.genie/`', meaning: 'dev server database, binaries, journals', readBy: 'worker, CLI', group: 'Runs and workers' },
   { name: 'GENIE_RUNBOOK_DIR', default: '`runbooks/`', meaning: 'where workers resolve runbook names', readBy: 'worker', group: 'Runs and workers' },
