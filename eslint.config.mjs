@@ -1,4 +1,4 @@
-// Lint rules that encode Genie's architecture (docs: README "Layers"): layers point one way,
+// Lint rules that encode Genie's architecture (docs: docs/architecture.md "Layers"): layers point one way,
 // workflow code stays deterministic, and no promise is dropped on the floor.
 //
 //   workflows/   deterministic Temporal workflow code: only @temporalio/workflow, JSONata and

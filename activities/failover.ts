@@ -1,5 +1,5 @@
 /**
- * `failover.*`: the fast path of region failover (DESIGN.md "Fast paths").
+ * `failover.*`: the fast path of region failover (docs/architecture.md "Fast paths").
  *
  * - `failover.monitor`: a long-lived, heartbeating activity that runs the observers, the
  *   quorum, hysteresis, the RPO gate, and — on a confirmed failure — fences, promotes and

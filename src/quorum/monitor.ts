@@ -1,5 +1,5 @@
 /**
- * The fast path's loop (DESIGN.md "Fast paths"): observers probe every region, the quorum
+ * The fast path's loop (docs/architecture.md "Fast paths"): observers probe every region, the quorum
  * decides, hysteresis confirms, the RPO gate allows, and executeFailover fences, promotes
  * and switches — all inside one heartbeating activity, returning its evidence for the
  * workflow to record. It returns on the first of:

@@ -1,6 +1,6 @@
 /**
  * Breaker defaults from the environment. Every variable, its default and its meaning is in
- * BREAKER_ENV below (the README's table repeats them). Bad values fail
+ * BREAKER_ENV below (docs/configuration.md is generated from it). Bad values fail
  * the worker at start with the variable's name, never silently fall back.
  */
 import { parseDuration } from '../dsl/duration';

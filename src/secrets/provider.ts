@@ -2,7 +2,7 @@
  * Where `secret://<name>` references get their values. A provider answers one question —
  * "what is the value of this name?" — and says who it is (for error messages, never with a
  * value). Environment and file providers ship with Genie; a Vault-like store is one more
- * implementation of this interface (see README "Secrets"):
+ * implementation of this interface (see docs/security.md "Secrets"):
  *
  *   class VaultProvider implements SecretProvider {
  *     readonly name = 'vault https://vault.internal (kv/genie)';

@@ -40,7 +40,7 @@ export function runbookNameOf(input: unknown): string | undefined {
 
 /**
  * The step path from an activity summary. Every action activity's summary is
- * `<step path>: <label>` (workflows/steps/action.ts; DESIGN.md: "every activity carries a
+ * `<step path>: <label>` (workflows/steps/action.ts; docs/architecture.md: "every activity carries a
  * summary naming its step"), so the path is what precedes the first ": ".
  */
 export function stepIdOf(summary: string | undefined): string | undefined {

@@ -19,7 +19,7 @@ const FLOOD = 10_000;
  * run's workflow tasks over and over; the worker evicts the run and must replay a history of
  * thousands of signals, slower than the task timeout, and the run stalls until the flood ends
  * and beyond. That is Temporal's own limit: who may signal at all is the server's authorizer's
- * to decide (README, security checklist). This test holds Genie's side: bounded state, bounded
+ * to decide (docs/security.md, security checklist). This test holds Genie's side: bounded state, bounded
  * checks, a healthy run.
  */
 const PARALLEL = 20;
@@ -38,7 +38,7 @@ describe('security: a flood of refused overrides leaves the run healthy and its 
       const h = await startInline(env, queue, inlineRunbook([{ id: 'gate', approval: {} }, { id: 'act', action: 'util.echo', with: { done: true } }]));
       await waitForState(h, (s) => s.pendingApprovals.length === 1);
       // Over the caps, yet small enough that 10,000 of them stay far from Temporal's history size limit
-      // (50 MB: the server terminates a run beyond it, which no workflow code can prevent; see the README's security checklist).
+      // (50 MB: the server terminates a run beyond it, which no workflow code can prevent; see the security checklist in docs/security.md).
       const reason = 'r'.repeat(TEXT_CAP + 500);
       const by = 'b'.repeat(NAME_CAP + 50);
       const started = Date.now();

@@ -1,5 +1,5 @@
 /**
- * docker-compose.yml and the Dockerfile describe Genie "beyond one machine" (DESIGN.md):
+ * docker-compose.yml and the Dockerfile describe Genie "beyond one machine" (docs/architecture.md):
  * a Temporal cluster on PostgreSQL, its UI, and N stateless workers. No container runs
  * here, so these tests check the wiring statically: what must exist, what must wait for
  * what, and that every image is pinned.
