@@ -5,13 +5,14 @@
  * unions below. monitor.ts runs the observers and the loops; nothing here probes on its own
  * except the one status probe of a suspect primary and the failover itself (through the ports).
  *
- *   watching ──suspect──▶ suspected ──confirmed──▶ acting ──▶ finished (failed-over | held | escalated)
- *       ▲                     │                       │
- *       └───────flap──────────┘     no target yet ────┘ (back to deciding; escalates after noTargetEscalateMs)
+ *   watching ──suspect──▶ suspected ──confirmed──▶ acting ──▶ finished: failed-over | held | escalated (RPO gate)
+ *       ▲                     │  ▲                     │
+ *       └───────flap──────────┘  └── no target yet ────┘ (escalated once none for noTargetEscalateMs)
  *
- * Any state but acting may also finish: escalated (disagreement, lost quorum, the window ended
- * on an unresolved down), force-requested, quiet. Time comes from a WatchClock so a test can
- * drive every transition.
+ * Besides: observers disagreeing or a lost quorum finish it escalated from any state until a
+ * failover has started; a new forceFailover (force-requested) and the window's end (quiet, or
+ * escalated if a down is still open or found no target) finish it from any state but acting.
+ * Time comes from a WatchClock, so a test can drive every transition.
  */
 import { setMaxListeners } from 'node:events';
 import { executeFailover } from './execute';

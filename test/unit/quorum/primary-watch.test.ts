@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_HYSTERESIS, IntentStore, KeyRing, MONITOR_DEFAULTS, observerKey, QuorumTracker, type FailoverPorts, type MonitorConfig, type OverrideView, type RegionRole } from '../../../src/quorum';
+import { DEFAULT_HYSTERESIS, FailoverStepError, IntentStore, KeyRing, MONITOR_DEFAULTS, observerKey, QuorumTracker, type FailoverPorts, type MonitorConfig, type OverrideView, type RegionRole } from '../../../src/quorum';
 import { PrimaryWatch, type WatchPhase } from '../../../src/quorum/primary-watch';
 import { FakeWatchClock } from '../../helpers/fake-watch-clock';
 
@@ -22,7 +22,7 @@ const settle = async (done: () => boolean) => {
   while (!done() && Date.now() < giveUpAt) await new Promise((r) => setImmediate(r));
 };
 
-function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>) {
+function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>, promoteFails = false) {
   const clock = new FakeWatchClock();
   const tracker = new QuorumTracker(KeyRing.of(KEYS), { freshnessMs: MONITOR_DEFAULTS.freshnessMs });
   const calls: string[] = [];
@@ -33,7 +33,11 @@ function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>)
     },
     fenceRouter: async (from, to) => calls.push(`fenceRouter ${from}→${to}`),
     fenceNode: async (from) => calls.push(`fenceNode ${from}`),
-    promote: async (to) => { calls.push(`promote ${to}`); return {}; },
+    promote: async (to) => {
+      calls.push(`promote ${to}`);
+      if (promoteFails) throw new Error('pg_promote timed out');
+      return {};
+    },
     switchRouter: async (to) => calls.push(`switchRouter ${to}`),
   };
   const config: MonitorConfig = {
@@ -161,6 +165,16 @@ describe('PrimaryWatch: the monitor’s decisions, event by event', () => {
     assert.equal(result.outcome, 'force-requested');
     assert.equal(result.target, 'r2');
     assert.match(result.reason, /requested by alice: planned move/);
+  });
+
+  it('a failover whose promotion fails ends the watch failed, and its answer is the step error', async () => {
+    const { clock, watch, round, all, healthyStandby } = setUp(dir, undefined, true);
+    healthyStandby();
+    round('r1', all(false));
+    clock.advance(CONFIRM + 1);
+    await settle(() => watch.finished);
+    assert.equal(watch.phase, 'failed');
+    assert.throws(() => watch.answer(), (e: unknown) => e instanceof FailoverStepError && e.code === 'PROMOTE_FAILED');
   });
 
   it('silence about the primary reaches the detector on a tick and escalates as disagreement', () => {
