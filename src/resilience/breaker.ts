@@ -6,6 +6,7 @@
  *   t = breaker.tryAcquire(); …; breaker.record(t, failed, ms)   — the caller decides what
  *                                                a failure is (src/http/client.ts: 5xx, not 4xx)
  *
+ * Each state holds only its own fields (inner-state.ts): a transition swaps the whole state.
  * The closed state is the hot path: admitting a call is one field comparison; recording it
  * is a ring-buffer write, and the rates are judged only after a failed or slow call (or the
  * call that fills the window to its minimum): a success cannot push a rate up. Time-dependent
@@ -18,7 +19,8 @@ import { coarseClock, systemClock, type Clock } from './clock';
 import { CountWindow } from './count-window';
 import { BreakerOpenError } from './errors';
 import { EventSource } from './events';
-import { HalfOpenTrials } from './half-open';
+import { NO_TRIALS } from './half-open';
+import { CLOSED, fromSnapshot, halfOpen, historyOf, type InnerState } from './inner-state';
 import { NO_LOAD, type LoadSource } from './load';
 import { resolveOptions, type BreakerOptions } from './options';
 import { describeRejection } from './rejection';
@@ -54,40 +56,32 @@ export class CircuitBreaker {
   /** `breaker.onRejected(listener)`: every call not let through. */
   readonly onRejected = this.rejections.subscribe;
 
-  private mode: BreakerState = 'closed';
+  private inner: InnerState = CLOSED;
   /** Bumped on every transition: a result admitted under an older generation counts for nothing. */
   private generation = 0;
   private readonly window: SlidingWindow;
   private readonly clock: Clock;
   private readonly load: LoadSource;
-  private openUntil = 0;
-  /** Trips since the breaker last closed normally: drives the open-duration backoff. */
-  private consecutiveTrips = 0;
-  private lastTrip: string | undefined;
-  private forcedBy: OverrideInfo | undefined;
-  private readonly trials: HalfOpenTrials;
 
   constructor(init: BreakerInit) {
     this.name = init.name;
     this.options = resolveOptions(init.options);
     this.clock = init.clock ?? (this.options.slowCallDurationMs < 1000 ? systemClock : coarseClock);
     this.load = init.load ?? NO_LOAD;
-    this.trials = new HalfOpenTrials(this.options.halfOpenCalls);
     const { type, size } = this.options.window;
     const saved = init.restore?.window;
     this.window = type === 'count' ? CountWindow.restore(size, saved) : TimeWindow.restore(size, saved);
-    if (init.restore) this.restoreState(init.restore);
+    if (init.restore) this.inner = fromSnapshot(init.restore, this.options.halfOpenCalls);
   }
 
   /** The current state; an open breaker whose open duration has passed reads as half-open. */
   get state(): BreakerState {
-    if (this.mode === 'open' && this.clock.now() >= this.openUntil) this.transition('half-open', 'the open duration elapsed');
-    return this.mode;
+    return this.settled().mode;
   }
 
   /** A ticket to pass to record()/release(), or REJECTED (then rejection() says why). */
   tryAcquire(): number {
-    if (this.mode === 'closed') return this.generation;
+    if (this.inner.mode === 'closed') return this.generation;
     return this.acquireSlowly();
   }
 
@@ -100,7 +94,8 @@ export class CircuitBreaker {
       if (ticket >= 0) this.totals.ignored++;
       return;
     }
-    if (this.mode === 'disabled') return;
+    const s = this.inner;
+    if (s.mode === 'disabled') return;
     const slow = durationMs >= this.options.slowCallDurationMs;
     const totals = this.totals;
     totals.calls++;
@@ -108,13 +103,13 @@ export class CircuitBreaker {
     else totals.successes++;
     if (slow) totals.slowCalls++;
     const outcome = (failed ? FAILED : 0) | (slow ? SLOW : 0);
-    if (this.mode === 'closed') {
+    if (s.mode === 'closed') {
       this.window.record(outcome, now ?? (this.window.kind === 'time' ? this.clock.now() : 0));
       // A success can only lower the rates, except the one that brings the window to its minimum.
       if (outcome !== 0 || this.window.calls === this.options.minimumCalls) this.judgeWindow();
-    } else if (this.mode === 'half-open') {
-      this.judgeTrial(failed, slow);
-    } else if (this.mode === 'forced-closed') {
+    } else if (s.mode === 'half-open') {
+      this.judgeTrial(s, failed, slow);
+    } else if (s.mode === 'forced-closed') {
       // Still counted, so metrics show what the destination does while an operator holds it closed.
       this.window.record(outcome, now ?? this.clock.now());
     }
@@ -124,21 +119,20 @@ export class CircuitBreaker {
   release(ticket: number): void {
     if (ticket !== this.generation) return;
     this.totals.ignored++;
-    if (this.mode === 'half-open') this.trials.release();
+    const s = this.inner;
+    if (s.mode === 'half-open') s.trials.release();
   }
 
   /** Why a call is being rejected right now (for the error the caller throws). */
   rejection(): Rejection {
-    return describeRejection(this.name, this.state, {
-      now: this.clock.now(), openUntil: this.openUntil, lastTrip: this.lastTrip, forcedBy: this.forcedBy, halfOpenCalls: this.options.halfOpenCalls,
-    });
+    return describeRejection(this.name, this.settled(), this.clock.now(), this.options.halfOpenCalls);
   }
 
   /** Runs `fn` through the breaker; a rejected call throws BreakerOpenError without calling `fn`. */
   async execute<T>(fn: () => PromiseLike<T> | T, isFailure?: (error: unknown) => boolean): Promise<T> {
-    const ticket = this.mode === 'closed' ? this.generation : this.acquireSlowly();
+    const ticket = this.inner.mode === 'closed' ? this.generation : this.acquireSlowly();
     if (ticket === REJECTED) throw new BreakerOpenError(this.rejection());
-    if (this.mode === 'disabled') return fn();
+    if (this.inner.mode === 'disabled') return fn();
     const clock = this.clock;
     const started = clock.now();
     let value: T;
@@ -156,68 +150,60 @@ export class CircuitBreaker {
 
   /** An operator's override: stays until reset(). */
   force(state: ForcedState, by: OverrideInfo): void {
-    this.forcedBy = by;
-    this.transition(FORCED_MODE[state], `forced ${state} by ${by.by}${by.reason ? ` (${by.reason})` : ''}`);
+    this.transition({ mode: FORCED_MODE[state], forcedBy: by, ...historyOf(this.inner) }, `forced ${state} by ${by.by}${by.reason ? ` (${by.reason})` : ''}`);
   }
 
   /** Back to automatic operation, closed with an empty window and no trip history. */
   reset(by?: OverrideInfo): void {
-    this.forcedBy = undefined;
-    this.consecutiveTrips = 0;
-    this.lastTrip = undefined;
     this.window.clear();
-    this.transition('closed', by ? `reset by ${by.by}${by.reason ? ` (${by.reason})` : ''}` : 'reset');
+    this.transition(CLOSED, by ? `reset by ${by.by}${by.reason ? ` (${by.reason})` : ''}` : 'reset');
   }
 
   /** Who forced the current state, when an operator did. */
   get override(): OverrideInfo | undefined {
-    return this.forcedBy;
+    return forcedByOf(this.inner);
   }
 
   /** Everything a dashboard needs, read without changing anything but a due half-open. */
   metrics(): BreakerMetrics {
-    const state = this.state;
+    const s = this.settled();
+    const state = s.mode;
     const now = this.clock.now();
     this.window.advance(now);
     const { calls, failures, slowCalls } = this.window;
     const pressure = this.load.pressure;
     const o = this.options;
     return {
-      name: this.name, state, at: now, consecutiveTrips: this.consecutiveTrips,
-      ...(state === 'open' ? { openUntil: this.openUntil } : {}),
-      ...(this.lastTrip ? { lastTrip: this.lastTrip } : {}),
-      ...(this.forcedBy ? { forcedBy: this.forcedBy } : {}),
+      name: this.name, state, at: now, ...reported(s),
       window: { kind: this.window.kind, size: o.window.size, calls, failures, slowCalls, failureRate: calls ? failures / calls : 0, slowCallRate: calls ? slowCalls / calls : 0 },
       thresholds: {
         failureRate: tightened(o.failureRateThreshold, o.adaptiveTightening, pressure),
         slowCallRate: tightened(o.slowCallRateThreshold, o.adaptiveTightening, pressure),
         pressure,
       },
-      halfOpen: { admitted: this.trials.admitted, done: this.trials.done, failures: this.trials.failures, slowCalls: this.trials.slowCalls },
+      halfOpen: s.mode === 'half-open' ? s.trials.counts() : { ...NO_TRIALS },
       totals: { ...this.totals },
     };
   }
 
   /** The state as JSON, to be given back as `restore` (another process, a later start). */
   toJSON(): BreakerSnapshot {
-    const state = this.state;
+    const s = this.settled();
     return {
-      version: 1, name: this.name, state, savedAt: this.clock.now(), consecutiveTrips: this.consecutiveTrips,
-      ...(state === 'open' ? { openUntil: this.openUntil } : {}),
-      ...(this.lastTrip ? { lastTrip: this.lastTrip } : {}),
-      ...(this.forcedBy ? { forcedBy: this.forcedBy } : {}),
+      version: 1, name: this.name, state: s.mode, savedAt: this.clock.now(), ...reported(s),
       window: this.window.toJSON(),
     };
   }
 
   private acquireSlowly(): number {
-    switch (this.state) {
+    const s = this.settled();
+    switch (s.mode) {
       case 'closed':
       case 'forced-closed':
       case 'disabled':
         return this.generation;
       case 'half-open':
-        return this.trials.tryAdmit() ? this.generation : this.reject();
+        return s.trials.tryAdmit() ? this.generation : this.reject();
       default:
         return this.reject();
     }
@@ -242,44 +228,57 @@ export class CircuitBreaker {
   }
 
   /** Half-open: the trials' verdict, once they have one. */
-  private judgeTrial(failed: boolean, slow: boolean): void {
+  private judgeTrial(s: Extract<InnerState, { mode: 'half-open' }>, failed: boolean, slow: boolean): void {
     const o = this.options;
     const pressure = this.load.pressure;
-    const verdict = this.trials.record(
+    const verdict = s.trials.record(
       failed, slow, tightened(o.failureRateThreshold, o.adaptiveTightening, pressure), tightened(o.slowCallRateThreshold, o.adaptiveTightening, pressure),
     );
     if (verdict?.decision === 'open') this.trip(verdict.reason);
     else if (verdict?.decision === 'close') {
-      this.consecutiveTrips = 0;
-      this.lastTrip = undefined;
       this.window.clear();
-      this.transition('closed', verdict.reason);
+      this.transition(CLOSED, verdict.reason);
     }
   }
 
   private trip(reason: string): void {
-    this.consecutiveTrips++;
-    const duration = openDurationMs(this.consecutiveTrips, this.options);
-    this.openUntil = this.clock.now() + duration;
-    this.lastTrip = reason;
-    this.transition('open', `${reason}; open for ${duration}ms${this.consecutiveTrips > 1 ? ` (trip ${this.consecutiveTrips} in a row)` : ''}`);
+    const consecutiveTrips = historyOf(this.inner).consecutiveTrips + 1;
+    const duration = openDurationMs(consecutiveTrips, this.options);
+    this.transition(
+      { mode: 'open', openUntil: this.clock.now() + duration, consecutiveTrips, lastTrip: reason },
+      `${reason}; open for ${duration}ms${consecutiveTrips > 1 ? ` (trip ${consecutiveTrips} in a row)` : ''}`,
+    );
   }
 
-  private transition(to: BreakerState, reason: string): void {
-    const from = this.mode;
-    this.mode = to;
+  /** The current state, after the one lazy transition: an open breaker whose open duration has passed becomes half-open. */
+  private settled(): InnerState {
+    const s = this.inner;
+    if (s.mode === 'open' && this.clock.now() >= s.openUntil) this.transition(halfOpen(historyOf(s), this.options.halfOpenCalls), 'the open duration elapsed');
+    return this.inner;
+  }
+
+  /** A new generation: tickets admitted under the old state count for nothing. */
+  private transition(to: InnerState, reason: string): void {
+    const from = this.inner.mode;
+    this.inner = to;
     this.generation++;
-    this.trials.clear();
-    if (to !== 'forced-open' && to !== 'forced-closed' && to !== 'disabled') this.forcedBy = undefined;
     this.totals.stateChanges++;
-    if (this.stateChanges.size > 0) this.stateChanges.emit({ breaker: this.name, from, to, at: this.clock.now(), reason });
+    if (this.stateChanges.size > 0) this.stateChanges.emit({ breaker: this.name, from, to: to.mode, at: this.clock.now(), reason });
   }
+}
 
-  private restoreState(s: BreakerSnapshot): void {
-    this.mode = s.state;
-    this.openUntil = s.openUntil ?? 0;
-    this.consecutiveTrips = s.consecutiveTrips;
-    this.lastTrip = s.lastTrip;
-    this.forcedBy = s.forcedBy;
-  }
+function forcedByOf(s: InnerState): OverrideInfo | undefined {
+  return 'forcedBy' in s ? s.forcedBy : undefined;
+}
+
+/** The fields metrics and snapshots report: each read from the state that owns it. */
+function reported(s: InnerState): { consecutiveTrips: number; openUntil?: number; lastTrip?: string; forcedBy?: OverrideInfo } {
+  const { consecutiveTrips, lastTrip } = historyOf(s);
+  const forcedBy = forcedByOf(s);
+  return {
+    consecutiveTrips,
+    ...(s.mode === 'open' ? { openUntil: s.openUntil } : {}),
+    ...(lastTrip ? { lastTrip } : {}),
+    ...(forcedBy ? { forcedBy } : {}),
+  };
 }

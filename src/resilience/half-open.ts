@@ -2,7 +2,7 @@
  * The trial calls of a half-open breaker: at most `permits` go through; their outcomes decide.
  * The breaker opens again as soon as the trials' failures (or slow calls), counted against all
  * permits, reach a threshold — no need to wait for the rest — and closes once every permit
- * finished below both.
+ * finished below both. A half-open state owns one (inner-state.ts); leaving it drops it.
  */
 export type TrialVerdict = { decision: 'open' | 'close'; reason: string } | undefined;
 
@@ -36,7 +36,17 @@ export class HalfOpenTrials {
     return undefined;
   }
 
-  clear(): void {
-    this.admitted = this.done = this.failures = this.slowCalls = 0;
+  counts(): TrialCounts {
+    return { admitted: this.admitted, done: this.done, failures: this.failures, slowCalls: this.slowCalls };
   }
 }
+
+export interface TrialCounts {
+  admitted: number;
+  done: number;
+  failures: number;
+  slowCalls: number;
+}
+
+/** What metrics report for the trials of a breaker that is not half-open. */
+export const NO_TRIALS: Readonly<TrialCounts> = Object.freeze({ admitted: 0, done: 0, failures: 0, slowCalls: 0 });

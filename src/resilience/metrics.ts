@@ -1,4 +1,5 @@
 /** What a breaker reports about itself: its state, its window, the thresholds in effect, and running totals. */
+import type { TrialCounts } from './half-open';
 import type { BreakerState, OverrideInfo } from './states';
 
 /** Running totals since the breaker was made; never reset, so a scraper can derive rates. */
@@ -28,6 +29,6 @@ export interface BreakerMetrics {
   window: { kind: 'count' | 'time'; size: number; calls: number; failures: number; slowCalls: number; failureRate: number; slowCallRate: number };
   /** The thresholds in effect now, after adaptation to the host's `pressure` (0–1). */
   thresholds: { failureRate: number; slowCallRate: number; pressure: number };
-  halfOpen: { admitted: number; done: number; failures: number; slowCalls: number };
+  halfOpen: TrialCounts;
   totals: BreakerTotals;
 }

@@ -12,7 +12,10 @@ export type BreakerState = 'closed' | 'open' | 'half-open' | 'forced-open' | 'fo
 /** What an operator can force: the durable overrides speak these words. */
 export type ForcedState = 'open' | 'closed' | 'disabled';
 
-export const FORCED_MODE: Record<ForcedState, BreakerState> = { open: 'forced-open', closed: 'forced-closed', disabled: 'disabled' };
+/** The states an operator sets. */
+export type ForcedMode = Extract<BreakerState, 'forced-open' | 'forced-closed' | 'disabled'>;
+
+export const FORCED_MODE: Record<ForcedState, ForcedMode> = { open: 'forced-open', closed: 'forced-closed', disabled: 'disabled' };
 
 /** Who forced a breaker, and why. */
 export interface OverrideInfo {
