@@ -29,7 +29,7 @@ import { activityContext, cancellationSignal } from './context';
 import { admin } from './traffic';
 import { parseDuration } from '../src/dsl/duration';
 import { Duration } from '../src/dsl/types';
-import { PostgresAdapter, ReplicationError, RegionsFileError, findRegion, regionsFromEnv, resolveNode, type RegionsFile } from '../src/failover';
+import { PostgresAdapter, ReplicationError, RegionsFileError, findRegion, lsnToBigInt, regionsFromEnv, resolveNode, type RegionsFile } from '../src/failover';
 import { stateDir } from '../src/paths';
 import {
   ADVERSARY_KINDS, DEFAULT_HYSTERESIS, FailoverStepError, IntentStore, MONITOR_DEFAULTS, executeFailover, rpoGate, runMonitor,
@@ -73,6 +73,7 @@ export function failoverPorts(file: RegionsFile, routerAdminUrl?: string): Failo
       return {
         region, reachable: s.reachable, role: s.role, writable: s.writable, ...(s.error ? { error: s.error } : {}),
         ...(s.role === 'standby' && s.lagBytes !== undefined ? { lagBytes: s.lagBytes, lagSeconds: s.lagSeconds ?? 0 } : {}),
+        ...(s.role === 'standby' && s.receivedLsn ? { receivedWalBytes: Number(lsnToBigInt(s.receivedLsn)) } : {}),
         ...(s.replicas ? { replicas: s.replicas.map((r) => ({ name: r.name, lagBytes: r.lagBytes, lagSeconds: r.lagSeconds, syncState: r.syncState })) } : {}),
       };
     },

@@ -30,10 +30,22 @@ export interface MonitorResult {
   verification?: { verdictsVerified: number; totalMicros: number; meanMicros: number; decisionSignatures: number; decisionMicros: number; sinceLastDecision: { verified: number; micros: number } };
   hysteresis?: { flaps: number; requiredDownMs: number; events: { type: string; at: number; detail?: string }[] };
   rpo?: RpoGateVerdict & { sample?: LagSample };
+  /** How the target was picked among the healthy standbys (target-choice.ts). */
+  targetChoice?: TargetChoice;
   steps?: ExecuteResult['steps'];
   overrides?: { hold: OverrideView['hold']; forces: number };
   /** For the next window: the last replication samples this one had. */
   replication?: ReplicationMemory;
+}
+
+export interface TargetChoice {
+  target: string;
+  /** The candidates, best first by sync state and the primary's last lag sample. */
+  ranked: string[];
+  /** Whether the candidates were asked how far into the log they are (not when one is synchronous, or alone). */
+  asked: boolean;
+  /** Their answers (null: no answer in time). */
+  receivedWalBytes?: Record<string, number | null>;
 }
 
 export const durations = (t: Record<string, number>): Record<string, number> => {

@@ -20,6 +20,11 @@ export interface RegionRole {
   /** On a standby: its own view (received but not yet replayed). */
   lagBytes?: number;
   lagSeconds?: number;
+  /**
+   * On a standby: how far into the primary's write-ahead log it has received and flushed, as
+   * an absolute byte position (comparable between standbys of one primary; PostgreSQL's LSN).
+   */
+  receivedWalBytes?: number;
   /** On a primary: what it knows about each standby. */
   replicas?: ReplicaLag[];
   error?: string;

@@ -19,16 +19,19 @@ import { executeFailover } from './execute';
 import { FailureDetector, HealthyFor, type DetectorEvent } from './hysteresis';
 import type { IntentStore } from './intent';
 import type { MonitorConfig } from './monitor';
-import { monitorResult, durations, type MonitorOutcome, type MonitorResult } from './monitor-result';
+import { monitorResult, durations, type MonitorOutcome, type MonitorResult, type TargetChoice } from './monitor-result';
 import type { FailoverPorts, OverrideView, RegionRole } from './ports';
 import { seedSamples, rememberSamples } from './replication-memory';
 import { rpoGate, type LagSample } from './rpo-gate';
+import { furthestAlong, rankDecides, rankTargets } from './target-choice';
 import type { QuorumTracker, RegionDecision } from './tracker';
 import type { SignedVerdict } from './verdict';
 import { pause } from './wire';
 
 /** A standby counts as a target once a quorum has said "up" about it this long. */
 export const TARGET_UP_MS = 250;
+/** How long the candidates are given to say how far into the log they are (a loopback round trip is a few ms). */
+const TARGET_POSITION_TIMEOUT_MS = 250;
 
 export interface WatchClock {
   now(): number;
@@ -292,18 +295,21 @@ export class PrimaryWatch {
         return this.finish(this.result('held', `${config.primary} is down by quorum, but automatic failover is on hold (holdFailover by ${view.hold.by}${view.hold.reason ? `: ${view.hold.reason}` : ''}); releaseHold or forceFailover`, { timings, ...this.evidence(decision), overrides: { hold: view.hold, forces: view.forces.length } }));
       }
       const now = this.clock.now();
-      const target = this.chooseTarget(now);
-      if (!target) {
+      const ranked = this.candidates(now);
+      if (!ranked.length) {
         this.noTargetSince ??= now;
         if (now - this.noTargetSince >= config.noTargetEscalateMs) this.finish(this.result('escalated', `${config.primary} is down by quorum but no standby has been healthy by quorum for ${TARGET_UP_MS} ms; nothing to promote`, { timings, ...this.evidence(decision) }));
         return;
       }
+      const choice = await this.furthestCandidate(ranked);
+      if (this.finished) return;
+      const target = choice.target;
       const sample = this.samples.get(target);
       const gate = rpoGate({ target, budgetMs: config.rpoBudgetMs, budgetBytes: config.rpoBudgetBytes, ...(sample ? { sample } : {}), observedLagBytes: tracker.decide(target, now).lagBytes, now, ...(this.standbyLag.has(target) ? { standbyLagSeconds: this.standbyLag.get(target)! } : {}) });
       const rpo = { ...gate, ...(sample ? { sample } : {}) };
       if (!gate.allowed) return this.finish(this.result('escalated', gate.reason, { target, timings, rpo, ...this.evidence(decision) }));
       timings.gatedAt = this.clock.now();
-      await this.failOver(event, target, { ...this.evidence(decision), rpo, target });
+      await this.failOver(event, target, { ...this.evidence(decision), rpo, target, targetChoice: choice });
     } finally {
       this.actingNow = false;
     }
@@ -343,13 +349,23 @@ export class PrimaryWatch {
     return this.overrides.kind === 'read' ? this.clock.now() - this.overrides.at : Number.POSITIVE_INFINITY;
   }
 
-  private chooseTarget(now: number): string | undefined {
-    const { config, tracker, healthy, samples } = this;
-    const candidates = Object.keys(config.regions)
+  /** The standbys a quorum has called healthy long enough, best first by what is known without asking. */
+  private candidates(now: number): string[] {
+    const { config, tracker, healthy } = this;
+    const healthyStandbys = Object.keys(config.regions)
       .filter((r) => r !== config.primary && tracker.decide(r, now).state === 'up' && healthy.upForMs(r, now) >= TARGET_UP_MS);
-    const lag = (r: string) => samples.get(r)?.lagBytes ?? Number.MAX_SAFE_INTEGER;
-    const sync = (r: string) => (samples.get(r)?.syncState === 'sync' ? 0 : 1);
-    return candidates.sort((a, b) => sync(a) - sync(b) || lag(a) - lag(b) || a.localeCompare(b))[0];
+    return rankTargets(healthyStandbys, this.samples);
+  }
+
+  /** The candidate with every acknowledged commit: asked once more unless the ranking decides (target-choice.ts). */
+  private async furthestCandidate(ranked: string[]): Promise<TargetChoice> {
+    if (rankDecides(ranked, this.samples)) return { target: ranked[0]!, ranked, asked: false };
+    const answers = await Promise.all(ranked.map((r) => this.deps.ports.status(r, TARGET_POSITION_TIMEOUT_MS).catch(() => undefined)));
+    const receivedWalBytes = Object.fromEntries(ranked.map((r, i) => {
+      const a = answers[i];
+      return [r, a?.reachable && a.role === 'standby' && a.receivedWalBytes !== undefined ? a.receivedWalBytes : null];
+    }));
+    return { target: furthestAlong(ranked, receivedWalBytes), ranked, asked: true, receivedWalBytes };
   }
 
   private result(outcome: MonitorOutcome, reason: string, extra: Partial<MonitorResult> = {}): MonitorResult {

@@ -22,13 +22,18 @@ const settle = async (done: () => boolean) => {
   while (!done() && Date.now() < giveUpAt) await new Promise((r) => setImmediate(r));
 };
 
-function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>, promoteFails = false) {
+/** How far into the log each standby says it is when asked (the regions besides r1 are these; default r2 alone, never asked). */
+type Standbys = Record<string, number | null>;
+
+function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>, promoteFails = false, standbys: Standbys = { r2: null }) {
   const clock = new FakeWatchClock();
   const tracker = new QuorumTracker(KeyRing.of(KEYS), { freshnessMs: MONITOR_DEFAULTS.freshnessMs });
   const calls: string[] = [];
   const ports: FailoverPorts = {
     status: async (region): Promise<RegionRole> => {
       calls.push(`status ${region}`);
+      const position = standbys[region];
+      if (typeof position === 'number') return { region, reachable: true, role: 'standby', writable: false, receivedWalBytes: position };
       return { region, reachable: false, role: 'unknown', writable: false, error: 'refused' };
     },
     fenceRouter: async (from, to) => calls.push(`fenceRouter ${from}→${to}`),
@@ -42,7 +47,7 @@ function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>,
   };
   const config: MonitorConfig = {
     ...MONITOR_DEFAULTS, rpoBudgetBytes: null, hysteresis: { ...DEFAULT_HYSTERESIS }, adversaries: {}, observerUrls: {},
-    regions: { r1: { health: 'http://r1.invalid/health' }, r2: { health: 'http://r2.invalid/health' } }, primary: 'r1', epoch: 0,
+    regions: Object.fromEntries(['r1', ...Object.keys(standbys)].map((r) => [r, { health: `http://${r}.invalid/health` }])), primary: 'r1', epoch: 0,
   };
   const watch = new PrimaryWatch(config, {
     ports, store: IntentStore.forKey(dir, 'watch'), key: 'watch', tracker, observerIds: KEYS.map((k) => k.observerId), clock,
@@ -60,14 +65,17 @@ function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>,
     });
   };
   const all = (up: boolean) => [up, up, up, up];
-  /** r2 up by quorum long enough to be a target, and the primary's last word on its replication: in sync. */
-  const healthyStandby = () => {
-    round('r2', all(true));
-    round('r1', all(true));
-    clock.advance(300);
-    round('r2', all(true));
-    round('r1', all(true));
-    watch.statusSeen([{ region: 'r1', reachable: true, role: 'primary', writable: true, replicas: [{ name: 'r2', lagBytes: 0, lagSeconds: 0, syncState: 'sync' }] }]);
+  /**
+   * The standbys up by quorum long enough to be targets, and the primary's last word on their
+   * replication (default: r2 alone, in sync).
+   */
+  const healthyStandby = (replicas: { name: string; lagBytes: number; syncState: string }[] = [{ name: 'r2', lagBytes: 0, syncState: 'sync' }]) => {
+    for (let i = 0; i < 2; i++) {
+      if (i) clock.advance(300);
+      for (const r of Object.keys(standbys)) round(r, all(true));
+      round('r1', all(true));
+    }
+    watch.statusSeen([{ region: 'r1', reachable: true, role: 'primary', writable: true, replicas: replicas.map((r) => ({ ...r, lagSeconds: 0 })) }]);
   };
   return { clock, watch, calls, round, all, healthyStandby };
 }
@@ -188,5 +196,44 @@ describe('PrimaryWatch: the monitor’s decisions, event by event', () => {
     const result = watch.answer();
     assert.equal(result.outcome, 'escalated');
     assert.match(result.reason, /observers disagree about r1/);
+  });
+});
+
+describe('PrimaryWatch: which standby it promotes (target-choice.ts)', () => {
+  let dir: string;
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-target-choice-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const failOver = async (standbys: Standbys, replicas: { name: string; lagBytes: number; syncState: string }[]) => {
+    const { clock, watch, calls, round, all, healthyStandby } = setUp(dir, undefined, false, standbys);
+    healthyStandby(replicas);
+    round('r1', all(false));
+    clock.advance(CONFIRM + 1);
+    await settle(() => watch.finished);
+    const result = watch.answer();
+    assert.equal(result.outcome, 'failed-over', result.reason);
+    return { result, calls };
+  };
+
+  it('quorum commit (ANY 1): promotes the standby furthest into the log, not the one the primary last saw least behind', async () => {
+    // The primary's sample (up to a status interval old) has r2 caught up and r3 behind; since then r3
+    // took the newest commits, which ANY 1 acknowledged on r3 alone.
+    const { result, calls } = await failOver({ r2: 5_000, r3: 9_000 }, [{ name: 'r2', lagBytes: 0, syncState: 'quorum' }, { name: 'r3', lagBytes: 800, syncState: 'quorum' }]);
+    assert.equal(result.primary, 'r3');
+    assert.deepEqual(result.targetChoice, { target: 'r3', ranked: ['r2', 'r3'], asked: true, receivedWalBytes: { r2: 5_000, r3: 9_000 } });
+    assert.ok(calls.includes('promote r3') && !calls.includes('promote r2'), calls.join(', '));
+  });
+
+  it('a candidate that does not answer keeps its rank after those that did', async () => {
+    const { result } = await failOver({ r2: null, r3: 4_000 }, [{ name: 'r2', lagBytes: 0, syncState: 'async' }, { name: 'r3', lagBytes: 50, syncState: 'async' }]);
+    assert.equal(result.primary, 'r3');
+    assert.deepEqual(result.targetChoice?.receivedWalBytes, { r2: null, r3: 4_000 });
+  });
+
+  it('a synchronous standby is promoted without asking: it had every acknowledged commit', async () => {
+    const { result, calls } = await failOver({ r2: 1_000, r3: 9_000 }, [{ name: 'r2', lagBytes: 0, syncState: 'sync' }, { name: 'r3', lagBytes: 0, syncState: 'async' }]);
+    assert.equal(result.primary, 'r2');
+    assert.deepEqual(result.targetChoice, { target: 'r2', ranked: ['r2', 'r3'], asked: false });
+    assert.ok(!calls.includes('status r2') && !calls.includes('status r3'), calls.join(', '));
   });
 });
