@@ -1,9 +1,9 @@
 /**
  * The router's span per proxied request: continues the caller's trace (W3C `traceparent`
- * on the incoming request, a new trace without one), and replaces `traceparent` in the
- * upstream request so the upstream sees the router's span as its parent. The span ends
- * when the client's response closes, whoever ended it (upstream, fault injection, 5xx
- * from the router itself, or a client that went away).
+ * on the incoming request, a new trace without one), and replaces `traceparent` (every
+ * header the propagator writes) in the upstream request so the upstream sees the router's
+ * span as its parent. The span ends when the client's response closes, whoever ended it
+ * (upstream, fault injection, 5xx from the router itself, or a client that went away).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Tracer } from '@opentelemetry/api';
@@ -24,9 +24,11 @@ export function traceProxy(tracer: Tracer, req: IncomingMessage, res: ServerResp
     },
   }, parent);
 
+  // Every header the propagator writes (traceparent, tracestate; baggage when OTEL_PROPAGATORS
+  // names it) is rewritten below: a forwarded copy beside ours would contradict or duplicate it.
+  const fields = new Set(propagation.fields().map((field) => field.toLowerCase()));
   for (let i = upstreamHeaders.length - 2; i >= 0; i -= 2) {
-    const name = upstreamHeaders[i].toLowerCase();
-    if (name === 'traceparent' || name === 'tracestate') upstreamHeaders.splice(i, 2);
+    if (fields.has(upstreamHeaders[i].toLowerCase())) upstreamHeaders.splice(i, 2);
   }
   const carrier: Record<string, string> = {};
   propagation.inject(trace.setSpan(parent, span), carrier);

@@ -1,16 +1,16 @@
 /**
  * The OpenTelemetry SDK, set up once per process when tracing is on (never loaded when off):
- * a tracer provider with the chosen exporters, W3C trace-context propagation, and context
- * that follows async calls (AsyncLocalStorage), registered as the process's globals.
+ * a tracer provider with the chosen exporters and sampler, W3C trace-context propagation
+ * (or what OTEL_PROPAGATORS names), and context that follows async calls
+ * (AsyncLocalStorage), registered as the process's globals.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { JsonLinesSpanExporter } from './console-exporter';
 import { traceHttp } from './http-span';
 import { traceProxy } from './proxy-span';
+import { propagatorFor, resourceFor, samplerFor } from './sdk-options';
 import type { StartTracingOptions } from './index';
 import type { Tracing } from './state';
 import { clientInterceptors, workerOptions } from './temporal';
@@ -18,7 +18,7 @@ import { clientInterceptors, workerOptions } from './temporal';
 const TRACER_NAME = 'genie';
 
 export function createTracing(options: StartTracingOptions & { serviceName: string }): Tracing {
-  const resource = new Resource({ 'service.name': options.serviceName, 'service.namespace': 'genie' });
+  const resource = resourceFor(options.serviceName, options.settings);
   const processors: SpanProcessor[] = [];
   for (const kind of options.settings?.exporters ?? []) {
     // Console spans are few and wanted at once; OTLP ones go in batches, off the hot path.
@@ -31,8 +31,10 @@ export function createTracing(options: StartTracingOptions & { serviceName: stri
   }
   for (const exporter of options.exporters ?? []) processors.push(new SimpleSpanProcessor(exporter));
 
-  const provider = new BasicTracerProvider({ resource, spanProcessors: processors });
-  provider.register({ contextManager: new AsyncLocalStorageContextManager().enable(), propagator: new W3CTraceContextPropagator() });
+  // Sampler and propagator always passed: left out, the SDK would read process.env itself and
+  // swallow a bad value; settings are the one reader.
+  const provider = new BasicTracerProvider({ resource, sampler: samplerFor(options.settings?.sampler), spanProcessors: processors });
+  provider.register({ contextManager: new AsyncLocalStorageContextManager().enable(), propagator: propagatorFor(options.settings?.propagators) });
   const tracer = provider.getTracer(TRACER_NAME);
   const spanProcessor = provider.getActiveSpanProcessor();
 

