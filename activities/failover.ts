@@ -64,8 +64,8 @@ export function failoverPorts(file: RegionsFile, routerAdminUrl?: string): Failo
   const node = async (region: string) => resolveNode(findRegion(file, region).postgres);
   const pool = (region: string) => findRegion(file, region).pool;
   const allTo = (to: string) => Object.fromEntries(file.regions.map((r) => [r.pool, r.name === to ? 100 : 0]));
-  const setWeights = (to: string) => admin(
-    { timeout: '2s', ...(routerAdminUrl ? { adminUrl: routerAdminUrl } : {}) }, 'PUT', `/routes/${encodeURIComponent(route)}/weights`, { weights: allTo(to) },
+  const setWeights = (to: string, shutdownSessions = false) => admin(
+    { timeout: '2s', ...(routerAdminUrl ? { adminUrl: routerAdminUrl } : {}) }, 'PUT', `/routes/${encodeURIComponent(route)}/weights`, { weights: allTo(to), ...(shutdownSessions ? { shutdownSessions } : {}) },
   );
   return {
     status: async (region, timeoutMs): Promise<RegionRole> => {
@@ -78,10 +78,12 @@ export function failoverPorts(file: RegionsFile, routerAdminUrl?: string): Failo
       };
     },
     // The router's weights sum to 100: the failed region's share goes to the target at once. Until the
-    // promotion, writes there fail fast (a standby refuses them) instead of waiting on a dead region.
+    // promotion, writes there fail fast (a standby refuses them) instead of waiting on a dead region;
+    // the requests already waiting on the failed region end now (503, outcome unknown) rather than
+    // at the route's timeout — a hung primary would otherwise hold each of them that long.
     fenceRouter: async (from, to) => {
       if (pool(from) === pool(to)) throw new Error(`regions ${from} and ${to} share router pool ${pool(from)}`);
-      return setWeights(to);
+      return setWeights(to, true);
     },
     fenceNode: async (from, timeoutMs) => adapter.fence(await node(from), { mode: 'readOnly', killUnreachable: true, timeoutMs }),
     promote: async (to) => ({ ...(await adapter.promote(await node(to), { timeoutMs: 30_000 })) }),

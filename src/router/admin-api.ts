@@ -6,7 +6,8 @@
  *   GET    /config                      {version, config}; ETag "<version>"
  *   PUT    /config                      replace (YAML or JSON body); If-Match or ?expectVersion for compare-and-set
  *   GET    /routes[/<route>]            routes with weights, mirror, stickiness
- *   PUT    /routes/<route>/weights      {weights: {pool: percent}, expectVersion?} → previous and new weights
+ *   PUT    /routes/<route>/weights      {weights: {pool: percent}, expectVersion?, shutdownSessions?} → previous and new weights;
+ *                                        shutdownSessions: true ends the route's requests still in flight to pools now at 0 (503)
  *   PUT    /routes/<route>/mirror       {pool, percent, mutating?, expectVersion?}; DELETE removes it
  *   PUT    /pools/<pool>/faults         {delay?, delayPercent?, abortPercent?, errorPercent?, errorStatus?, expectVersion?}; DELETE clears
  *   GET    /stats?window=10s|60s[&pool=][&route=][&buckets=true][&series=true]   metrics as JSON
@@ -94,10 +95,18 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
     const body = await readJsonObject(req, BODY_LIMIT);
     const weights = body.weights;
     if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) throw new BadRequestError('the body must be {"weights": {"<pool>": <percent>, ...}}');
+    const shutdownSessions = body.shutdownSessions ?? false;
+    if (typeof shutdownSessions !== 'boolean') throw new BadRequestError('shutdownSessions must be true or false');
     const change = deps.store.edit(expectedVersion(req, query, body), (draft) => {
       routeIn(draft.routes, name).weights = weights as Record<string, number>;
     });
-    return sendJson(res, 200, changed(change, name, (c) => ({ weights: routeOf(c, name).weights })));
+    // After the change: no new request reaches a pool at 0, and the ones already there end now.
+    const answer = changed(change, name, (c) => ({ weights: routeOf(c, name).weights }));
+    if (shutdownSessions) {
+      const atZero = Object.entries(routeOf(change.current, name).weights).filter(([, weight]) => weight === 0).map(([pool]) => pool);
+      answer.sessionsShutDown = deps.proxy.shutDownSessions(name!, new Set(atZero));
+    }
+    return sendJson(res, 200, answer);
   }
 
   if (first === 'routes' && segments.length === 3 && sub === 'mirror') {

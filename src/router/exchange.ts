@@ -12,12 +12,12 @@ import { downstreamResponseHeaders } from './headers';
 import { errorIndexFor } from './metrics';
 import { Excerpt, type PendingPair } from './shadow-pair';
 import type { ErrorKind } from './sliding-window';
-import { UpstreamTimeoutError, failureKind, gatewayErrorBody, statusFor } from './upstream-errors';
+import { PoolShutDownError, UpstreamTimeoutError, failureKind, gatewayErrorBody, poolShutDownBody, statusFor } from './upstream-errors';
 
 /** What an exchange needs from the proxy that owns it. */
 export interface ExchangeOwner {
   readonly draining: boolean;
-  requestDone(): void;
+  requestDone(exchange?: PrimaryExchange): void;
 }
 
 /** nginx's convention for "the client closed the connection before the response". */
@@ -102,6 +102,38 @@ export class PrimaryExchange implements Dispatcher.DispatchHandler {
     const socket = this.res.socket;
     if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
     else socket?.destroy();
+  }
+
+  /**
+   * The pool was taken out of the route with `shutdownSessions` (a fenced region): end this
+   * request now, as 503 if nothing was sent yet, instead of letting it wait out the route's
+   * timeout on an upstream that is no longer trusted. The client learns at once that the
+   * outcome is unknown, as it would from a timeout.
+   */
+  shutDown(): void {
+    if (this.finished) return;
+    if (!this.res.headersSent) {
+      const body = poolShutDownBody(this.pool.name);
+      this.excerpt?.add(Buffer.from(body));
+      this.status = 503;
+      this.res.shouldKeepAlive = false;
+      this.res.writeHead(503, { 'content-type': 'application/json' }).end(body);
+    } else {
+      this.res.destroy();
+    }
+    this.finish(this.status, 'aborted');
+    // Only now: the abort reports back through onError at once, and must find the answer given.
+    this.abortUpstream?.(new PoolShutDownError(this.pool.name));
+  }
+
+  /** Answered or abandoned: nothing more may be sent (a delayed fault finds it so after a shutDown). */
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /** The route this request was sent on. */
+  get routeName(): string {
+    return this.route.name;
   }
 
   timedOut(): void {
@@ -197,6 +229,6 @@ export class PrimaryExchange implements Dispatcher.DispatchHandler {
       latencyMs,
       ...(failure ? { error: failure } : {}),
     });
-    this.owner.requestDone();
+    this.owner.requestDone(this);
   }
 }

@@ -12,6 +12,7 @@ import { decideFault } from './faults';
 import { upstreamRequestHeaders } from './headers';
 import type { MetricsRegistry } from './metrics';
 import type { Mirror } from './mirror';
+import type { PendingPair } from './shadow-pair';
 import { bufferBody, streamedBody } from './request-body';
 import { normalizeHost, originFormPath, pickPool, selectRoute, stickyKeyOf } from './route-selection';
 import { ensureTracing } from '../telemetry';
@@ -21,6 +22,8 @@ export class RequestProxy implements ExchangeOwner {
   inFlight = 0;
   draining = false;
   private idleWaiters: Array<() => void> = [];
+  /** Requests forwarded and not yet finished, so shutDownSessions can find them. */
+  private readonly live = new Set<PrimaryExchange>();
 
   constructor(private readonly store: ConfigStore, private readonly metrics: MetricsRegistry, private readonly mirror: Mirror) {
     // Tracing (GENIE_TRACE, OTEL_EXPORTER_OTLP_ENDPOINT) starts with the router, or is already on in this process.
@@ -43,16 +46,16 @@ export class RequestProxy implements ExchangeOwner {
     const method = req.method as Dispatcher.HttpMethod;
 
     if (!this.mirror.wanted(route, method)) {
-      const exchange = new PrimaryExchange(this, res, route, pool, started, undefined);
+      const exchange = this.exchange(res, route, pool, started, undefined);
       return this.dispatch(exchange, method, path, upstream.list, upstream.hasBody ? streamedBody(req) : null);
     }
     if (!upstream.hasBody) {
       const pair = this.mirror.send(config, route, { method, path, headers: upstream.list, body: null });
-      return this.dispatch(new PrimaryExchange(this, res, route, pool, started, pair), method, path, upstream.list, null);
+      return this.dispatch(this.exchange(res, route, pool, started, pair), method, path, upstream.list, null);
     }
     if (upstream.contentLength > config.shadow.maxBodyBytes) {
       this.mirror.noteBodyTooLarge();
-      return this.dispatch(new PrimaryExchange(this, res, route, pool, started, undefined), method, path, upstream.list, streamedBody(req));
+      return this.dispatch(this.exchange(res, route, pool, started, undefined), method, path, upstream.list, streamedBody(req));
     }
     this.mirrorWithBody(req, res, config, route, pool, started, method, path, upstream.list);
   };
@@ -63,7 +66,7 @@ export class RequestProxy implements ExchangeOwner {
     started: number, method: Dispatcher.HttpMethod, path: string, headers: string[],
   ): void {
     // Created first, so a client that leaves while its body is read is noticed.
-    const exchange = new PrimaryExchange(this, res, route, pool, started);
+    const exchange = this.exchange(res, route, pool, started, undefined);
     bufferBody(req, config.shadow.maxBodyBytes).then(
       (read) => {
         if (exchange.clientGone) return;
@@ -75,6 +78,12 @@ export class RequestProxy implements ExchangeOwner {
     );
   }
 
+  private exchange(res: ServerResponse, route: CompiledRoute, pool: CompiledPool, started: number, pair: PendingPair | undefined): PrimaryExchange {
+    const exchange = new PrimaryExchange(this, res, route, pool, started, pair);
+    this.live.add(exchange);
+    return exchange;
+  }
+
   /** Applies the pool's faults, then forwards. */
   private dispatch(exchange: PrimaryExchange, method: Dispatcher.HttpMethod, path: string, headers: string[], body: Dispatcher.DispatchOptions['body']): void {
     const fault = decideFault(exchange.pool.faults);
@@ -83,7 +92,7 @@ export class RequestProxy implements ExchangeOwner {
   }
 
   private afterDelay(exchange: PrimaryExchange, outcome: 'pass' | 'abort' | 'error', method: Dispatcher.HttpMethod, path: string, headers: string[], body: Dispatcher.DispatchOptions['body']): void {
-    if (exchange.clientGone) return;
+    if (exchange.clientGone || exchange.ended) return;
     if (outcome === 'abort') return exchange.injectAbort();
     if (outcome === 'error') return exchange.injectError(exchange.pool.faults!.errorStatus);
     exchange.forward(method, path, headers, body);
@@ -102,7 +111,22 @@ export class RequestProxy implements ExchangeOwner {
     this.requestDone();
   }
 
-  requestDone(): void {
+  /**
+   * Ends every unfinished request of `route` to one of `pools` (HAProxy's `shutdown-sessions`):
+   * used when those pools are fenced, so no request waits out its timeout on them. Returns how many.
+   */
+  shutDownSessions(route: string, pools: ReadonlySet<string>): number {
+    let ended = 0;
+    for (const exchange of [...this.live]) {
+      if (exchange.routeName !== route || !pools.has(exchange.pool.name)) continue;
+      exchange.shutDown();
+      ended++;
+    }
+    return ended;
+  }
+
+  requestDone(exchange?: PrimaryExchange): void {
+    if (exchange) this.live.delete(exchange);
     this.inFlight--;
     if (this.inFlight === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;

@@ -37,3 +37,16 @@ export function gatewayErrorBody(kind: ErrorKind, pool: string, error: unknown):
   const detail = kind === 'timeout' ? (error as Error)?.message ?? 'timed out' : `${(error as { code?: string })?.code ?? 'error'}`;
   return JSON.stringify({ error: { code, message: `pool ${pool}: ${detail}` } });
 }
+
+/** The router's own reason to end a request: its pool was shut out of the route (shutdownSessions). */
+export class PoolShutDownError extends Error {
+  readonly code = 'POOL_SHUT_DOWN';
+  constructor(pool: string) {
+    super(`pool ${pool} was taken out of the route with shutdownSessions; the request's outcome is unknown`);
+  }
+}
+
+/** The JSON body of the 503 a shut-down request gets. */
+export function poolShutDownBody(pool: string): string {
+  return JSON.stringify({ error: { code: 'POOL_SHUT_DOWN', message: `pool ${pool} was taken out of the route while this request was in flight; its outcome is unknown` } });
+}
