@@ -1,20 +1,23 @@
 /** How failures inside a run are named: one StepError shape for every kind of failure. */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
 import type { StepError } from './api';
+import { GenieError } from '../src/errors/genie-error';
 
 /** A step failed and the failure should end the enclosing sequence. */
-export class StepFailed extends Error {
+export class StepFailed extends GenieError {
+  readonly code = 'STEP_FAILED';
+
   constructor(readonly stepId: string, readonly error: StepError) {
     super(`step ${stepId} failed: ${error.code}: ${error.message}`);
-    this.name = 'StepFailed';
   }
 }
 
 /** `onError: <handler>` — continue the sequence at a later step. */
-export class JumpToHandler extends Error {
+export class JumpToHandler extends GenieError {
+  readonly code = 'JUMP_TO_HANDLER';
+
   constructor(readonly target: string, readonly from: string) {
     super(`step ${from} failed; continuing at handler ${target}`);
-    this.name = 'JumpToHandler';
   }
 }
 

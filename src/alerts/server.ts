@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { isLoopbackHost } from '../http/loopback';
 import { AlertPayloadError, parseAlertGroup } from './alertmanager';
 import { deliverAlert, type IntakeOptions } from './intake';
+import { GenieError } from '../errors/genie-error';
 
 const MAX_BODY = 1024 * 1024;
 export const ALERTS_PATH = '/alerts';
@@ -62,7 +63,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-export class AlertIntakeConfigError extends Error {
+export class AlertIntakeConfigError extends GenieError {
   readonly code = 'ALERT_INTAKE_CONFIG';
 }
 

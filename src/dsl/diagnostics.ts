@@ -5,6 +5,7 @@
  * codes are only ever added, never renamed. Pure: no Node built-ins.
  */
 import { STEP_KIND_KEYS } from './step-kinds';
+import { GenieError } from '../errors/genie-error';
 
 /** Every diagnostic code, with what it means. The one place codes are documented. */
 export const DIAGNOSTIC_CODES = {
@@ -82,7 +83,7 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** Thrown when a runbook cannot be used; carries every problem found, not just the first. */
-export class RunbookValidationError extends Error {
+export class RunbookValidationError extends GenieError {
   readonly code = 'RUNBOOK_INVALID';
   readonly diagnostics: Diagnostic[];
 
@@ -90,7 +91,6 @@ export class RunbookValidationError extends Error {
     const count = diagnostics.length;
     const head = `${subject ?? diagnostics[0]?.file ?? 'runbook'} is invalid (${count} problem${count === 1 ? '' : 's'}):`;
     super([head, ...diagnostics.map(formatDiagnostic)].join('\n'));
-    this.name = 'RunbookValidationError';
     this.diagnostics = diagnostics;
   }
 }

@@ -17,6 +17,7 @@ import { currentBreakers } from '../resilience/current';
 import type { BreakerRegistry } from '../resilience/registry';
 import type { Rejection } from '../resilience/states';
 import { activeTracing } from '../telemetry/state';
+import { GenieError } from '../errors/genie-error';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -58,7 +59,7 @@ export interface HttpResponse {
 
 export type HttpErrorCode = 'BAD_ARGUMENT' | 'HTTP_CONNECT' | 'HTTP_TIMEOUT' | 'HTTP_ABORTED' | 'HTTP_ERROR' | 'BREAKER_OPEN';
 
-export class HttpClientError extends Error {
+export class HttpClientError extends GenieError {
   constructor(
     readonly code: HttpErrorCode,
     message: string,
@@ -67,7 +68,6 @@ export class HttpClientError extends Error {
     readonly causeCode?: string,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }
 /** The URL or request is unusable; retrying cannot help. */

