@@ -50,6 +50,8 @@ export const DIAGNOSTIC_CODES = {
   PARAM_REQUIRED: 'A run was started without a required parameter.',
   PARAM_UNKNOWN: 'A run was given a parameter the runbook does not declare.',
   PARAM_VALUE: "A run was given a parameter value that does not match the parameter's type.",
+  // Warnings: reported, but the runbook stays valid
+  UNKNOWN_ERROR_CODE: 'A retry.nonRetryable entry is not a code Genie raises (docs/runtime-codes.md) nor one the runbook raises itself; an action or command may still raise it.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
@@ -73,8 +75,16 @@ export interface Diagnostic {
 
 /** `file:line:col: CODE message\n  hint: ...` (the shape compilers use, so editors link it). */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  return `${where}: ${d.code} ${d.message}\n  hint: ${d.hint}`;
+  return `${where(d)}: ${d.code} ${d.message}\n  hint: ${d.hint}`;
+}
+
+/** `file:line:col: warning: CODE message\n  hint: ...`, as compilers mark a warning. */
+export function formatWarning(d: Diagnostic): string {
+  return `${where(d)}: warning: ${d.code} ${d.message}\n  hint: ${d.hint}`;
+}
+
+function where(d: Diagnostic): string {
+  return d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
 }
 
 /** Document order, then code, so output and tests are stable. */

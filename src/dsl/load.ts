@@ -251,6 +251,7 @@ export function resolveRunbook(ref: string | Runbook | LoadedRunbook, catalog: A
 export interface FileValidation {
   file: string;
   diagnostics: Diagnostic[];
+  warnings?: Diagnostic[];
   runbook?: Runbook;
 }
 
@@ -266,8 +267,8 @@ export function validateFiles(paths: string[], catalog: ActionCatalog): FileVali
       continue;
     }
     for (const file of files) {
-      const { runbook, diagnostics } = validateFile(file, catalog);
-      results.push(runbook ? { file, diagnostics, runbook } : { file, diagnostics });
+      const { runbook, diagnostics, warnings } = validateFile(file, catalog);
+      results.push({ file, diagnostics, ...(warnings ? { warnings } : {}), ...(runbook ? { runbook } : {}) });
     }
   }
   return results;
