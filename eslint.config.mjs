@@ -45,7 +45,7 @@ export default tseslint.config(
           { regex: '^(\\.\\./)+activities/', allowTypeImports: true, message: 'workflows call activities through proxyActivities; import their types only' },
           { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], allowTypeImports: true, message: 'workflows may use @temporalio/workflow only' },
           // The rest of src/ does I/O or keeps process state.
-          { regex: '^(\\.\\./)+src/(?!dsl/|secrets/provenance$)', allowTypeImports: true, message: 'workflows may import from src/ only the runbook language (src/dsl) and src/secrets/provenance; types from anywhere' },
+          { regex: '^(\\.\\./)+src/(?!dsl/|secrets/provenance$|errors/genie-error$)', allowTypeImports: true, message: 'workflows may import from src/ only the runbook language (src/dsl), src/secrets/provenance and src/errors/genie-error; types from anywhere' },
         ],
       }],
     },

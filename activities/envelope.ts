@@ -15,6 +15,7 @@ import type { ActionDefinition } from './action';
 import { assertEvaluatedArgs } from './revalidate';
 import { maskValues } from '../src/dsl/mask';
 import { configuredProviders, parseProvenance, resolveLiteralSecretReferences, SecretNotFoundError } from '../src/secrets';
+import { isGenieError } from '../src/errors/genie-error';
 
 export interface EnvelopeOptions {
   /** false for actions whose arguments are stored elsewhere (breaker.force's reason lands in the breakers workflow's history): nothing is resolved. */
@@ -51,11 +52,20 @@ export function withAttempt(target: Runnable | ((args: any) => Promise<unknown>)
           ...(err.nextRetryDelay != null ? { nextRetryDelay: err.nextRetryDelay } : {}),
         });
       }
-      const e = err as { code?: unknown; name?: string; message?: string };
-      throw ApplicationFailure.create({
-        type: typeof e.code === 'string' ? e.code : e.name ?? 'Error', message, details: [{ attempt }],
-      });
+      throw ApplicationFailure.create({ type: failureType(raw), message, details: [{ attempt }] });
     }
   };
+}
+
+/**
+ * The code a runbook's `retry.nonRetryable` and `$error.code` see: a GenieError's own code. An
+ * error from elsewhere keeps the code it carries (Node's ENOENT, undici's UND_ERR_*), else its
+ * class name.
+ */
+function failureType(error: unknown): string {
+  if (isGenieError(error)) return error.code;
+  const e = error as { code?: unknown; name?: unknown } | null | undefined;
+  if (typeof e?.code === 'string') return e.code;
+  return typeof e?.name === 'string' ? e.name : 'Error';
 }
 

@@ -12,6 +12,7 @@
 import { ApplicationFailure, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type * as policy from '../activities/policy';
 import type { AuthorizeRequest } from '../src/policy/types';
+import type { RuntimeCode } from '../src/dsl/runtime-codes';
 
 export const AUTHORIZE_PATCH = 'authorized-overrides';
 /** Runs recorded before the bound below checked every request, however many arrived at once. */
@@ -72,7 +73,7 @@ export class OverrideGate {
       const why = (await this.check(action, target(), args, 'update')) ?? recheck();
       if (why) {
         refuse(why);
-        throw ApplicationFailure.nonRetryable(why, 'OVERRIDE_REFUSED');
+        throw ApplicationFailure.nonRetryable(why, 'OVERRIDE_REFUSED' satisfies RuntimeCode);
       }
       return proceed();
     })());

@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
 import type { Continuation, LoadedRunbook, RunbookInput } from './api';
+import type { RuntimeCode } from '../src/dsl/runtime-codes';
 
 export const CONTINUATION_PATCH = 'genie-checked-continuation';
 
@@ -20,7 +21,7 @@ export function trustedContinuation(input: RunbookInput): Continuation | undefin
     throw ApplicationFailure.nonRetryable(
       'input field "continued" is set only by Genie itself when a long run continues as new; a new run cannot set it. ' +
       'Start the run with only "runbook" and "params"',
-      'CONTINUED_FORGED',
+      'CONTINUED_FORGED' satisfies RuntimeCode,
     );
   }
   return input.continued;

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Continuation, RunbookInput, RunbookResult, RunStatus, StepError } from './api';
 import { maskValues } from '../src/dsl/mask';
+import type { RuntimeCode } from '../src/dsl/runtime-codes';
 import { installAlerts } from './alerts';
 import { installControls } from './controls';
 import { loadContinued, trustedContinuation } from './continuation';
@@ -103,7 +104,7 @@ function startCheck(input: RunbookInput, requestedBy: string): { start?: StartIn
 
 /** The start rules said no: the run ends at once, recording who tried and why; no step has run. */
 function refused(run: RunContext, refusal: string): RunbookResult {
-  run.error = { code: 'START_REFUSED', message: refusal };
+  run.error = { code: 'START_REFUSED' satisfies RuntimeCode, message: refusal };
   run.setStatus('refused');
   return { status: 'refused', outputs: {}, steps: [], runbook: run.identity!, overrides: [], requestedBy: run.requestedBy, startedAt: run.startedAt, error: run.error };
 }
@@ -137,7 +138,7 @@ function failureOf(err: unknown, run: RunContext): StepError & { stepId?: string
   if (isCancellation(err)) {
     const by = run.abortedBy ?? { by: 'temporal', reason: 'workflow cancellation requested' };
     const what = 'emergency' in by && by.emergency ? 'emergency stop by' : 'aborted by';
-    return { code: 'ABORTED', message: `${what} ${by.by}${by.reason ? `: ${by.reason}` : ''}`, details: by };
+    return { code: 'ABORTED' satisfies RuntimeCode, message: `${what} ${by.by}${by.reason ? `: ${by.reason}` : ''}`, details: by };
   }
   if (err instanceof StepFailed) return { ...err.error, stepId: err.stepId };
   return toStepError(err);

@@ -4,8 +4,9 @@
  * https://prometheus.io/docs/alerting/latest/configuration/#webhook_config
  */
 import { createHash } from 'node:crypto';
+import { GenieError } from '../errors/genie-error';
 
-export class AlertPayloadError extends Error {
+export class AlertPayloadError extends GenieError {
   readonly code = 'ALERT_PAYLOAD';
 }
 

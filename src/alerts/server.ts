@@ -13,8 +13,10 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLoopbackHost } from '../http/loopback';
+import { readBody } from '../http/read-body';
 import { AlertPayloadError, parseAlertGroup } from './alertmanager';
 import { deliverAlert, type IntakeOptions } from './intake';
+import { GenieError } from '../errors/genie-error';
 
 const MAX_BODY = 1024 * 1024;
 export const ALERTS_PATH = '/alerts';
@@ -44,25 +46,13 @@ function send(res: http.ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new AlertPayloadError(`payload: larger than ${MAX_BODY} bytes; lower max_alerts in the webhook_config`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+async function readPayload(req: http.IncomingMessage): Promise<string> {
+  const { text, truncated } = await readBody(req, { maxBytes: MAX_BODY });
+  if (truncated) throw new AlertPayloadError(`payload: larger than ${MAX_BODY} bytes; lower max_alerts in the webhook_config`);
+  return text;
 }
 
-export class AlertIntakeConfigError extends Error {
+export class AlertIntakeConfigError extends GenieError {
   readonly code = 'ALERT_INTAKE_CONFIG';
 }
 
@@ -98,7 +88,7 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
       return send(res, 401, { error: 'send Authorization: Bearer <GENIE_ALERTS_TOKEN>' });
     }
     try {
-      const text = await readBody(req);
+      const text = await readPayload(req);
       let body: unknown;
       try {
         body = JSON.parse(text);

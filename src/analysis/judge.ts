@@ -11,6 +11,7 @@
  * the workflow history as the evidence for a promotion or a rollback.
  */
 import { mannWhitneyU, median, type MannWhitneyMethod } from './mann-whitney';
+import { GenieError } from '../errors/genie-error';
 
 /** Which change is bad: `increase` (higher is bad: latency, errors), `decrease` (throughput), `either`. */
 export type Direction = 'increase' | 'decrease' | 'either';
@@ -82,7 +83,7 @@ export interface Judgement {
 
 export const DEFAULTS = { confidence: 0.98, pass: 95, marginal: 75, minSamples: 3, tolerance: 0.1, direction: 'increase' as Direction, weight: 1 } as const;
 
-export class JudgeInputError extends Error {
+export class JudgeInputError extends GenieError {
   readonly code = 'JUDGE_BAD_INPUT';
 }
 

@@ -9,6 +9,7 @@
  * correction of the variance and a continuity correction of 0.5.
  */
 import { gaussianTail } from '../predict/likelihood';
+import { GenieError } from '../errors/genie-error';
 
 export type MannWhitneyMethod = 'exact' | 'normal';
 
@@ -38,7 +39,7 @@ export interface MannWhitneyOptions {
 /** Above this size the normal approximation is accurate to well under a percent, and counting gets costly. */
 export const EXACT_MAX_N = 25;
 
-export class MannWhitneyError extends Error {
+export class MannWhitneyError extends GenieError {
   readonly code = 'MANN_WHITNEY_INPUT';
 }
 

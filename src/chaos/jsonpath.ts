@@ -4,7 +4,9 @@
  * filters `[?(@.a.b <op> literal)]` with ==, !=, <, <=, >, >= (or `[?(@.a)]` for presence).
  * No library here does it, and this is small enough to own. Pure.
  */
-export class JsonPathError extends Error {
+import { GenieError } from '../errors/genie-error';
+
+export class JsonPathError extends GenieError {
   readonly code = 'BAD_JSONPATH';
 }
 

@@ -1,8 +1,12 @@
 /** How the CLI speaks: plain lines, JSON on request, and errors that exit with a meaning. */
+import { GenieError } from '../errors/genie-error';
+
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 /** A problem with what the user typed or wrote: exit 2, no stack trace. */
-export class UsageError extends Error {
+export class UsageError extends GenieError {
+  readonly code = 'USAGE';
+
   constructor(message: string, readonly exitCode: number = EXIT.badInput) {
     super(message);
   }

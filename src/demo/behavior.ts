@@ -4,6 +4,7 @@
  * tests can make a healthy version sick (and well again) without restarting it.
  */
 import { parseDuration } from '../dsl/duration';
+import { GenieError } from '../errors/genie-error';
 
 export const DISTRIBUTIONS = ['uniform', 'normal', 'exponential'] as const;
 export type LatencyDistribution = (typeof DISTRIBUTIONS)[number];
@@ -24,7 +25,7 @@ export interface DemoBehavior {
 
 export const DEFAULT_BEHAVIOR: DemoBehavior = { errorRate: 0, errorStatus: 500, latencyMs: 0, jitterMs: 0, distribution: 'uniform' };
 
-export class BehaviorError extends Error {
+export class BehaviorError extends GenieError {
   readonly code = 'DEMO_BAD_BEHAVIOR';
 }
 

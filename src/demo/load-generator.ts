@@ -8,6 +8,10 @@
  * request when the previous answered; what it measures is throughput.
  */
 import { Pool, type Dispatcher } from 'undici';
+import { readBody } from '../http/read-body';
+
+/** Bodies are collected for tests to look at, not whole downloads. */
+const MAX_COLLECTED_BODY_BYTES = 1024 * 1024;
 
 export interface LoadTarget {
   /** Origin, e.g. http://127.0.0.1:8080. */
@@ -68,7 +72,7 @@ class Recorder {
         path: target.path ?? '/', method: target.method ?? 'GET', headers: target.headers, body: target.body,
         headersTimeout: target.timeoutMs ?? 10_000, bodyTimeout: target.timeoutMs ?? 10_000,
       });
-      if (this.result.bodies) this.result.bodies.push(await response.body.text());
+      if (this.result.bodies) this.result.bodies.push((await readBody(response.body, { maxBytes: MAX_COLLECTED_BODY_BYTES })).text);
       else await response.body.dump();
       this.result.latenciesMs.push(performance.now() - startedAt);
       this.result.completed++;

@@ -15,6 +15,7 @@
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { listenLocal } from '../http/listen';
+import { readBody } from '../http/read-body';
 import { applyBehaviorPatch, BehaviorError, DEFAULT_BEHAVIOR, sampleLatencyMs, type DemoBehavior } from './behavior';
 
 export interface DemoServiceOptions {
@@ -37,6 +38,8 @@ export interface DemoService {
 }
 
 const ADMIN_PATH = '/_demo/behavior';
+/** A behaviour patch is a few fields; nothing longer is read. */
+const MAX_ADMIN_BODY = 64 * 1024;
 
 export async function startDemoService(options: DemoServiceOptions): Promise<DemoService> {
   let behavior: DemoBehavior = { ...DEFAULT_BEHAVIOR, ...options.behavior };
@@ -80,17 +83,15 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
       return json(res, 200, behavior);
     }
     if (req.method !== 'PUT' && req.method !== 'PATCH') return json(res, 405, { error: `use GET or PUT on ${ADMIN_PATH}` });
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { if (text.length < 65_536) text += chunk; });
-    req.on('end', () => {
+    readBody(req, { maxBytes: MAX_ADMIN_BODY, beyond: 'discard' }).then(({ text, truncated }) => {
+      if (truncated) return json(res, 413, { error: `the body is larger than ${MAX_ADMIN_BODY} bytes` });
       try {
         behavior = applyBehaviorPatch(behavior, JSON.parse(text || '{}'));
         json(res, 200, behavior);
       } catch (error) {
         json(res, 400, { error: error instanceof BehaviorError || error instanceof SyntaxError ? error.message : String(error) });
       }
-    });
+    }, () => undefined); // the client went away mid-body: nobody to answer
   };
 
   const { port, url } = await listenLocal(server, options.port, options.host);

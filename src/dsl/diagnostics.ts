@@ -5,6 +5,7 @@
  * codes are only ever added, never renamed. Pure: no Node built-ins.
  */
 import { STEP_KIND_KEYS } from './step-kinds';
+import { GenieError } from '../errors/genie-error';
 
 /** Every diagnostic code, with what it means. The one place codes are documented. */
 export const DIAGNOSTIC_CODES = {
@@ -49,6 +50,8 @@ export const DIAGNOSTIC_CODES = {
   PARAM_REQUIRED: 'A run was started without a required parameter.',
   PARAM_UNKNOWN: 'A run was given a parameter the runbook does not declare.',
   PARAM_VALUE: "A run was given a parameter value that does not match the parameter's type.",
+  // Warnings: reported, but the runbook stays valid
+  UNKNOWN_ERROR_CODE: 'A retry.nonRetryable entry is not a code Genie raises (docs/runtime-codes.md) nor one the runbook raises itself; an action or command may still raise it.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
@@ -72,8 +75,16 @@ export interface Diagnostic {
 
 /** `file:line:col: CODE message\n  hint: ...` (the shape compilers use, so editors link it). */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
-  return `${where}: ${d.code} ${d.message}\n  hint: ${d.hint}`;
+  return `${where(d)}: ${d.code} ${d.message}\n  hint: ${d.hint}`;
+}
+
+/** `file:line:col: warning: CODE message\n  hint: ...`, as compilers mark a warning. */
+export function formatWarning(d: Diagnostic): string {
+  return `${where(d)}: warning: ${d.code} ${d.message}\n  hint: ${d.hint}`;
+}
+
+function where(d: Diagnostic): string {
+  return d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
 }
 
 /** Document order, then code, so output and tests are stable. */
@@ -82,7 +93,7 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 }
 
 /** Thrown when a runbook cannot be used; carries every problem found, not just the first. */
-export class RunbookValidationError extends Error {
+export class RunbookValidationError extends GenieError {
   readonly code = 'RUNBOOK_INVALID';
   readonly diagnostics: Diagnostic[];
 
@@ -90,7 +101,6 @@ export class RunbookValidationError extends Error {
     const count = diagnostics.length;
     const head = `${subject ?? diagnostics[0]?.file ?? 'runbook'} is invalid (${count} problem${count === 1 ? '' : 's'}):`;
     super([head, ...diagnostics.map(formatDiagnostic)].join('\n'));
-    this.name = 'RunbookValidationError';
     this.diagnostics = diagnostics;
   }
 }

@@ -7,6 +7,7 @@
  */
 import type jsonata from 'jsonata';
 import { LinearRegExp } from './linear-regexp';
+import { GenieError } from '../errors/genie-error';
 
 export interface ExpressionBudget {
   /** Evaluation steps (JSONata `evaluate` calls) one evaluation may take. */
@@ -40,11 +41,12 @@ export const OVERFLOW_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 100_000,
 export const ACTIVITY_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 1_000_000, maxDepth: 200, timeoutMs: 1000 };
 
 /** Thrown when an evaluation runs out of budget; `limit` says which. */
-export class ExpressionBudgetExceeded extends Error {
+export class ExpressionBudgetExceeded extends GenieError {
+  readonly code = 'EXPRESSION_BUDGET';
+
   constructor(readonly limit: 'steps' | 'depth' | 'time', readonly value: number, expressionText: string) {
     const what = limit === 'steps' ? `${value} evaluation steps` : limit === 'depth' ? `nesting depth ${value}` : `${value} ms`;
     super(`expression ${expressionText} exceeded ${what}; simplify it (no unbounded recursion or loops)`);
-    this.name = 'ExpressionBudgetExceeded';
   }
 }
 

@@ -19,6 +19,7 @@ import { FileTooLargeError, isInside, readBoundedText } from '../files/bounded-r
 import { ANALYSIS_JUDGE, ANALYSIS_MEASURE } from './step-kinds';
 import { childSequences, type ActionDefaults, type ResolvedRunbook, type Runbook, type Step } from './types';
 import { validateDefinition, validateRunbook, type ValidationResult } from './validate';
+import { GenieError } from '../errors/genie-error';
 
 export const RUNBOOK_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 /** Lives next to the runbooks but is not one. */
@@ -35,27 +36,24 @@ export interface LoadedRunbook {
 /** Definitions that came out of the validator; any other object is validated before it is resolved. */
 const validated = new WeakSet<Runbook>();
 
-export class RunbookNotFoundError extends Error {
+export class RunbookNotFoundError extends GenieError {
   readonly code = 'RUNBOOK_NOT_FOUND';
   constructor(message: string, readonly dir: string, readonly available: string[]) {
     super(message);
-    this.name = 'RunbookNotFoundError';
   }
 }
 
-export class RunbookAmbiguousError extends Error {
+export class RunbookAmbiguousError extends GenieError {
   readonly code = 'RUNBOOK_AMBIGUOUS';
   constructor(readonly runbook: string, readonly files: string[]) {
     super(`several files declare metadata.name '${runbook}': ${files.join(', ')}; rename one of them`);
-    this.name = 'RunbookAmbiguousError';
   }
 }
 
-export class GroupsFileError extends Error {
+export class GroupsFileError extends GenieError {
   readonly code = 'GROUPS_INVALID';
   constructor(readonly file: string, problem: string) {
     super(`approver groups file ${file} (GENIE_GROUPS_FILE): ${problem}; write it as YAML "groupName: [member, ...]"`);
-    this.name = 'GroupsFileError';
   }
 }
 
@@ -253,6 +251,7 @@ export function resolveRunbook(ref: string | Runbook | LoadedRunbook, catalog: A
 export interface FileValidation {
   file: string;
   diagnostics: Diagnostic[];
+  warnings?: Diagnostic[];
   runbook?: Runbook;
 }
 
@@ -268,8 +267,8 @@ export function validateFiles(paths: string[], catalog: ActionCatalog): FileVali
       continue;
     }
     for (const file of files) {
-      const { runbook, diagnostics } = validateFile(file, catalog);
-      results.push(runbook ? { file, diagnostics, runbook } : { file, diagnostics });
+      const { runbook, diagnostics, warnings } = validateFile(file, catalog);
+      results.push({ file, diagnostics, ...(warnings ? { warnings } : {}), ...(runbook ? { runbook } : {}) });
     }
   }
   return results;

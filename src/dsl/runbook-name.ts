@@ -3,15 +3,13 @@
  * Never a path — workflow input comes from whoever can start a workflow (the Temporal UI,
  * `temporal workflow start`), and a path would let them open any file on the worker.
  */
+import { GenieError } from '../errors/genie-error';
+
 export const RUNBOOK_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 export const MAX_RUNBOOK_NAME_LENGTH = 128;
 
-export class RunbookNameError extends Error {
+export class RunbookNameError extends GenieError {
   readonly code = 'RUNBOOK_NAME_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunbookNameError';
-  }
 }
 
 /** Throws RunbookNameError unless `name` is a runbook name; the message never echoes more than a short prefix. */

@@ -8,6 +8,7 @@ import { checkActions } from './action-check';
 import { checkApprovals, checkDuplicateIds, checkDurations, checkLoopVariables, checkOnError, checkParamDeclarations } from './checks';
 import { compareDiagnostics, type Diagnostic } from './diagnostics';
 import { checkExpressions } from './expression-check';
+import { checkNonRetryableCodes } from './retry-code-check';
 import { isRecord, type Issue } from './issues';
 import { parseSource, toPointer, type ParsedSource } from './parse';
 import { checkShape } from './shape';
@@ -20,6 +21,8 @@ export interface ValidationResult {
   /** Present only when there are no diagnostics. */
   runbook?: Runbook;
   diagnostics: Diagnostic[];
+  /** What is worth a look but does not make the runbook invalid; present only when there are some. */
+  warnings?: Diagnostic[];
 }
 
 export function validateRunbook(text: string, file: string, catalog: ActionCatalog): ValidationResult {
@@ -37,6 +40,8 @@ function validateParsed(parsed: ParsedSource, catalog: ActionCatalog): Validatio
   const document = parsed.value;
   const issues: Issue[] = [];
   const report = (issue: Issue) => issues.push(issue);
+  const cautions: Issue[] = [];
+  const warn = (issue: Issue) => cautions.push(issue);
 
   if (!isRecord(document)) {
     report({
@@ -55,10 +60,14 @@ function validateParsed(parsed: ParsedSource, catalog: ActionCatalog): Validatio
     checkLoopVariables(tree, report);
     checkActions(tree, catalog, report);
     checkExpressions(document, tree, report);
+    checkNonRetryableCodes(document, tree, warn);
   }
 
   const diagnostics = unique(issues.map((issue) => toDiagnostic(issue, parsed))).sort(compareDiagnostics);
-  return diagnostics.length > 0 ? { diagnostics } : { runbook: document as Runbook, diagnostics };
+  const warnings = unique(cautions.map((issue) => toDiagnostic(issue, parsed))).sort(compareDiagnostics);
+  const result: ValidationResult = diagnostics.length > 0 ? { diagnostics } : { runbook: document as Runbook, diagnostics };
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
 }
 
 function toDiagnostic(issue: Issue, parsed: ParsedSource): Diagnostic {

@@ -5,6 +5,7 @@
  * twice, fence the wrong node, or clone over a healthy standby.
  */
 import type { ResolvedNode } from './node-spec';
+import { GenieError } from '../errors/genie-error';
 
 /** Which cluster and which history a node is on: the guard before any destructive act. */
 export interface NodeIdentity {
@@ -123,9 +124,8 @@ export interface ReplicationAdapter {
 }
 
 /** A refusal that retrying cannot change (wrong node, not a primary...). */
-export class ReplicationError extends Error {
+export class ReplicationError extends GenieError {
   constructor(readonly code: 'WRONG_NODE' | 'NOT_PRIMARY' | 'SPLIT_BRAIN_RISK' | 'PROMOTE_TIMEOUT' | 'FENCE_FAILED' | 'REJOIN_FAILED' | 'NO_PRIMARY' | 'BAD_REGION', message: string, readonly retryable = false) {
     super(message);
-    this.name = 'ReplicationError';
   }
 }

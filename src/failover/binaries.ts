@@ -8,19 +8,19 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isExecutable } from '../files/executable';
+import { GenieError } from '../errors/genie-error';
 
 /** What the failover environment and the replication actions run. */
 export const REQUIRED_BINARIES = ['initdb', 'postgres', 'pg_basebackup', 'pg_rewind', 'pg_controldata'] as const;
 export type PgBinary = (typeof REQUIRED_BINARIES)[number];
 
-export class PostgresNotFoundError extends Error {
+export class PostgresNotFoundError extends GenieError {
   readonly code = 'POSTGRES_NOT_FOUND';
   constructor(detail: string) {
     super(
       `PostgreSQL server binaries not found (${detail}). Install them: apt-get update && apt-get install -y postgresql ` +
         '(Debian/Ubuntu; any major version ≥ 13), or point GENIE_PG_BINDIR at the directory holding initdb, postgres, pg_basebackup, pg_rewind and pg_controldata.',
     );
-    this.name = 'PostgresNotFoundError';
   }
 }
 

@@ -13,11 +13,11 @@ import * as path from 'node:path';
 import { pgBinary, postgresBindir, type PgBinary } from './binaries';
 import { asUser, chownTo, postgresUser, type OsUser } from './os-user';
 import type { PgNodeSpec } from './node-spec';
+import { GenieError } from '../errors/genie-error';
 
-export class LocalNodeError extends Error {
+export class LocalNodeError extends GenieError {
   constructor(readonly code: 'PG_TOOL_FAILED' | 'PG_START_FAILED' | 'PG_STOP_FAILED' | 'PG_NOT_LOCAL', message: string) {
     super(message);
-    this.name = 'LocalNodeError';
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import * as http from 'node:http';
 import { listenLocal } from '../http/listen';
+import { readBody } from '../http/read-body';
 import { Pool } from 'pg';
 
 export const WRITES_TABLE = 'genie_writes';
@@ -71,10 +72,8 @@ export async function startRegionApp(options: RegionAppOptions): Promise<RegionA
       return;
     }
     if (req.method === 'POST' && path === '/write') {
-      let text = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => { if (text.length <= MAX_BODY) text += chunk; });
-      req.on('end', () => {
+      readBody(req, { maxBytes: MAX_BODY, beyond: 'discard' }).then(({ text, truncated }) => {
+        if (truncated) return json(res, 413, { error: `the body is larger than ${MAX_BODY} bytes` });
         let body: { seq?: unknown; payload?: unknown };
         try {
           body = text ? JSON.parse(text) : {};
@@ -87,7 +86,7 @@ export async function startRegionApp(options: RegionAppOptions): Promise<RegionA
           ({ rows }) => json(res, 200, { region: options.region, id: Number(rows[0].id), seq: rows[0].seq === null ? null : Number(rows[0].seq), lsn: rows[0].lsn }),
           (error) => failure(res, error),
         );
-      });
+      }, () => undefined); // the client went away mid-body: nobody to answer
       return;
     }
     req.resume();

@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { configuredProviders, lookupSecret } from '../secrets';
 import type { PgNodeSpec, ResolvedNode } from './node-spec';
+import { GenieError } from '../errors/genie-error';
 
 export interface RegionSpec {
   name: string;
@@ -33,11 +34,10 @@ export interface RegionsFile {
   regions: RegionSpec[];
 }
 
-export class RegionsFileError extends Error {
+export class RegionsFileError extends GenieError {
   readonly code = 'REGIONS_FILE';
   constructor(readonly file: string, readonly where: string, message: string) {
     super(`${file}: ${where}: ${message}`);
-    this.name = 'RegionsFileError';
   }
 }
 

@@ -5,14 +5,14 @@
  */
 import { Client, type QueryResultRow } from 'pg';
 import type { ResolvedNode } from './node-spec';
+import { GenieError } from '../errors/genie-error';
 
 export const DEFAULT_SQL_TIMEOUT_MS = 2_000;
 
-export class NodeUnreachableError extends Error {
+export class NodeUnreachableError extends GenieError {
   readonly code = 'NODE_UNREACHABLE';
   constructor(readonly region: string, cause: string) {
     super(`region ${region}: PostgreSQL unreachable: ${cause}`);
-    this.name = 'NodeUnreachableError';
   }
 }
 

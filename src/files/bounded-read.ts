@@ -3,20 +3,19 @@
  * read, not `stat().size`: devices (/dev/zero) and procfs files report size 0 and never end.
  */
 import * as fs from 'node:fs';
+import { GenieError } from '../errors/genie-error';
 
-export class FileTooLargeError extends Error {
+export class FileTooLargeError extends GenieError {
   readonly code = 'FILE_TOO_LARGE';
   constructor(readonly file: string, readonly maxBytes: number) {
     super(`${file} is larger than the limit of ${maxBytes} bytes`);
-    this.name = 'FileTooLargeError';
   }
 }
 
-export class NotRegularFileError extends Error {
+export class NotRegularFileError extends GenieError {
   readonly code = 'NOT_REGULAR_FILE';
   constructor(readonly file: string) {
     super(`${file} is not a regular file`);
-    this.name = 'NotRegularFileError';
   }
 }
 

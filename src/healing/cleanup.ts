@@ -16,10 +16,11 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { isWithin } from '../files/within';
 import { stateDir } from '../paths';
+import { GenieError } from '../errors/genie-error';
 
 export const CLEANUP_ALLOWLIST = 'GENIE_CLEANUP_ALLOWLIST';
 
-export class CleanupError extends Error {
+export class CleanupError extends GenieError {
   constructor(readonly code: 'CLEANUP_NOT_ALLOWED' | 'CLEANUP_BAD_PATH', message: string) {
     super(message);
   }

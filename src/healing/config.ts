@@ -15,8 +15,9 @@
  */
 import { parseDuration } from '../dsl/duration';
 import type { BackoffPolicy, Call, CheckSpec, HealingConfig, Strategy, StrategyKind, Via } from './types';
+import { GenieError } from '../errors/genie-error';
 
-export class HealingConfigError extends Error {
+export class HealingConfigError extends GenieError {
   readonly code = 'HEALING_CONFIG';
   constructor(readonly where: string, message: string) {
     super(`${where}: ${message}`);

@@ -17,6 +17,8 @@ import { currentBreakers } from '../resilience/current';
 import type { BreakerRegistry } from '../resilience/registry';
 import type { Rejection } from '../resilience/states';
 import { activeTracing } from '../telemetry/state';
+import { GenieError } from '../errors/genie-error';
+import { readBody } from './read-body';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -58,7 +60,7 @@ export interface HttpResponse {
 
 export type HttpErrorCode = 'BAD_ARGUMENT' | 'HTTP_CONNECT' | 'HTTP_TIMEOUT' | 'HTTP_ABORTED' | 'HTTP_ERROR' | 'BREAKER_OPEN';
 
-export class HttpClientError extends Error {
+export class HttpClientError extends GenieError {
   constructor(
     readonly code: HttpErrorCode,
     message: string,
@@ -67,7 +69,6 @@ export class HttpClientError extends Error {
     readonly causeCode?: string,
   ) {
     super(message);
-    this.name = new.target.name;
   }
 }
 /** The URL or request is unusable; retrying cannot help. */
@@ -186,7 +187,8 @@ async function exchange(request: HttpRequest, url: URL): Promise<HttpResponse> {
       bodyTimeout: 0,
     });
     connected = true;
-    const { body, truncated } = await readCapped(response.body, request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+    // Beyond the bound it stops reading: a huge or endless body must not hold the activity or the memory.
+    const { text: body, truncated } = await readBody(response.body, { maxBytes: request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers[name] = value;
     return { status: response.statusCode, headers, body, truncated, latencyMs: elapsed() };
@@ -197,22 +199,6 @@ async function exchange(request: HttpRequest, url: URL): Promise<HttpResponse> {
     clearTimeout(timer);
     request.signal?.removeEventListener('abort', onAbort);
   }
-}
-
-async function readCapped(stream: AsyncIterable<Buffer> & { destroy(): void }, maxBytes: number): Promise<{ body: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    if (size + chunk.length > maxBytes) {
-      chunks.push(chunk.subarray(0, maxBytes - size));
-      // Stop reading: a huge or endless body must not hold the activity or the memory.
-      stream.destroy();
-      return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,4 +1,6 @@
 /** Problems with NAB inputs (data folder, windows, profiles), each with a stable code. */
+import { GenieError } from '../errors/genie-error';
+
 export type NabErrorCode =
   | 'NAB_DATA_MISSING'
   | 'NAB_BAD_CSV'
@@ -7,12 +9,11 @@ export type NabErrorCode =
   | 'NAB_UNKNOWN_FILE'
   | 'NAB_NO_WINDOWS';
 
-export class NabError extends Error {
+export class NabError extends GenieError {
   constructor(
     readonly code: NabErrorCode,
     message: string,
   ) {
     super(message);
-    this.name = 'NabError';
   }
 }

@@ -5,16 +5,16 @@
  */
 import { PolicyError } from './errors';
 import { loadPolicy, policyFile } from './load';
+import { GenieError } from '../errors/genie-error';
 
 export const NO_POLICY_WARNING =
   'WARNING: no access policy (GENIE_POLICY is unset): anyone who can start a workflow on this task queue may start any runbook ' +
   '(including failover and chaos) and send any override, unsigned. Set GENIE_POLICY for a shared deployment, and GENIE_REQUIRE_POLICY=1 to make this an error.';
 
-export class PolicyRequiredError extends Error {
+export class PolicyRequiredError extends GenieError {
   readonly code = 'POLICY_REQUIRED';
   constructor() {
     super('GENIE_REQUIRE_POLICY=1 but GENIE_POLICY is unset: this worker refuses to start without an access policy; set GENIE_POLICY to the policy file (see README, Security)');
-    this.name = 'PolicyRequiredError';
   }
 }
 

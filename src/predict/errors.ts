@@ -1,4 +1,6 @@
 /** Problems a caller of the predictors can act on, each with a stable code. */
+import { GenieError } from '../errors/genie-error';
+
 export type PredictErrorCode =
   | 'PREDICT_TOO_FEW_POINTS'
   | 'PREDICT_BAD_INPUT'
@@ -6,13 +8,12 @@ export type PredictErrorCode =
   | 'PREDICT_UNKNOWN_DETECTOR'
   | 'PREDICT_BAD_STATE';
 
-export class PredictError extends Error {
+export class PredictError extends GenieError {
   constructor(
     readonly code: PredictErrorCode,
     message: string,
   ) {
     super(message);
-    this.name = 'PredictError';
   }
 }
 

@@ -1,4 +1,6 @@
 /** One error type with a stable code, so actions can map each to retryable or not. */
+import { GenieError } from '../errors/genie-error';
+
 export type ProcessErrorCode =
   | 'PROCESS_BAD_NAME'
   | 'PROCESS_BAD_SPEC'
@@ -12,9 +14,8 @@ export type ProcessErrorCode =
   | 'PROCESS_STATE_CORRUPT'
   | 'PROCESS_STOP_FAILED';
 
-export class ProcessError extends Error {
+export class ProcessError extends GenieError {
   constructor(readonly code: ProcessErrorCode, message: string) {
     super(message);
-    this.name = 'ProcessError';
   }
 }

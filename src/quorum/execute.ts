@@ -14,6 +14,7 @@
  */
 import type { FailoverPorts } from './ports';
 import type { FailoverIntent, IntentStore } from './intent';
+import { GenieError } from '../errors/genie-error';
 
 export interface ExecuteOptions {
   /** Which run this failover belongs to (the workflow id). */
@@ -64,10 +65,9 @@ async function timed(work: () => Promise<unknown>): Promise<StepOutcome> {
 }
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-export class FailoverStepError extends Error {
+export class FailoverStepError extends GenieError {
   constructor(readonly code: 'PROMOTE_FAILED' | 'ROUTER_FAILED' | 'FENCE_FAILED', message: string, readonly partial: ExecuteResult) {
     super(message);
-    this.name = 'FailoverStepError';
   }
 }
 

@@ -8,6 +8,10 @@
  * witnesses). Circuit breakers are not used: a breaker would hide the region's real state.
  */
 import { Agent, request } from 'undici';
+import { readBody } from '../http/read-body';
+
+/** A health answer is a status and a lag; a longer one is cut (and is then not JSON: no lag). */
+const MAX_HEALTH_ANSWER_BYTES = 64 * 1024;
 
 export interface ProbeResult {
   healthy: boolean;
@@ -52,7 +56,7 @@ export function httpProbe(options: HttpProbeOptions): Probe & { close(): Promise
     const signal = AbortSignal.any([outer, deadline.signal]);
     try {
       const response = await request(url, { method: 'GET', dispatcher: agent, signal, headers: { accept: 'application/json' } });
-      const text = await response.body.text();
+      const { text } = await readBody(response.body, { maxBytes: MAX_HEALTH_ANSWER_BYTES });
       let body: unknown;
       try {
         body = JSON.parse(text);

@@ -6,6 +6,7 @@
  * so the bytes are canonical without a canonicalization library, and the domain tag stops
  * a signature made for something else (an audit seal, an override) from passing as a verdict.
  */
+import { GenieError } from '../errors/genie-error';
 
 export const VERDICT_DOMAIN = 'genie.quorum.verdict.v1\n';
 
@@ -31,7 +32,7 @@ export interface SignedVerdict extends Verdict {
   signature: string;
 }
 
-export class MalformedVerdictError extends Error {
+export class MalformedVerdictError extends GenieError {
   readonly code = 'MALFORMED_VERDICT';
 }
 

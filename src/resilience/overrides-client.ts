@@ -12,15 +12,11 @@ import {
 } from '../../workflows/breakers-api';
 import { firstRunId } from '../temporal/first-run-id';
 import { retryLostUpdate } from '../temporal/update-retry';
+import { GenieError } from '../errors/genie-error';
 
 /** The breakers workflow refused a request (bad name, missing reason…); the message says why. */
-export class BreakerOverrideRefusedError extends Error {
+export class BreakerOverrideRefusedError extends GenieError {
   readonly code = 'BREAKER_OVERRIDE_REFUSED';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'BreakerOverrideRefusedError';
-  }
 }
 
 /** How the workflow is started, wherever that happens: once per task queue, never twice. */

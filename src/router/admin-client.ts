@@ -5,6 +5,10 @@
  */
 import { request } from 'undici';
 import type { RouterConfig } from './config-schema';
+import { readBody } from '../http/read-body';
+
+/** Far above any configuration or stats answer the router gives; a client never holds an endless body. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 export interface AdminAnswer<T = Record<string, unknown>> {
   status: number;
@@ -29,7 +33,8 @@ export class RouterAdminClient {
       headers['content-type'] ??= 'application/json';
     }
     const response = await request(this.url.replace(/\/+$/, '') + path, { method, headers, body, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
-    const text = await response.body.text();
+    const { text, truncated } = await readBody(response.body, { maxBytes: MAX_ANSWER_BYTES });
+    if (truncated) throw new Error(`router admin ${method} ${path}: the answer is larger than ${MAX_ANSWER_BYTES} bytes`);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -1,5 +1,6 @@
 /** Small helpers of the admin API: reading a capped body, answering JSON, reading query flags. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../http/read-body';
 import { BadRequestError, RouterError } from './errors';
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -13,20 +14,10 @@ export function sendError(res: ServerResponse, error: RouterError): void {
 }
 
 /** The body as text; 413 beyond `limit` bytes. */
-export function readText(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new RouterError('BODY_TOO_LARGE', `the body is larger than ${limit} bytes`, 413));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+export async function readText(req: IncomingMessage, limit: number): Promise<string> {
+  const { text, truncated } = await readBody(req, { maxBytes: limit });
+  if (truncated) throw new RouterError('BODY_TOO_LARGE', `the body is larger than ${limit} bytes`, 413);
+  return text;
 }
 
 /** The body parsed as a JSON object. */

@@ -3,6 +3,7 @@
  * and the HTTP status the admin API answers with, so one handler turns any of them into
  * a response without knowing where it came from.
  */
+import { GenieError } from '../errors/genie-error';
 
 export type RouterErrorCode =
   | 'CONFIG_INVALID'
@@ -15,7 +16,7 @@ export type RouterErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'SHUTTING_DOWN';
 
-export class RouterError extends Error {
+export class RouterError extends GenieError {
   constructor(
     readonly code: RouterErrorCode,
     message: string,
@@ -24,7 +25,6 @@ export class RouterError extends Error {
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = new.target.name;
   }
 
   toJSON(): { error: Record<string, unknown> } {

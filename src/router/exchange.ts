@@ -13,6 +13,7 @@ import { errorIndexFor } from './metrics';
 import { Excerpt, type PendingPair } from './shadow-pair';
 import type { ErrorKind } from './sliding-window';
 import { PoolShutDownError, UpstreamTimeoutError, failureKind, gatewayErrorBody, poolShutDownBody, statusFor } from './upstream-errors';
+import { GenieError } from '../errors/genie-error';
 
 /** What an exchange needs from the proxy that owns it. */
 export interface ExchangeOwner {
@@ -23,7 +24,9 @@ export interface ExchangeOwner {
 /** nginx's convention for "the client closed the connection before the response". */
 export const CLIENT_CLOSED = 499;
 
-class ClientClosedError extends Error {
+class ClientClosedError extends GenieError {
+  readonly code = 'CLIENT_CLOSED';
+
   constructor() {
     super('the client closed the connection');
   }

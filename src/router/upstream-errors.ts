@@ -4,6 +4,7 @@
  * reached or broke off, 504 when it was too slow.
  */
 import type { ErrorKind } from './sliding-window';
+import { GenieError } from '../errors/genie-error';
 
 const CONNECT_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL',
@@ -12,7 +13,7 @@ const CONNECT_CODES = new Set([
 ]);
 
 /** The router's own reason to stop waiting: the route's timeout passed. */
-export class UpstreamTimeoutError extends Error {
+export class UpstreamTimeoutError extends GenieError {
   readonly code = 'UPSTREAM_TIMEOUT';
   constructor(timeoutMs: number) {
     super(`no response from upstream within ${timeoutMs}ms`);
@@ -39,7 +40,7 @@ export function gatewayErrorBody(kind: ErrorKind, pool: string, error: unknown):
 }
 
 /** The router's own reason to end a request: its pool was shut out of the route (shutdownSessions). */
-export class PoolShutDownError extends Error {
+export class PoolShutDownError extends GenieError {
   readonly code = 'POOL_SHUT_DOWN';
   constructor(pool: string) {
     super(`pool ${pool} was taken out of the route with shutdownSessions; the request's outcome is unknown`);

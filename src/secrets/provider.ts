@@ -13,6 +13,8 @@
  * (a network store) and must return undefined — not throw — for an unknown name; it throws
  * only when the store itself is unusable (unreachable, permission denied).
  */
+import { GenieError } from '../errors/genie-error';
+
 export interface SecretProvider {
   /** Who this is, as an operator would look for it: "environment (GENIE_SECRET_*)", "file /etc/genie/secrets.yaml". */
   readonly name: string;
@@ -32,11 +34,6 @@ export function isSecretName(name: string): boolean {
 }
 
 /** A store that cannot be read (bad file mode, unparsable file, unreachable server). Never carries a value. */
-export class SecretProviderError extends Error {
+export class SecretProviderError extends GenieError {
   readonly code = 'SECRET_PROVIDER';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'SecretProviderError';
-  }
 }

@@ -6,9 +6,10 @@ import { MIN_SECRET_LENGTH } from '../dsl/mask';
 import type { SecretProvider } from './provider';
 import { type ArgumentPath, replaceAt, stringAt } from './provenance';
 import { referencedSecrets, substituteSecrets } from './references';
+import { GenieError } from '../errors/genie-error';
 
 /** A reference no provider knows. Names the reference and the providers asked; never a value. */
-export class SecretNotFoundError extends Error {
+export class SecretNotFoundError extends GenieError {
   readonly code = 'SECRET_NOT_FOUND';
 
   constructor(readonly reference: string, readonly consulted: string[]) {
@@ -16,7 +17,6 @@ export class SecretNotFoundError extends Error {
       `${reference} is not known to any secrets provider (consulted: ${consulted.join('; ') || 'none'}); ` +
         'define it there (e.g. GENIE_SECRET_<NAME> in the worker environment, or GENIE_SECRETS_FILE / GENIE_SECRETS_DIR)',
     );
-    this.name = 'SecretNotFoundError';
   }
 }
 

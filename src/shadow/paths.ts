@@ -11,12 +11,13 @@
  * A pattern matches a path when it matches the path or one of its ancestors, so ignoring an
  * object ignores its fields.
  */
+import { GenieError } from '../errors/genie-error';
 
 export type Segment = string | number;
 
 type Token = { kind: 'key'; name: string } | { kind: 'index'; n: number } | { kind: 'any' } | { kind: 'descend'; name: string | null };
 
-export class PathPatternError extends Error {
+export class PathPatternError extends GenieError {
   readonly code = 'SHADOW_BAD_RULES';
 }
 

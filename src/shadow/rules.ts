@@ -4,6 +4,7 @@
  * noise (nondeterministic fields) is told apart from real differences.
  */
 import { compilePattern, type PathMatcher } from './paths';
+import { GenieError } from '../errors/genie-error';
 
 export interface CompareRules {
   /** Paths never compared: JSON paths into the body ($.requestId, $..timestamp, $.items[*].id), `status`, `header:<name>`. */
@@ -41,7 +42,7 @@ export interface CompiledRules {
 
 export const RULE_DEFAULTS = { maxExamples: 3, noiseAbsolute: 0.1, noiseRelative: 1 } as const;
 
-export class CompareRulesError extends Error {
+export class CompareRulesError extends GenieError {
   readonly code = 'SHADOW_BAD_RULES';
 }
 

@@ -14,6 +14,7 @@
  * readers log such mistakes at debug level and carry on, which hides a sampler set to keep
  * 1% behind one that keeps everything.
  */
+import { GenieError } from '../errors/genie-error';
 
 export type TraceExporterKind = 'console' | 'otlp';
 
@@ -40,12 +41,8 @@ export interface TracingSettings {
   sampler?: SamplerSetting;
 }
 
-export class TracingConfigError extends Error {
+export class TracingConfigError extends GenieError {
   readonly code = 'TRACING_CONFIG';
-  constructor(message: string) {
-    super(message);
-    this.name = 'TracingConfigError';
-  }
 }
 
 const OFF = new Set(['', 'off', 'none', '0', 'false', 'no']);

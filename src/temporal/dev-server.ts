@@ -11,6 +11,7 @@ import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_NAMES } from '../../workflows/search-attributes';
 import { stateDir } from '../paths';
 import { TEMPORAL_CLI, ensureBinary } from './binaries';
+import { GenieError } from '../errors/genie-error';
 
 export interface DevServerOptions {
   grpcPort: number;
@@ -26,7 +27,7 @@ export interface DevServerOptions {
   extraArgs?: string[];
 }
 
-export class ServerAlreadyRunningError extends Error {
+export class ServerAlreadyRunningError extends GenieError {
   readonly code = 'SERVER_ALREADY_RUNNING';
 }
 

@@ -1,5 +1,6 @@
 /** What every fault kind provides: prepare (read what undoing needs), apply, and an idempotent remove. */
 import type { FaultRecord } from '../store';
+import { GenieError } from '../../errors/genie-error';
 
 export interface FaultDriver {
   /**
@@ -15,9 +16,8 @@ export interface FaultDriver {
   local?: boolean;
 }
 
-export class FaultError extends Error {
+export class FaultError extends GenieError {
   constructor(readonly code: string, message: string) {
     super(message);
-    this.name = 'FaultError';
   }
 }

@@ -1,5 +1,5 @@
 import { actionCatalog } from '../../../activities/registry';
-import { formatDiagnostic } from '../../dsl/diagnostics';
+import { formatDiagnostic, formatWarning } from '../../dsl/diagnostics';
 import { validateFiles } from '../../dsl/load';
 import type { Command } from '../command';
 import { EXIT, print, printJson, UsageError } from '../output';
@@ -14,9 +14,10 @@ export const validate: Command = {
     if (files.length === 0) throw new UsageError('name at least one runbook file or directory, e.g. genie validate runbooks/');
     const results = validateFiles(files, actionCatalog);
     const problems = results.flatMap((r) => r.diagnostics);
-    if (values.json) printJson(results.map((r) => ({ file: r.file, valid: r.diagnostics.length === 0, diagnostics: r.diagnostics })));
+    if (values.json) printJson(results.map((r) => ({ file: r.file, valid: r.diagnostics.length === 0, diagnostics: r.diagnostics, ...(r.warnings ? { warnings: r.warnings } : {}) })));
     else {
       for (const d of problems) print(formatDiagnostic(d));
+      for (const d of results.flatMap((r) => r.warnings ?? [])) print(formatWarning(d));
       const bad = results.filter((r) => r.diagnostics.length > 0).length;
       print(`${results.length} file(s) checked: ${results.length - bad} valid, ${bad} with ${problems.length} problem(s)`);
     }

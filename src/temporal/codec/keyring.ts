@@ -9,13 +9,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write';
 import { stateDir } from '../../paths';
+import { GenieError } from '../../errors/genie-error';
 
 export interface Keyring {
   current: string;
   keys: Map<string, Buffer>;
 }
 
-export class KeyringError extends Error {
+export class KeyringError extends GenieError {
   readonly code = 'KEYRING_INVALID';
 }
 

@@ -16,6 +16,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { readBody } from '../../http/read-body';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
@@ -68,6 +69,26 @@ function authorizedAction(req: http.IncomingMessage, opts: CodecServerOptions): 
   return undefined;
 }
 
+/** A body beyond MAX_BODY cuts the connection (the reader stops there): nothing is decoded. */
+async function transform(req: http.IncomingMessage, res: http.ServerResponse, action: '/decode' | '/encode', codec: PayloadCodec): Promise<void> {
+  let read;
+  try {
+    read = await readBody(req, { maxBytes: MAX_BODY });
+  } catch {
+    return; // the client went away mid-body: nobody to answer
+  }
+  if (read.truncated) return;
+  try {
+    const body = JSON.parse(read.text) as { payloads?: JsonPayload[] };
+    if (!Array.isArray(body.payloads)) throw new Error('body must be {"payloads": [...]}');
+    const payloads = body.payloads.map(fromJson);
+    const out = action === '/decode' ? await codec.decode(payloads) : await codec.encode(payloads);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ payloads: out.map(toJson) }));
+  } catch (err) {
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (err as Error).message }));
+  }
+}
+
 export function startCodecServer(opts: CodecServerOptions): Promise<{ url: string; uiUrl?: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const origin = req.headers.origin;
@@ -87,24 +108,7 @@ export function startCodecServer(opts: CodecServerOptions): Promise<{ url: strin
     if (req.method !== 'POST' || (action !== '/decode' && action !== '/encode')) {
       return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'POST /decode or /encode' }));
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) req.destroy();
-      else chunks.push(c);
-    });
-    req.on('end', async () => {
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { payloads?: JsonPayload[] };
-        if (!Array.isArray(body.payloads)) throw new Error('body must be {"payloads": [...]}');
-        const payloads = body.payloads.map(fromJson);
-        const out = action === '/decode' ? await opts.codec.decode(payloads) : await opts.codec.encode(payloads);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ payloads: out.map(toJson) }));
-      } catch (err) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: (err as Error).message }));
-      }
-    });
+    void transform(req, res, action, opts.codec);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
