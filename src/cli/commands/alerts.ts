@@ -13,7 +13,7 @@ export function alertsPort(value: unknown): number {
   return port;
 }
 
-export const alerts: Command = {
+export const command: Command = {
   name: 'alerts',
   summary: 'Serve the Alertmanager webhook intake: firing alert groups start (or join) an incident-response run; resolved ones reach it.',
   usage: 'genie alerts [--port 9095] [--host 127.0.0.1] [--runbook incident-response]',

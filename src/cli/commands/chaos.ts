@@ -163,7 +163,18 @@ async function schedule(values: Values, target: string | undefined): Promise<num
   });
 }
 
-export const chaos: Command = {
+/** A chaos subcommand: at most one argument, as every one of them takes. */
+function sub(name: string, summary: string, usage: string, run: (values: Values, arg: string | undefined) => Promise<number> | number): Command {
+  return {
+    name, summary, usage, options: {},
+    run(values, [arg, ...rest]) {
+      if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
+      return run(values, arg);
+    },
+  };
+}
+
+export const command: Command = {
   name: 'chaos',
   summary: 'Chaos experiment controls: stop-all, stop, reap, faults, import (Chaos Toolkit), schedule.',
   usage: 'genie chaos <stop-all|stop|reap|faults|import|schedule> ...',
@@ -182,16 +193,12 @@ export const chaos: Command = {
     cron: { type: 'string' }, overlap: { type: 'string' }, paused: { type: 'boolean' }, id: { type: 'string' }, param: { type: 'string', multiple: true, short: 'p' },
     pause: { type: 'string' }, resume: { type: 'string' },
   },
-  async run(values, [sub, arg, ...rest]) {
-    if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
-    switch (sub) {
-      case 'stop-all': return stopAll(values);
-      case 'stop': return stopOne(values, arg);
-      case 'reap': return reap(values);
-      case 'faults': return faults(values);
-      case 'import': return importExperiment(arg);
-      case 'schedule': return schedule(values, arg);
-      default: throw new UsageError(`genie chaos ${sub ?? ''}: say stop-all, stop, reap, faults, import or schedule (genie chaos --help)`);
-    }
-  },
+  subcommands: [
+    sub('stop-all', 'Emergency-stop every running chaos run and remove every fault (exit 1 if one is left).', 'genie chaos stop-all --as WHO [--reason R] [--json]', (values) => stopAll(values)),
+    sub('stop', 'Emergency-stop one run; its rollbacks run at once.', 'genie chaos stop <id> --as WHO [--reason R]', stopOne),
+    sub('reap', 'Remove faults whose owner stopped heartbeating past their TTL (--all: every fault).', 'genie chaos reap [--all --as WHO] [--json]', (values) => reap(values)),
+    sub('faults', 'The fault store: live faults (--all: removed ones too).', 'genie chaos faults [--all] [--json]', (values) => faults(values)),
+    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml>', (_values, arg) => importExperiment(arg)),
+    sub('schedule', 'Run an experiment on a Temporal Schedule, or pause/resume one.', 'genie chaos schedule <runbook> --cron C [--overlap P] [--paused] [--id ID] [--param k=v] | genie chaos schedule --pause ID | --resume ID', schedule),
+  ],
 };

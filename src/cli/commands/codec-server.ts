@@ -5,7 +5,7 @@ import { startCodecServer } from '../../temporal/codec/server';
 import type { Command } from '../command';
 import { EXIT, print, UsageError } from '../output';
 
-export const codecServer: Command = {
+export const command: Command = {
   name: 'codec-server',
   summary: "Serve Temporal's remote codec protocol (/decode, /encode) for a Web UI, with the worker's keyring.",
   usage: 'genie codec-server [--port P] [--host H] [--ui-origin URL]...',

@@ -4,7 +4,7 @@ import { startDemoService } from '../../demo/service';
 import type { Command } from '../command';
 import { EXIT, print, UsageError } from '../output';
 
-export const demoService: Command = {
+export const command: Command = {
   name: 'demo-service',
   summary: 'Run a sample HTTP service with a set version, error rate and latency (for canary, chaos and shadow demos).',
   usage: 'genie demo-service --name N --version V --port P [--error-rate 0.2] [--error-status 500] [--latency 20ms] [--latency-jitter 10ms] [--latency-distribution uniform|normal|exponential] [--field key=value ...] [--host H]',

@@ -4,7 +4,7 @@ import { withClient } from '../client';
 import type { Command } from '../command';
 import { EXIT, print, printJson, UsageError } from '../output';
 
-export const history: Command = {
+export const command: Command = {
   name: 'history',
   summary: 'The audit trail of a run, read from its Temporal history: steps, attempts, timers, child runs, overrides with who and why.',
   usage: 'genie history <id> [--json]',

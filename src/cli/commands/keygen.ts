@@ -12,7 +12,7 @@ import type { Command } from '../command';
 import { currentUser } from '../identity';
 import { EXIT, print, UsageError } from '../output';
 
-export const keygen: Command = {
+export const command: Command = {
   name: 'keygen',
   summary: 'Create a key to sign overrides with (Ed25519, or an HMAC secret with --hmac) and print its access-policy entry.',
   usage: 'genie keygen --as <who> [--out FILE] [--hmac] [--force]',

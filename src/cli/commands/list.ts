@@ -4,7 +4,7 @@ import { EXIT, print, printJson, UsageError } from '../output';
 
 const SAFE = /^[A-Za-z0-9_.:-]+$/;
 
-export const list: Command = {
+export const command: Command = {
   name: 'list',
   summary: 'List runs, newest first, filtered by runbook status or name.',
   usage: 'genie list [--status S] [--name N] [--limit N] [--json]',

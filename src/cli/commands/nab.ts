@@ -10,7 +10,7 @@ import { isDetectorName } from '../../predict/registry';
 import type { Command } from '../command';
 import { EXIT, printJson, UsageError } from '../output';
 
-export const nab: Command = {
+export const command: Command = {
   name: 'nab',
   summary: 'Score an anomaly detector on a NAB-style corpus (Numenta Anomaly Benchmark rules); print JSON.',
   usage: 'genie nab [--data <dir>] [--windows <combined_windows.json>] [--profiles <profiles.json>] [--detector <name>] [--threshold <t>] [--cooldown <rows>] [--verbose] [--file <folder/file.csv>] [--plot <file.svg>]',

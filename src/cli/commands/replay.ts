@@ -4,7 +4,7 @@ import { withClient } from '../client';
 import type { Command } from '../command';
 import { EXIT, icon, print, printJson, UsageError } from '../output';
 
-export const replay: Command = {
+export const command: Command = {
   name: 'replay',
   summary: "Show a run's state as it was at an event id or a time, by replaying its history with the worker's code.",
   usage: 'genie replay <id> [--at <eventId|time>] [--json]',

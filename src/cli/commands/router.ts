@@ -12,7 +12,7 @@ function portOption(value: unknown, name: string, fallback: number): number {
   return port;
 }
 
-export const router: Command = {
+export const command: Command = {
   name: 'router',
   summary: 'Run the traffic router: weighted routes, mirroring, fault injection, metrics; driven by its admin API.',
   usage: 'genie router --config FILE [--port P] [--admin-port A] [--host H] [--admin-host H] [--drain-timeout 30s]',

@@ -11,7 +11,7 @@ import { EXIT, print, printJson, UsageError } from '../output';
 import { resolveSource } from '../runbook-source';
 import { watchRun } from '../watch';
 
-export const run: Command = {
+export const command: Command = {
   name: 'run',
   summary: 'Start a runbook by name (from the runbook directory) or from a file.',
   usage: 'genie run <name|file> [--param k=v]... [--id ID] [--as WHO] [--key FILE] [--wait] [--json]',

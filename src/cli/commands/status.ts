@@ -3,7 +3,7 @@ import { withClient } from '../client';
 import type { Command } from '../command';
 import { EXIT, icon, print, printJson, UsageError } from '../output';
 
-export const status: Command = {
+export const command: Command = {
   name: 'status',
   summary: 'Show a run: its status, every step with attempts and errors, pending approvals and overrides.',
   usage: 'genie status <id> [--json]',

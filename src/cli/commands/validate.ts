@@ -4,7 +4,7 @@ import { validateFiles } from '../../dsl/load';
 import type { Command } from '../command';
 import { EXIT, print, printJson, UsageError } from '../output';
 
-export const validate: Command = {
+export const command: Command = {
   name: 'validate',
   summary: 'Check runbooks without running anything: syntax, schema, actions and their arguments, references, expressions, limits.',
   usage: 'genie validate <file|dir>... [--json]',

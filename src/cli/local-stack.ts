@@ -1,25 +1,23 @@
-/** genie up | server | worker: the long-running processes, stopped cleanly on Ctrl-C or SIGTERM. */
+/** What genie up, server and worker start: the long-running processes, stopped cleanly on Ctrl-C or SIGTERM. */
 import { randomBytes } from 'node:crypto';
-import { AesGcmCodec } from '../../temporal/codec/aes-gcm-codec';
-import { ensureKeyring, keyringFile } from '../../temporal/codec/keyring';
-import { startCodecServer } from '../../temporal/codec/server';
-import { startDevServer, type DevServer } from '../../temporal/dev-server';
-import { effectiveAddress, temporalSettings } from '../../temporal/config';
-import { connectClient, connectWorker } from '../../temporal/connection';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
-import { installWorkerLogging } from '../../temporal/logging';
-import { createGenieWorker } from '../../temporal/worker';
-import { startReaper } from '../../chaos/reaper';
-import { runbookDir } from '../../paths';
-import { startLocalDemo } from '../../demo/environment';
-import type { Command } from '../command';
-import { startAlertServer } from '../../alerts/server';
-import { alertsPort } from './alerts';
-import { EXIT, print, UsageError, warn } from '../output';
-import { checkWorkerPolicy, PolicyRequiredError } from '../../policy/worker-policy';
+import { AesGcmCodec } from '../temporal/codec/aes-gcm-codec';
+import { ensureKeyring, keyringFile } from '../temporal/codec/keyring';
+import { startCodecServer } from '../temporal/codec/server';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { effectiveAddress, temporalSettings } from '../temporal/config';
+import { connectClient, connectWorker } from '../temporal/connection';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { installWorkerLogging } from '../temporal/logging';
+import { createGenieWorker } from '../temporal/worker';
+import { startReaper } from '../chaos/reaper';
+import { runbookDir } from '../paths';
+import { startAlertServer } from '../alerts/server';
+import { alertsPort } from './commands/alerts';
+import { EXIT, print, UsageError, warn } from './output';
+import { checkWorkerPolicy, PolicyRequiredError } from '../policy/worker-policy';
 
 /** Before anything starts: refuse without a policy when one is required, else warn loudly that there is none. */
-function checkPolicyFirst(): void {
+export function checkPolicyFirst(): void {
   try {
     checkWorkerPolicy(warn);
   } catch (err) {
@@ -28,7 +26,7 @@ function checkPolicyFirst(): void {
   }
 }
 
-function untilSignal(): Promise<NodeJS.Signals> {
+export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
   });
@@ -38,7 +36,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
  * The embedded server, unless TEMPORAL_ADDRESS points elsewhere. Payloads are encrypted
  * (a keyring is created on first start), and a codec server lets the Web UI show them decoded.
  */
-async function maybeStartServer(log: (l: string) => void): Promise<DevServer | undefined> {
+export async function maybeStartServer(log: (l: string) => void): Promise<DevServer | undefined> {
   const settings = temporalSettings();
   if (settings.address) {
     log(`using the Temporal cluster at ${settings.address} (namespace ${settings.namespace}); nothing started`);
@@ -59,7 +57,7 @@ async function maybeStartServer(log: (l: string) => void): Promise<DevServer | u
   }
 }
 
-async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = () => undefined): Promise<number> {
+export async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = () => undefined): Promise<number> {
   installWorkerLogging();
   // The chaos dead-man's switch, first: it needs no Temporal, and orphaned faults should not wait for the worker to load
   // (faults whose owner stopped heartbeating are removed by any worker; GENIE_CHAOS_REAPER=off: none).
@@ -87,40 +85,8 @@ async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = ()
   return why === 'server-exit' ? EXIT.failed : EXIT.ok;
 }
 
-export const up: Command = {
-  name: 'up',
-  summary: 'Start everything for local use: the Temporal dev server with its Web UI, and a Genie worker.',
-  usage: 'genie up',
-  details: [
-    'Ports: GENIE_TEMPORAL_PORT (7233), GENIE_UI_PORT (8233). With TEMPORAL_ADDRESS set, the embedded server does not start.',
-    'Demo environment (GENIE_DEMO=off skips it): traffic router GENIE_ROUTER_PORT (18080), admin GENIE_ROUTER_ADMIN_PORT (18090),',
-    'demo services stable GENIE_STABLE_PORT (18081) and canary GENIE_CANARY_PORT (18082), run by the process supervisor (.genie/processes).',
-  ],
-  options: {},
-  async run() {
-    checkPolicyFirst();
-    const server = await maybeStartServer(print);
-    const settings = temporalSettings();
-    // Before the worker: its actions read the router and deploy variables this sets.
-    const demo = await startLocalDemo(print);
-    const intake = await startIntake(settings);
-    // Closing the intake matters: its listening socket would keep this process alive after the worker stops.
-    return runWorkerUntilSignal(server, () => {
-      if (intake) print(`Alertmanager webhook intake: ${intake.url}`);
-      for (const line of demo?.summary ?? []) print(line);
-      if (!server?.uiUrl) return;
-      print('');
-      print(`Temporal Web UI: ${server.uiUrl}`);
-      print('Start a runbook from the UI: Workflows → Start Workflow, then');
-      print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
-      print('or from a shell: ./bin/genie run hello --wait        (Ctrl-C stops everything)');
-      print('');
-    }).finally(async () => { await intake?.close(); await demo?.stop(); });
-  },
-};
-
 /** The Alertmanager intake beside the worker (GENIE_ALERTS_PORT, 0 = off); a busy port is reported, not fatal. */
-async function startIntake(settings: ReturnType<typeof temporalSettings>): Promise<{ url: string; close(): Promise<void> } | undefined> {
+export async function startIntake(settings: ReturnType<typeof temporalSettings>): Promise<{ url: string; close(): Promise<void> } | undefined> {
   if (process.env.GENIE_ALERTS_PORT === '0') return undefined;
   try {
     const client = await connectClient(settings);
@@ -133,28 +99,3 @@ async function startIntake(settings: ReturnType<typeof temporalSettings>): Promi
   }
 }
 
-export const server: Command = {
-  name: 'server',
-  summary: 'Start only the embedded Temporal dev server (state in .genie/temporal.sqlite).',
-  usage: 'genie server',
-  options: {},
-  async run() {
-    const s = await maybeStartServer(print);
-    if (!s) return EXIT.ok;
-    print(`Temporal at ${s.address}${s.uiUrl ? `, UI ${s.uiUrl}` : ''}; Ctrl-C stops it`);
-    await Promise.race([untilSignal(), new Promise((r) => s.process.once('exit', r))]);
-    await s.stop();
-    return EXIT.ok;
-  },
-};
-
-export const worker: Command = {
-  name: 'worker',
-  summary: 'Run a Genie worker against TEMPORAL_ADDRESS (or the local dev server). Run as many as you like.',
-  usage: 'genie worker',
-  options: {},
-  async run() {
-    checkPolicyFirst();
-    return runWorkerUntilSignal();
-  },
-};

@@ -3,7 +3,7 @@
  * region and the router in front, on loopback, until Ctrl-C (src/failover/environment.ts).
  * genie demo region-app: one region's sample app (what the environment runs per region).
  */
-import type { Command } from '../command';
+import type { Command, Values } from '../command';
 import { EXIT, print, UsageError, warn } from '../output';
 
 const port = (value: unknown, flag: string): number => {
@@ -18,7 +18,7 @@ const untilSignal = () => new Promise<void>((resolve) => {
   for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { clearInterval(keepAlive); resolve(); });
 });
 
-async function failover(values: Record<string, unknown>): Promise<number> {
+async function failover(values: Values): Promise<number> {
   const regionsArg = values.regions as string | undefined;
   const regions = regionsArg === undefined ? 3 : /^\d+$/.test(regionsArg) ? Number(regionsArg) : regionsArg.split(',').map((s) => s.trim()).filter(Boolean);
   // Loaded on use: every other command starts without the PostgreSQL client.
@@ -53,7 +53,7 @@ async function failover(values: Record<string, unknown>): Promise<number> {
   return EXIT.ok;
 }
 
-async function regionApp(values: Record<string, unknown>): Promise<number> {
+async function regionApp(values: Values): Promise<number> {
   const region = values.region as string | undefined;
   if (!region) throw new UsageError('--region is required');
   const { startRegionApp } = await import('../../failover/region-app');
@@ -76,7 +76,14 @@ async function regionApp(values: Record<string, unknown>): Promise<number> {
   return EXIT.ok;
 }
 
-export const demo: Command = {
+function noArguments(run: (values: Values) => Promise<number>): Command['run'] {
+  return (values, extra) => {
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    return run(values);
+  };
+}
+
+export const command: Command = {
   name: 'demo',
   summary: 'Demo environments: `failover` (real PostgreSQL regions + router), `region-app` (one region\'s sample app).',
   usage: 'genie demo failover [--regions 3|r1,r2,r3] [--sync] [--upstream-timeout 2s] [--verbose]\n       genie demo region-app --region R --pg-port P [--port N] [--host H] [--pg-host H] [--pg-database D] [--pg-user U]',
@@ -100,11 +107,8 @@ export const demo: Command = {
     'pg-database': { type: 'string' },
     'pg-user': { type: 'string' },
   },
-  async run(values, positionals) {
-    const [sub, ...extra] = positionals;
-    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    if (sub === 'failover') return failover(values);
-    if (sub === 'region-app') return regionApp(values);
-    throw new UsageError(`genie demo ${sub ?? ''}: say which demo: failover or region-app`);
-  },
+  subcommands: [
+    { name: 'failover', summary: 'Real PostgreSQL regions with streaming replication, a sample app per region and the router, until Ctrl-C.', usage: 'genie demo failover [--regions 3|r1,r2,r3] [--sync] [--upstream-timeout 2s] [--verbose]', options: {}, run: noArguments(failover) },
+    { name: 'region-app', summary: "One region's sample app (what the failover environment runs per region).", usage: 'genie demo region-app --region R --pg-port P [--port N] [--host H] [--pg-host H] [--pg-database D] [--pg-user U]', options: {}, run: noArguments(regionApp) },
+  ],
 };

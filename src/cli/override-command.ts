@@ -1,13 +1,17 @@
-/** approve, reject, pause, resume, abort, skip, retry: sent as updates so a refusal comes back to the operator at once. */
+/**
+ * The overrides (approve, reject, pause, ... failback): one constructor, since they differ only in
+ * name and a flag or two; each is its own command file. Sent as updates so a refusal comes back
+ * to the operator at once.
+ */
 import { WorkflowUpdateFailedError, WorkflowNotFoundError } from '@temporalio/client';
-import { overrideUpdates, stateQuery, type OverrideName } from '../../../workflows/api';
-import { withClient } from '../client';
-import type { Command } from '../command';
-import { currentUser } from '../identity';
-import { EXIT, print, UsageError, warn } from '../output';
-import { NO_POLICY_NOTICE, operatorAuth, type SignedRun } from '../../policy/operator';
-import { firstRunId } from '../../temporal/first-run-id';
-import { retryLostUpdate } from '../../temporal/update-retry';
+import { overrideUpdates, stateQuery, type OverrideName } from '../../workflows/api';
+import { withClient } from './client';
+import type { Command } from './command';
+import { currentUser } from './identity';
+import { EXIT, print, UsageError, warn } from './output';
+import { NO_POLICY_NOTICE, operatorAuth, type SignedRun } from '../policy/operator';
+import { firstRunId } from '../temporal/first-run-id';
+import { retryLostUpdate } from '../temporal/update-retry';
 
 /** Domain overrides are camelCase in workflows and kebab-case on the command line. */
 const CLI_NAMES: Partial<Record<OverrideName, string>> = {
@@ -15,7 +19,7 @@ const CLI_NAMES: Partial<Record<OverrideName, string>> = {
   forceFailover: 'force-failover', holdFailover: 'hold-failover', releaseHold: 'release-hold',
 };
 
-function overrideCommand(name: OverrideName, summary: string, stepRequired: boolean): Command {
+export function overrideCommand(name: OverrideName, summary: string, stepRequired: boolean): Command {
   const reasonFlag = name === 'approve' || name === 'reject' ? 'comment' : 'reason';
   const command = CLI_NAMES[name] ?? name;
   const extra = name === 'promote' ? ' [--full]' : name === 'skipStrategy' ? ' --strategy S' : name === 'forceFailover' ? ' --target REGION' : '';
@@ -71,20 +75,3 @@ async function signed(keyFile: string | undefined, name: OverrideName, run: Sign
   }
 }
 
-export const overrides: Command[] = [
-  overrideCommand('approve', 'Approve the pending approval step of a run (or the one named by --step).', false),
-  overrideCommand('reject', 'Reject the pending approval step of a run; the step fails and onFailure runs.', false),
-  overrideCommand('pause', 'Pause a run at the next step boundary.', false),
-  overrideCommand('resume', 'Resume a paused run.', false),
-  overrideCommand('abort', 'Abort a run; its onFailure compensation runs and cannot be interrupted.', false),
-  overrideCommand('skip', 'Skip a step: a failed one waiting for a decision, a running one, or one not reached yet.', true),
-  overrideCommand('retry', 'Retry a failed step (onError: wait) or an inconclusive analysis that is waiting for a decision.', false),
-  overrideCommand('promote', 'Canary: end the current pause, or accept an inconclusive analysis; --full skips to full promotion.', false),
-  overrideCommand('forceCheck', 'Self-healing: run the health checks now instead of at the end of the current pause.', false),
-  overrideCommand('skipStrategy', 'Self-healing: leave a recovery strategy out of the ladder from now on.', false),
-  overrideCommand('emergencyStop', 'Chaos: stop the experiment now; its rollbacks (finally) run and cannot be interrupted.', false),
-  overrideCommand('forceFailover', 'Failover: fail over to --target now, past the RPO gate (needs the approvals the runbook asks for).', false),
-  overrideCommand('holdFailover', 'Failover: no automatic failover until release-hold.', false),
-  overrideCommand('releaseHold', 'Failover: end a hold-failover.', false),
-  overrideCommand('failback', 'Failover: switch back to the original primary region once it has rejoined.', false),
-];

@@ -1,0 +1,19 @@
+/** genie server: only the embedded Temporal dev server. */
+import type { Command } from '../command';
+import { maybeStartServer, untilSignal } from '../local-stack';
+import { EXIT, print } from '../output';
+
+export const command: Command = {
+  name: 'server',
+  summary: 'Start only the embedded Temporal dev server (state in .genie/temporal.sqlite).',
+  usage: 'genie server',
+  options: {},
+  async run() {
+    const s = await maybeStartServer(print);
+    if (!s) return EXIT.ok;
+    print(`Temporal at ${s.address}${s.uiUrl ? `, UI ${s.uiUrl}` : ''}; Ctrl-C stops it`);
+    await Promise.race([untilSignal(), new Promise((r) => s.process.once('exit', r))]);
+    await s.stop();
+    return EXIT.ok;
+  },
+};
