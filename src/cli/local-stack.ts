@@ -12,7 +12,8 @@ import { createGenieWorker } from '../temporal/worker';
 import { startReaper } from '../chaos/reaper';
 import { runbookDir } from '../paths';
 import { startAlertServer } from '../alerts/server';
-import { alertsPort } from './commands/alerts';
+import { alertsPort } from './alerts-port';
+import { untilSignal } from './until-signal';
 import { EXIT, print, UsageError, warn } from './output';
 import { checkWorkerPolicy, PolicyRequiredError } from '../policy/worker-policy';
 
@@ -24,12 +25,6 @@ export function checkPolicyFirst(): void {
     if (err instanceof PolicyRequiredError) throw new UsageError(err.message, EXIT.failed);
     throw err;
   }
-}
-
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
-  });
 }
 
 /**

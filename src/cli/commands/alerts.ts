@@ -2,16 +2,10 @@
 import { AlertIntakeConfigError, checkAlertIntakeExposure, startAlertServer } from '../../alerts/server';
 import { connectClient } from '../../temporal/connection';
 import { effectiveAddress, temporalSettings } from '../../temporal/config';
+import { alertsPort } from '../alerts-port';
 import type { Command } from '../command';
 import { EXIT, print, UsageError } from '../output';
-
-export const DEFAULT_ALERTS_PORT = 9095;
-
-export function alertsPort(value: unknown): number {
-  const port = Number(value ?? process.env.GENIE_ALERTS_PORT ?? DEFAULT_ALERTS_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`alerts port ${String(value)} is not a port number`);
-  return port;
-}
+import { untilSignal } from '../until-signal';
 
 export const command: Command = {
   name: 'alerts',
@@ -43,9 +37,7 @@ export const command: Command = {
       log: print,
     });
     print(`alert intake listening on ${server.url}${process.env.GENIE_ALERTS_TOKEN ? ' (bearer token required)' : ''}`);
-    await new Promise((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
-    });
+    await untilSignal();
     await server.close();
     await client.connection.close();
     return EXIT.ok;

@@ -4,6 +4,8 @@ import { keyringFile, readKeyring } from '../../temporal/codec/keyring';
 import { startCodecServer } from '../../temporal/codec/server';
 import type { Command } from '../command';
 import { EXIT, print, UsageError } from '../output';
+import { portOption } from '../port-option';
+import { untilSignal } from '../until-signal';
 
 export const command: Command = {
   name: 'codec-server',
@@ -21,13 +23,10 @@ export const command: Command = {
     const uiOrigins = (values['ui-origin'] as string[] | undefined) ?? [];
     // An Origin header proves nothing: every caller, the UI included, must present the token.
     if (!token) throw new UsageError('set GENIE_CODEC_TOKEN: every request to the codec server must carry it as a bearer token (--ui-origin only adds CORS headers for that UI)');
-    const port = values.port === undefined ? 8234 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`);
+    const port = portOption(values.port, '--port', 8234);
     const server = await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, port, host: (values.host as string | undefined) ?? '127.0.0.1', ...(token ? { token } : {}) });
     print(`codec server on ${server.url} (keyring ${keyringFile()}, current key ${ring.current}); Ctrl-C stops it`);
-    await new Promise((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
-    });
+    await untilSignal();
     await server.close();
     return EXIT.ok;
   },

@@ -3,6 +3,8 @@ import { BehaviorError, DISTRIBUTIONS, parseDistribution, parseLatency, parseRat
 import { startDemoService } from '../../demo/service';
 import type { Command } from '../command';
 import { EXIT, print, UsageError } from '../output';
+import { portOption } from '../port-option';
+import { untilSignal } from '../until-signal';
 
 export const command: Command = {
   name: 'demo-service',
@@ -33,8 +35,7 @@ export const command: Command = {
     const name = values.name as string | undefined;
     const version = values.version as string | undefined;
     if (!name || !version) throw new UsageError('--name and --version are required, e.g. --name stable --version 1.0.0');
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`);
+    const port = portOption(values.port, '--port', 0);
     let behavior;
     try {
       behavior = {
@@ -53,9 +54,7 @@ export const command: Command = {
     const service = await startDemoService({ name, version, port, behavior, fields, ...(host ? { host } : {}), ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}) });
     const b = service.behavior();
     print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
-    await new Promise((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
-    });
+    await untilSignal();
     await service.close();
     return EXIT.ok;
   },

@@ -5,18 +5,9 @@
  */
 import type { Command, Values } from '../command';
 import { EXIT, print, UsageError, warn } from '../output';
+import { portOption } from '../port-option';
+import { untilSignal } from '../until-signal';
 
-const port = (value: unknown, flag: string): number => {
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${flag} ${String(value)} is not a port number`);
-  return n;
-};
-
-/** Waits for Ctrl-C or SIGTERM. The servers are detached children: without this timer nothing would keep the process alive. */
-const untilSignal = () => new Promise<void>((resolve) => {
-  const keepAlive = setInterval(() => undefined, 60_000);
-  for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => { clearInterval(keepAlive); resolve(); });
-});
 
 async function failover(values: Values): Promise<number> {
   const regionsArg = values.regions as string | undefined;
@@ -47,7 +38,8 @@ async function failover(values: Values): Promise<number> {
   print(process.env.GENIE_ROUTER_TOKEN ? '  (GENIE_ROUTER_TOKEN: the one you set)' : `  export GENIE_ROUTER_TOKEN=$(cat ${env.dir}/router-token)`);
   print(`Try: curl -X POST ${env.routerUrl}/write -d '{"seq":1}'    psql -h 127.0.0.1 -p ${primary!.pg.port} -U postgres -c 'select * from genie_writes'`);
   print('Ctrl-C stops every process and removes the directory.');
-  await untilSignal();
+  // The servers are detached children: nothing else keeps this process alive.
+  await untilSignal({ keepAlive: true });
   print('stopping…');
   await env.stop();
   return EXIT.ok;
@@ -59,11 +51,11 @@ async function regionApp(values: Values): Promise<number> {
   const { startRegionApp } = await import('../../failover/region-app');
   const app = await startRegionApp({
     region,
-    port: values.port === undefined ? 0 : port(values.port, '--port'),
+    port: portOption(values.port, '--port', 0),
     ...(values.host ? { host: values.host as string } : {}),
     pg: {
       host: (values['pg-host'] as string | undefined) ?? '127.0.0.1',
-      port: port(values['pg-port'], '--pg-port'),
+      port: portOption(values['pg-port'], '--pg-port'),
       ...(values['pg-database'] ? { database: values['pg-database'] as string } : {}),
       ...(values['pg-user'] ? { user: values['pg-user'] as string } : {}),
       // Only from the environment: a password on the command line is visible to every user of the host.
@@ -71,7 +63,7 @@ async function regionApp(values: Values): Promise<number> {
     },
   });
   print(`region-app ${region} listening on ${app.url}`);
-  await untilSignal();
+  await untilSignal({ keepAlive: true });
   await app.close();
   return EXIT.ok;
 }

@@ -4,13 +4,8 @@ import { parseDuration } from '../../dsl/duration';
 import { parseRouterConfig, RouterConfigError, startRouter } from '../../router';
 import type { Command } from '../command';
 import { EXIT, print, UsageError, warn } from '../output';
-
-function portOption(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--${name} ${String(value)} is not a port number`);
-  return port;
-}
+import { portOption } from '../port-option';
+import { untilSignal } from '../until-signal';
 
 export const command: Command = {
   name: 'router',
@@ -62,15 +57,13 @@ export const command: Command = {
     const host = values.host as string | undefined;
     const running = await startRouter({
       config, token, drainTimeoutMs,
-      port: portOption(values.port, 'port', 8080),
-      adminPort: portOption(values['admin-port'], 'admin-port', 9901),
+      port: portOption(values.port, '--port', 8080),
+      adminPort: portOption(values['admin-port'], '--admin-port', 9901),
       ...(host ? { host } : {}),
       ...(values['admin-host'] ? { adminHost: values['admin-host'] as string } : {}),
     });
     print(`router listening on ${running.url} (admin API ${running.adminUrl}), config version ${running.store.version} from ${file}`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve(s));
-    });
+    const signal = await untilSignal();
     print(`router draining (${signal})…`);
     const { drained, inFlightAtTimeout } = await running.close();
     if (!drained) warn(`router: drain timeout; ${inFlightAtTimeout} request(s) were cut off`);

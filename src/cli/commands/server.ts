@@ -1,7 +1,8 @@
 /** genie server: only the embedded Temporal dev server. */
 import type { Command } from '../command';
-import { maybeStartServer, untilSignal } from '../local-stack';
+import { maybeStartServer } from '../local-stack';
 import { EXIT, print } from '../output';
+import { untilSignal } from '../until-signal';
 
 export const command: Command = {
   name: 'server',
