@@ -4,7 +4,7 @@
  * exports one of these as `command`, named like the file.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { print, UsageError } from './output';
+import { type Output, UsageError } from './output';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
@@ -17,14 +17,14 @@ export interface Command {
   details?: string[];
   /** With subcommands: the options every subcommand accepts (its own come on top). */
   options: Options;
-  run?(values: Values, positionals: string[]): Promise<number> | number;
+  run?(values: Values, positionals: string[], out: Output): Promise<number> | number;
   /** Chosen by the first word after the command's name; each is parsed with its own options plus these. */
   subcommands?: Command[];
 }
 
 const HELP: Options = { help: { type: 'boolean', short: 'h' } };
 
-function printHelp(command: Command, path: string): void {
+function printHelp(command: Command, path: string, { print }: Output): void {
   print(`${command.summary}\n\nusage: ${command.usage}`);
   if (command.details?.length) print('\n' + command.details.join('\n'));
   if (command.subcommands?.length) {
@@ -35,12 +35,12 @@ function printHelp(command: Command, path: string): void {
 }
 
 /** `path` is how the user reached this command ("genie chaos"), for help and errors. */
-export async function runCommand(command: Command, argv: string[], path = `genie ${command.name}`, inherited: Options = {}): Promise<number> {
+export async function runCommand(command: Command, argv: string[], out: Output, path = `genie ${command.name}`, inherited: Options = {}): Promise<number> {
   const options = { ...inherited, ...command.options };
   if (command.subcommands) {
     const [word, ...rest] = argv;
     if (word === '--help' || word === '-h') {
-      printHelp(command, path);
+      printHelp(command, path, out);
       return 0;
     }
     const sub = command.subcommands.find((s) => s.name === word);
@@ -50,7 +50,7 @@ export async function runCommand(command: Command, argv: string[], path = `genie
         ? `${path} needs a subcommand: ${names} (${path} --help)`
         : `${path} ${word}: no such subcommand; say ${names} (${path} --help)`);
     }
-    return runCommand(sub, rest, `${path} ${sub.name}`, options);
+    return runCommand(sub, rest, out, `${path} ${sub.name}`, options);
   }
   let parsed;
   try {
@@ -59,9 +59,9 @@ export async function runCommand(command: Command, argv: string[], path = `genie
     throw new UsageError(`${(err as Error).message}\nusage: ${command.usage}\n(see ${path} --help)`);
   }
   if (parsed.values.help) {
-    printHelp(command, path);
+    printHelp(command, path, out);
     return 0;
   }
   if (!command.run) throw new Error(`${path} has neither run nor subcommands`);
-  return command.run(parsed.values as Values, parsed.positionals);
+  return command.run(parsed.values as Values, parsed.positionals, out);
 }

@@ -14,13 +14,13 @@ import { runbookDir } from '../paths';
 import { startAlertServer } from '../alerts/server';
 import { alertsPort } from './alerts-port';
 import { untilSignal } from './until-signal';
-import { EXIT, print, UsageError, warn } from './output';
+import { EXIT, type Output, UsageError } from './output';
 import { checkWorkerPolicy, PolicyRequiredError } from '../policy/worker-policy';
 
 /** Before anything starts: refuse without a policy when one is required, else warn loudly that there is none. */
-export function checkPolicyFirst(): void {
+export function checkPolicyFirst(out: Output): void {
   try {
-    checkWorkerPolicy(warn);
+    checkWorkerPolicy(out.warn);
   } catch (err) {
     if (err instanceof PolicyRequiredError) throw new UsageError(err.message, EXIT.failed);
     throw err;
@@ -52,26 +52,26 @@ export async function maybeStartServer(log: (l: string) => void): Promise<DevSer
   }
 }
 
-export async function runWorkerUntilSignal(server?: DevServer, onReady: () => void = () => undefined): Promise<number> {
+export async function runWorkerUntilSignal(out: Output, server?: DevServer, onReady: () => void = () => undefined): Promise<number> {
   installWorkerLogging();
   // The chaos dead-man's switch, first: it needs no Temporal, and orphaned faults should not wait for the worker to load
   // (faults whose owner stopped heartbeating are removed by any worker; GENIE_CHAOS_REAPER=off: none).
-  const reaper = startReaper({ log: print });
+  const reaper = startReaper({ log: out.print });
   const settings = temporalSettings();
   const client = await connectClient(settings);
-  await ensureSearchAttributes(client, settings.namespace, print);
+  await ensureSearchAttributes(client, settings.namespace, out.print);
   await client.connection.close();
   const connection = await connectWorker(settings);
   const worker = await createGenieWorker({
     connection, namespace: settings.namespace, taskQueue: settings.taskQueue, breakers: true,
     ...(settings.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: settings.maxCachedWorkflows } : {}),
   });
-  print(`worker polling task queue "${settings.taskQueue}" on ${effectiveAddress(settings)} (runbooks from ${runbookDir()})`);
+  out.print(`worker polling task queue "${settings.taskQueue}" on ${effectiveAddress(settings)} (runbooks from ${runbookDir()})`);
   onReady();
   const running = worker.run();
   const serverDied = server ? new Promise<string>((r) => server.process.once('exit', () => r('server-exit'))) : new Promise<string>(() => undefined);
   const why = await Promise.race([untilSignal(), running.then(() => 'worker-stopped'), serverDied]);
-  print(`stopping (${why})…`);
+  out.print(`stopping (${why})…`);
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await running.catch(() => undefined);
   await reaper?.stop();
@@ -81,15 +81,15 @@ export async function runWorkerUntilSignal(server?: DevServer, onReady: () => vo
 }
 
 /** The Alertmanager intake beside the worker (GENIE_ALERTS_PORT, 0 = off); a busy port is reported, not fatal. */
-export async function startIntake(settings: ReturnType<typeof temporalSettings>): Promise<{ url: string; close(): Promise<void> } | undefined> {
+export async function startIntake(settings: ReturnType<typeof temporalSettings>, out: Output): Promise<{ url: string; close(): Promise<void> } | undefined> {
   if (process.env.GENIE_ALERTS_PORT === '0') return undefined;
   try {
     const client = await connectClient(settings);
-    const intake = await startAlertServer({ client, taskQueue: settings.taskQueue, port: alertsPort(undefined), ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}), log: print });
+    const intake = await startAlertServer({ client, taskQueue: settings.taskQueue, port: alertsPort(undefined), ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}), log: out.print });
     process.once('exit', () => void intake.close());
     return intake;
   } catch (error) {
-    print(`alert intake not started: ${(error as Error).message} (set GENIE_ALERTS_PORT to another port, or 0 for none)`);
+    out.print(`alert intake not started: ${(error as Error).message} (set GENIE_ALERTS_PORT to another port, or 0 for none)`);
     return undefined;
   }
 }

@@ -8,7 +8,7 @@ import { overrideUpdates, stateQuery, type OverrideName } from '../../workflows/
 import { withClient } from './client';
 import type { Command } from './command';
 import { currentUser } from './identity';
-import { EXIT, print, UsageError, warn } from './output';
+import { EXIT, type Output, UsageError } from './output';
 import { NO_POLICY_NOTICE, operatorAuth, type SignedRun } from '../policy/operator';
 import { firstRunId } from '../temporal/first-run-id';
 import { retryLostUpdate } from '../temporal/update-retry';
@@ -33,7 +33,7 @@ export function overrideCommand(name: OverrideName, summary: string, stepRequire
       ...(name === 'skipStrategy' ? { strategy: { type: 'string' } } : {}),
       ...(name === 'forceFailover' ? { target: { type: 'string' } } : {}),
     },
-    async run(values, [id]) {
+    async run(values, [id], out) {
       if (!id) throw new UsageError(`name the run: genie ${command} <id> --as <who>`);
       if (stepRequired && !values.step) throw new UsageError(`genie ${command} needs --step <step id>`);
       if (name === 'skipStrategy' && !values.strategy) throw new UsageError('genie skip-strategy needs --strategy <name of a recovery strategy>');
@@ -49,12 +49,12 @@ export function overrideCommand(name: OverrideName, summary: string, stepRequire
       return withClient(async (client) => {
         // The notice says what the run's worker enforces, not what this shell's environment says.
         const state = await client.workflow.getHandle(id).query(stateQuery).catch(() => undefined);
-        if (state?.accessPolicy === false) warn(NO_POLICY_NOTICE);
+        if (state?.accessPolicy === false) out.warn(NO_POLICY_NOTICE);
         try {
           // Signed (--key, GENIE_KEY) for the access policy; the signature covers this run and these exact args.
           const auth = await signed(values.key as string | undefined, name, { workflowId: id, runId: () => firstRunId(client, id) }, args);
           const ack = await retryLostUpdate(() => client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [auth ? { ...args, auth } : args] }));
-          print(`${name} accepted: ${ack.message}`);
+          out.print(`${name} accepted: ${ack.message}`);
           return EXIT.ok;
         } catch (err) {
           if (err instanceof WorkflowUpdateFailedError) throw new UsageError(`${name} refused: ${err.cause?.message ?? err.message}`, EXIT.failed);

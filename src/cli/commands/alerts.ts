@@ -4,7 +4,7 @@ import { connectClient } from '../../temporal/connection';
 import { effectiveAddress, temporalSettings } from '../../temporal/config';
 import { alertsPort } from '../alerts-port';
 import type { Command } from '../command';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { untilSignal } from '../until-signal';
 
 export const command: Command = {
@@ -18,7 +18,7 @@ export const command: Command = {
     '  Without GENIE_ALERTS_TOKEN the intake listens on loopback only: --host beyond loopback is refused.',
   ],
   options: { port: { type: 'string' }, host: { type: 'string' }, runbook: { type: 'string' } },
-  async run(values) {
+  async run(values, _positionals, out) {
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     try {
       checkAlertIntakeExposure(host, process.env.GENIE_ALERTS_TOKEN || undefined);
@@ -34,9 +34,9 @@ export const command: Command = {
       client, taskQueue: settings.taskQueue, port: alertsPort(values.port), host,
       ...(values.runbook ? { runbook: values.runbook as string } : {}),
       ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}),
-      log: print,
+      log: out.print,
     });
-    print(`alert intake listening on ${server.url}${process.env.GENIE_ALERTS_TOKEN ? ' (bearer token required)' : ''}`);
+    out.print(`alert intake listening on ${server.url}${process.env.GENIE_ALERTS_TOKEN ? ' (bearer token required)' : ''}`);
     await untilSignal();
     await server.close();
     await client.connection.close();

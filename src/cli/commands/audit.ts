@@ -10,7 +10,7 @@ import { projectHistory } from '../../temporal/history';
 import { withClient } from '../client';
 import type { Command, Values } from '../command';
 import { currentUser } from '../identity';
-import { EXIT, print, printJson, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 
 export const command: Command = {
   name: 'audit',
@@ -49,7 +49,7 @@ export const command: Command = {
   ],
 };
 
-async function exportAudit(values: Values, [target]: string[]): Promise<number> {
+async function exportAudit(values: Values, [target]: string[], out: Output): Promise<number> {
   if (!target) throw new UsageError('name the run: genie audit export <id>');
   const key = loadOrCreateKey((values.key as string | undefined) ?? defaultKeyFile());
   return withClient(async (client) => {
@@ -63,13 +63,13 @@ async function exportAudit(values: Values, [target]: string[]): Promise<number> 
     const text = exportRun(events, payloadConverter, { workflowId: target, runId, exportedBy: currentUser(values.as as string | undefined) }, key);
     if (values.out) {
       fs.writeFileSync(values.out as string, text);
-      print(`${text.split('\n').length - 1} records written to ${values.out as string}`);
-    } else process.stdout.write(text);
+      out.print(`${text.split('\n').length - 1} records written to ${values.out as string}`);
+    } else out.stdout.write(text);
     return EXIT.ok;
   });
 }
 
-function verifyAudit(values: Values, [target]: string[]): number {
+function verifyAudit(values: Values, [target]: string[], out: Output): number {
   if (!target) throw new UsageError('name the export file: genie audit verify <file>');
   let text: string;
   try {
@@ -78,13 +78,13 @@ function verifyAudit(values: Values, [target]: string[]): number {
     throw new UsageError(`cannot read ${target}: ${(err as Error).message}`);
   }
   const result = verifyExport(text, values.pubkey ? readPublicKey(values.pubkey as string) : undefined);
-  if (values.json) printJson(result);
-  else if (result.ok) print(`ok: ${result.records} records of ${result.workflowId} intact, signed by ${result.keyFingerprint}`);
-  else print(`TAMPERED: ${target}:${result.problem!.line}: record ${result.problem!.line} ${result.problem!.reason}`);
+  if (values.json) out.printJson(result);
+  else if (result.ok) out.print(`ok: ${result.records} records of ${result.workflowId} intact, signed by ${result.keyFingerprint}`);
+  else out.print(`TAMPERED: ${target}:${result.problem!.line}: record ${result.problem!.line} ${result.problem!.reason}`);
   return result.ok ? EXIT.ok : EXIT.failed;
 }
 
-async function timeline(values: Values, [target]: string[]): Promise<number> {
+async function timeline(values: Values, [target]: string[], out: Output): Promise<number> {
   if (!target) throw new UsageError('name the run: genie audit timeline <id> --out run.html');
   quietReplayLogs();
   return withClient(async (client) => {
@@ -99,8 +99,8 @@ async function timeline(values: Values, [target]: string[]): Promise<number> {
     const html = renderTimeline(target, state, projectHistory(await decodeHistory(events, payloadCodecs), payloadConverter));
     if (values.out) {
       fs.writeFileSync(values.out as string, html);
-      print(`timeline of ${target} written to ${values.out as string}`);
-    } else process.stdout.write(html);
+      out.print(`timeline of ${target} written to ${values.out as string}`);
+    } else out.stdout.write(html);
     return EXIT.ok;
   });
 }

@@ -10,7 +10,7 @@ import { BreakerOverrideRefusedError, breakersRunId, forceBreaker, readBreakerOv
 import { withClient } from '../client';
 import type { Command, Values } from '../command';
 import { currentUser } from '../identity';
-import { EXIT, print, printJson, UsageError, warn } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { noticeIfNoPolicy, operatorAuth } from '../../policy/operator';
 
 const FORCE: Record<Exclude<Verb, 'reset'>, ForcedBreakerState> = { open: 'open', close: 'closed', disable: 'disabled' };
@@ -32,7 +32,7 @@ export const command: Command = {
   ],
   options: { as: { type: 'string' }, key: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } },
   subcommands: [
-    { name: 'list', summary: 'The forced breakers: state, who, since when, why.', usage: 'genie breaker list [--json]', options: {}, run: (values) => list(Boolean(values.json)) },
+    { name: 'list', summary: 'The forced breakers: state, who, since when, why.', usage: 'genie breaker list [--json]', options: {}, run: (values, _positionals, out) => list(Boolean(values.json), out) },
     change('open', 'Reject every call to it on every worker until reset.'),
     change('close', 'Let every call through whatever fails (still counted).'),
     change('disable', 'Take the breaker out of the path (nothing counted).'),
@@ -48,11 +48,11 @@ function change(verb: Verb, summary: string): Command {
     summary,
     usage: `genie breaker ${verb} <name> --as <who> [--key FILE] ${verb === 'reset' ? '[--reason R]' : '--reason R'}`,
     options: {},
-    run: (values, [rawName, ...extra]) => force(verb, values, rawName, extra),
+    run: (values, [rawName, ...extra], out) => force(verb, values, rawName, extra, out),
   };
 }
 
-async function force(verb: Verb, values: Values, rawName: string | undefined, extra: string[]): Promise<number> {
+async function force(verb: Verb, values: Values, rawName: string | undefined, extra: string[], out: Output): Promise<number> {
   if (!rawName) throw new UsageError(`name the breaker: genie breaker ${verb} <url or name> --as <who>${verb === 'reset' ? '' : ' --reason R'}`);
   if (extra.length) throw new UsageError(`one breaker at a time; unexpected ${extra.join(' ')}`);
   let name: string;
@@ -65,7 +65,7 @@ async function force(verb: Verb, values: Values, rawName: string | undefined, ex
   const reason = values.reason as string | undefined;
   if (verb !== 'reset' && !reason?.trim()) throw new UsageError(`genie breaker ${verb} needs --reason: everyone whose calls change will read it`);
   const by = currentUser(values.as as string | undefined);
-  noticeIfNoPolicy(warn);
+  noticeIfNoPolicy(out.warn);
   return withClient(async (client, settings) => {
     // Under an access policy this is `breaker.force`, signed for the breakers workflow of this task queue.
     const run = { workflowId: breakersWorkflowId(settings.taskQueue), runId: () => breakersRunId(client, settings.taskQueue) };
@@ -81,7 +81,7 @@ async function force(verb: Verb, values: Values, rawName: string | undefined, ex
       const ack = verb === 'reset'
         ? await resetBreaker(client, settings.taskQueue, await sign({ name, by, ...(reason ? { reason } : {}) }))
         : await forceBreaker(client, settings.taskQueue, await sign({ name, state: FORCE[verb], by, reason: reason! }));
-      print(`${verb} accepted: ${ack.message} (version ${ack.version})`);
+      out.print(`${verb} accepted: ${ack.message} (version ${ack.version})`);
       return EXIT.ok;
     } catch (error) {
       if (error instanceof BreakerOverrideRefusedError) throw new UsageError(`${verb} refused: ${error.message}`, EXIT.failed);
@@ -90,7 +90,7 @@ async function force(verb: Verb, values: Values, rawName: string | undefined, ex
   });
 }
 
-async function list(json: boolean): Promise<number> {
+async function list(json: boolean, out: Output): Promise<number> {
   return withClient(async (client, settings) => {
     let view: BreakerOverridesView | undefined;
     try {
@@ -104,18 +104,18 @@ async function list(json: boolean): Promise<number> {
     }
     view ??= { version: 0, overrides: {}, recent: [] };
     if (json) {
-      printJson(view);
+      out.printJson(view);
       return EXIT.ok;
     }
     const rows = Object.entries(view.overrides).sort(([a], [b]) => a.localeCompare(b));
     if (rows.length === 0) {
-      print('no breaker is forced: every breaker runs automatically');
+      out.print('no breaker is forced: every breaker runs automatically');
       return EXIT.ok;
     }
     const width = Math.max(4, ...rows.map(([name]) => name.length));
-    print(`${'NAME'.padEnd(width)}  ${'STATE'.padEnd(8)}  ${'BY'.padEnd(12)}  ${'SINCE'.padEnd(24)}  REASON`);
-    for (const [name, o] of rows) print(`${name.padEnd(width)}  ${o.state.padEnd(8)}  ${o.by.padEnd(12)}  ${o.at.padEnd(24)}  ${o.reason}`);
-    print(`\n(version ${view.version}; \`genie breaker reset <name>\` returns a breaker to automatic)`);
+    out.print(`${'NAME'.padEnd(width)}  ${'STATE'.padEnd(8)}  ${'BY'.padEnd(12)}  ${'SINCE'.padEnd(24)}  REASON`);
+    for (const [name, o] of rows) out.print(`${name.padEnd(width)}  ${o.state.padEnd(8)}  ${o.by.padEnd(12)}  ${o.at.padEnd(24)}  ${o.reason}`);
+    out.print(`\n(version ${view.version}; \`genie breaker reset <name>\` returns a breaker to automatic)`);
     return EXIT.ok;
   });
 }

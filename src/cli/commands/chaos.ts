@@ -24,7 +24,7 @@ import { withClient } from '../client';
 import type { Command, Values } from '../command';
 import { currentUser } from '../identity';
 import { parseParamPairs } from '../params';
-import { EXIT, print, printJson, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { resolveSource } from '../runbook-source';
 
 const OVERLAPS: Record<string, ScheduleOverlapPolicy> = {
@@ -39,7 +39,7 @@ function stopArgs(values: Values): { by: string; reason: string } {
   return { by: currentUser(values.as as string | undefined), reason: (values.reason as string | undefined) ?? 'emergency stop' };
 }
 
-async function stopAll(values: Values): Promise<number> {
+async function stopAll(values: Values, out: Output): Promise<number> {
   const args = stopArgs(values);
   const started = performance.now();
   const store = new FaultStore();
@@ -62,17 +62,17 @@ async function stopAll(values: Values): Promise<number> {
     while (store.live().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const left = store.live();
     const result = { runs: signalled, removed: reaped.removed, failed: reaped.failed, stillLive: left.map((r) => ({ id: r.id, kind: r.kind, target: r.target })), elapsedMs: Math.round(performance.now() - started) };
-    if (values.json) printJson(result);
+    if (values.json) out.printJson(result);
     else {
-      print(`emergency stop sent to ${signalled.filter((s) => s.stopped).length} chaos run(s); removed ${reaped.removed.length} fault(s) in ${result.elapsedMs} ms`);
-      for (const r of reaped.removed) print(`  removed ${r.kind} on ${r.target}: ${r.removal ?? ''}`);
-      for (const f of [...reaped.failed, ...result.stillLive.map((l) => ({ id: l.id, error: 'still live' }))]) print(`  NOT removed ${f.id}: ${f.error}`);
+      out.print(`emergency stop sent to ${signalled.filter((s) => s.stopped).length} chaos run(s); removed ${reaped.removed.length} fault(s) in ${result.elapsedMs} ms`);
+      for (const r of reaped.removed) out.print(`  removed ${r.kind} on ${r.target}: ${r.removal ?? ''}`);
+      for (const f of [...reaped.failed, ...result.stillLive.map((l) => ({ id: l.id, error: 'still live' }))]) out.print(`  NOT removed ${f.id}: ${f.error}`);
     }
     return left.length === 0 && reaped.failed.length === 0 ? EXIT.ok : EXIT.failed;
   });
 }
 
-async function stopOne(values: Values, id: string | undefined): Promise<number> {
+async function stopOne(values: Values, id: string | undefined, out: Output): Promise<number> {
   if (!id) throw new UsageError('name the run: genie chaos stop <id> --as <who>');
   const args = stopArgs(values);
   return withClient(async (client) => {
@@ -83,33 +83,33 @@ async function stopOne(values: Values, id: string | undefined): Promise<number> 
       if (err instanceof WorkflowNotFoundError) throw new UsageError(`no running run with id ${id}`, EXIT.failed);
       throw err;
     }
-    print(`emergency stop sent to ${id}; its rollbacks run now`);
+    out.print(`emergency stop sent to ${id}; its rollbacks run now`);
     return EXIT.ok;
   });
 }
 
-async function reap(values: Values): Promise<number> {
+async function reap(values: Values, out: Output): Promise<number> {
   const all = values.all === true;
   const by = currentUser(values.as as string | undefined);
   const r = await reapOnce({ all, by: all ? by : 'genie chaos reap', ...(all ? { reason: `reap --all by ${by}` } : {}) });
-  if (values.json) printJson(r);
+  if (values.json) out.printJson(r);
   else {
-    print(`checked ${r.checked} live fault(s); removed ${r.removed.length}`);
-    for (const x of r.removed) print(`  removed ${x.kind} on ${x.target}: ${x.reason}`);
-    for (const f of r.failed) print(`  NOT removed ${f.id}: ${f.error}`);
+    out.print(`checked ${r.checked} live fault(s); removed ${r.removed.length}`);
+    for (const x of r.removed) out.print(`  removed ${x.kind} on ${x.target}: ${x.reason}`);
+    for (const f of r.failed) out.print(`  NOT removed ${f.id}: ${f.error}`);
   }
   return r.failed.length ? EXIT.failed : EXIT.ok;
 }
 
-function faults(values: Values): number {
+function faults(values: Values, out: Output): number {
   const list = new FaultStore().list().filter((r) => values.all || r.state === 'active' || r.state === 'pending');
-  if (values.json) printJson(list);
-  else if (list.length === 0) print('no live faults');
-  else for (const r of list) print(`${r.id}  ${r.state.padEnd(7)} ${r.kind.padEnd(7)} ${r.target}  run ${r.owner.workflowId ?? '-'}  deadline ${r.deadline}${r.removal ? `  (${r.removal})` : ''}`);
+  if (values.json) out.printJson(list);
+  else if (list.length === 0) out.print('no live faults');
+  else for (const r of list) out.print(`${r.id}  ${r.state.padEnd(7)} ${r.kind.padEnd(7)} ${r.target}  run ${r.owner.workflowId ?? '-'}  deadline ${r.deadline}${r.removal ? `  (${r.removal})` : ''}`);
   return EXIT.ok;
 }
 
-function importExperiment(file: string | undefined): number {
+function importExperiment(file: string | undefined, out: Output): number {
   if (!file) throw new UsageError('name the experiment: genie chaos import <experiment.json>');
   let text: string;
   try {
@@ -122,11 +122,11 @@ function importExperiment(file: string | undefined): number {
   if (!isChaosToolkitExperiment(source.value)) throw new UsageError(`${file} is not a Chaos Toolkit experiment (it needs title and method, and no apiVersion)`);
   const converted = convertExperiment(source);
   if (!converted.runbook) throw new UsageError(`${file} cannot be imported:\n${converted.diagnostics.map(formatDiagnostic).join('\n')}`, EXIT.failed);
-  process.stdout.write(`# Imported from the Chaos Toolkit experiment ${file} by genie chaos import\n${stringify(converted.runbook, { lineWidth: 0, aliasDuplicateObjects: false })}`);
+  out.stdout.write(`# Imported from the Chaos Toolkit experiment ${file} by genie chaos import\n${stringify(converted.runbook, { lineWidth: 0, aliasDuplicateObjects: false })}`);
   return EXIT.ok;
 }
 
-async function schedule(values: Values, target: string | undefined): Promise<number> {
+async function schedule(values: Values, target: string | undefined, out: Output): Promise<number> {
   if (values.pause || values.resume) {
     const id = (values.pause ?? values.resume) as string;
     return withClient(async (client) => {
@@ -134,7 +134,7 @@ async function schedule(values: Values, target: string | undefined): Promise<num
       const note = `${values.pause ? 'paused' : 'resumed'} by ${currentUser(values.as as string | undefined)}${values.reason ? `: ${values.reason}` : ''}`;
       if (values.pause) await handle.pause(note);
       else await handle.unpause(note);
-      print(`schedule ${id} ${note}`);
+      out.print(`schedule ${id} ${note}`);
       return EXIT.ok;
     });
   }
@@ -158,18 +158,18 @@ async function schedule(values: Values, target: string | undefined): Promise<num
       policies: { overlap },
       state: { paused: values.paused === true, note: `scheduled by ${requestedBy}` },
     });
-    print(`schedule ${scheduleId}: ${name} on "${values.cron}", overlap ${String(values.overlap ?? 'skip')}${values.paused ? ', paused' : ''} (temporal schedule describe --schedule-id ${scheduleId})`);
+    out.print(`schedule ${scheduleId}: ${name} on "${values.cron}", overlap ${String(values.overlap ?? 'skip')}${values.paused ? ', paused' : ''} (temporal schedule describe --schedule-id ${scheduleId})`);
     return EXIT.ok;
   });
 }
 
 /** A chaos subcommand: at most one argument, as every one of them takes. */
-function sub(name: string, summary: string, usage: string, run: (values: Values, arg: string | undefined) => Promise<number> | number): Command {
+function sub(name: string, summary: string, usage: string, run: (values: Values, arg: string | undefined, out: Output) => Promise<number> | number): Command {
   return {
     name, summary, usage, options: {},
-    run(values, [arg, ...rest]) {
+    run(values, [arg, ...rest], out) {
       if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
-      return run(values, arg);
+      return run(values, arg, out);
     },
   };
 }
@@ -194,11 +194,11 @@ export const command: Command = {
     pause: { type: 'string' }, resume: { type: 'string' },
   },
   subcommands: [
-    sub('stop-all', 'Emergency-stop every running chaos run and remove every fault (exit 1 if one is left).', 'genie chaos stop-all --as WHO [--reason R] [--json]', (values) => stopAll(values)),
+    sub('stop-all', 'Emergency-stop every running chaos run and remove every fault (exit 1 if one is left).', 'genie chaos stop-all --as WHO [--reason R] [--json]', (values, _arg, out) => stopAll(values, out)),
     sub('stop', 'Emergency-stop one run; its rollbacks run at once.', 'genie chaos stop <id> --as WHO [--reason R]', stopOne),
-    sub('reap', 'Remove faults whose owner stopped heartbeating past their TTL (--all: every fault).', 'genie chaos reap [--all --as WHO] [--json]', (values) => reap(values)),
-    sub('faults', 'The fault store: live faults (--all: removed ones too).', 'genie chaos faults [--all] [--json]', (values) => faults(values)),
-    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml>', (_values, arg) => importExperiment(arg)),
+    sub('reap', 'Remove faults whose owner stopped heartbeating past their TTL (--all: every fault).', 'genie chaos reap [--all --as WHO] [--json]', (values, _arg, out) => reap(values, out)),
+    sub('faults', 'The fault store: live faults (--all: removed ones too).', 'genie chaos faults [--all] [--json]', (values, _arg, out) => faults(values, out)),
+    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml>', (_values, arg, out) => importExperiment(arg, out)),
     sub('schedule', 'Run an experiment on a Temporal Schedule, or pause/resume one.', 'genie chaos schedule <runbook> --cron C [--overlap P] [--paused] [--id ID] [--param k=v] | genie chaos schedule --pause ID | --resume ID', schedule),
   ],
 };

@@ -3,7 +3,7 @@ import { AesGcmCodec } from '../../temporal/codec/aes-gcm-codec';
 import { keyringFile, readKeyring } from '../../temporal/codec/keyring';
 import { startCodecServer } from '../../temporal/codec/server';
 import type { Command } from '../command';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { portOption } from '../port-option';
 import { untilSignal } from '../until-signal';
 
@@ -16,7 +16,7 @@ export const command: Command = {
     '  Point the UI at it: temporal server start-dev --ui-codec-endpoint http://127.0.0.1:P (genie up does this itself).',
   ],
   options: { port: { type: 'string' }, host: { type: 'string' }, 'ui-origin': { type: 'string', multiple: true } },
-  async run(values) {
+  async run(values, _positionals, out) {
     const ring = readKeyring();
     if (!ring) throw new UsageError(`no keyring at ${keyringFile()}: run genie up once, or set GENIE_KEYRING`);
     const token = process.env.GENIE_CODEC_TOKEN;
@@ -25,7 +25,7 @@ export const command: Command = {
     if (!token) throw new UsageError('set GENIE_CODEC_TOKEN: every request to the codec server must carry it as a bearer token (--ui-origin only adds CORS headers for that UI)');
     const port = portOption(values.port, '--port', 8234);
     const server = await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, port, host: (values.host as string | undefined) ?? '127.0.0.1', ...(token ? { token } : {}) });
-    print(`codec server on ${server.url} (keyring ${keyringFile()}, current key ${ring.current}); Ctrl-C stops it`);
+    out.print(`codec server on ${server.url} (keyring ${keyringFile()}, current key ${ring.current}); Ctrl-C stops it`);
     await untilSignal();
     await server.close();
     return EXIT.ok;

@@ -2,7 +2,7 @@
 import { BehaviorError, DISTRIBUTIONS, parseDistribution, parseLatency, parseRate, parseStatus } from '../../demo/behavior';
 import { startDemoService } from '../../demo/service';
 import type { Command } from '../command';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { portOption } from '../port-option';
 import { untilSignal } from '../until-signal';
 
@@ -31,7 +31,7 @@ export const command: Command = {
     'latency-distribution': { type: 'string' },
     field: { type: 'string', multiple: true },
   },
-  async run(values) {
+  async run(values, _positionals, out) {
     const name = values.name as string | undefined;
     const version = values.version as string | undefined;
     if (!name || !version) throw new UsageError('--name and --version are required, e.g. --name stable --version 1.0.0');
@@ -53,7 +53,7 @@ export const command: Command = {
     const fields = parseFields((values.field as string[] | undefined) ?? []);
     const service = await startDemoService({ name, version, port, behavior, fields, ...(host ? { host } : {}), ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}) });
     const b = service.behavior();
-    print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
+    out.print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
     await untilSignal();
     await service.close();
     return EXIT.ok;

@@ -4,12 +4,12 @@
  * genie demo region-app: one region's sample app (what the environment runs per region).
  */
 import type { Command, Values } from '../command';
-import { EXIT, print, UsageError, warn } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { portOption } from '../port-option';
 import { untilSignal } from '../until-signal';
 
 
-async function failover(values: Values): Promise<number> {
+async function failover(values: Values, out: Output): Promise<number> {
   const regionsArg = values.regions as string | undefined;
   const regions = regionsArg === undefined ? 3 : /^\d+$/.test(regionsArg) ? Number(regionsArg) : regionsArg.split(',').map((s) => s.trim()).filter(Boolean);
   // Loaded on use: every other command starts without the PostgreSQL client.
@@ -21,7 +21,7 @@ async function failover(values: Values): Promise<number> {
       synchronous: Boolean(values.sync),
       ...(values['upstream-timeout'] ? { upstreamTimeout: values['upstream-timeout'] as string } : {}),
       ...(process.env.GENIE_ROUTER_TOKEN ? { token: process.env.GENIE_ROUTER_TOKEN } : {}),
-      log: values.verbose ? (line) => warn(line) : () => undefined,
+      log: values.verbose ? (line) => out.warn(line) : () => undefined,
     });
   } catch (error) {
     if (error instanceof PostgresNotFoundError) throw new UsageError(error.message, EXIT.failed);
@@ -29,23 +29,23 @@ async function failover(values: Values): Promise<number> {
     throw error;
   }
   const [primary, ...standbys] = env.regions;
-  print(`Failover demo: ${env.regions.length} regions, ${env.synchronous ? 'synchronous' : 'asynchronous'} streaming replication (everything under ${env.dir})`);
-  for (const r of env.regions) print(`  ${r.name.padEnd(4)} ${r === primary ? 'primary' : 'standby'}  app ${r.appUrl}   postgres ${r.pg.host}:${r.pg.port} (${r.pg.dataDir})`);
-  print(`Router: ${env.routerUrl} (route "${env.route}": ${primary!.pool} 100${standbys.map((s) => ` / ${s.pool} 0`).join('')})   admin API: ${env.adminUrl}`);
-  print('');
-  print('For a worker or the CLI in another terminal:');
-  print(`  export GENIE_REGIONS=${env.regionsFile} GENIE_ROUTER_ADMIN_URL=${env.adminUrl}`);
-  print(process.env.GENIE_ROUTER_TOKEN ? '  (GENIE_ROUTER_TOKEN: the one you set)' : `  export GENIE_ROUTER_TOKEN=$(cat ${env.dir}/router-token)`);
-  print(`Try: curl -X POST ${env.routerUrl}/write -d '{"seq":1}'    psql -h 127.0.0.1 -p ${primary!.pg.port} -U postgres -c 'select * from genie_writes'`);
-  print('Ctrl-C stops every process and removes the directory.');
+  out.print(`Failover demo: ${env.regions.length} regions, ${env.synchronous ? 'synchronous' : 'asynchronous'} streaming replication (everything under ${env.dir})`);
+  for (const r of env.regions) out.print(`  ${r.name.padEnd(4)} ${r === primary ? 'primary' : 'standby'}  app ${r.appUrl}   postgres ${r.pg.host}:${r.pg.port} (${r.pg.dataDir})`);
+  out.print(`Router: ${env.routerUrl} (route "${env.route}": ${primary!.pool} 100${standbys.map((s) => ` / ${s.pool} 0`).join('')})   admin API: ${env.adminUrl}`);
+  out.print('');
+  out.print('For a worker or the CLI in another terminal:');
+  out.print(`  export GENIE_REGIONS=${env.regionsFile} GENIE_ROUTER_ADMIN_URL=${env.adminUrl}`);
+  out.print(process.env.GENIE_ROUTER_TOKEN ? '  (GENIE_ROUTER_TOKEN: the one you set)' : `  export GENIE_ROUTER_TOKEN=$(cat ${env.dir}/router-token)`);
+  out.print(`Try: curl -X POST ${env.routerUrl}/write -d '{"seq":1}'    psql -h 127.0.0.1 -p ${primary!.pg.port} -U postgres -c 'select * from genie_writes'`);
+  out.print('Ctrl-C stops every process and removes the directory.');
   // The servers are detached children: nothing else keeps this process alive.
   await untilSignal({ keepAlive: true });
-  print('stopping…');
+  out.print('stopping…');
   await env.stop();
   return EXIT.ok;
 }
 
-async function regionApp(values: Values): Promise<number> {
+async function regionApp(values: Values, out: Output): Promise<number> {
   const region = values.region as string | undefined;
   if (!region) throw new UsageError('--region is required');
   const { startRegionApp } = await import('../../failover/region-app');
@@ -62,16 +62,16 @@ async function regionApp(values: Values): Promise<number> {
       ...(process.env.GENIE_REGION_PG_PASSWORD ? { password: process.env.GENIE_REGION_PG_PASSWORD } : {}),
     },
   });
-  print(`region-app ${region} listening on ${app.url}`);
+  out.print(`region-app ${region} listening on ${app.url}`);
   await untilSignal({ keepAlive: true });
   await app.close();
   return EXIT.ok;
 }
 
-function noArguments(run: (values: Values) => Promise<number>): Command['run'] {
-  return (values, extra) => {
+function noArguments(run: (values: Values, out: Output) => Promise<number>): Command['run'] {
+  return (values, extra, out) => {
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    return run(values);
+    return run(values, out);
   };
 }
 

@@ -8,7 +8,7 @@ import { DETECTOR_NAMES } from '../../predict/detector';
 import { PredictError } from '../../predict/errors';
 import { isDetectorName } from '../../predict/registry';
 import type { Command } from '../command';
-import { EXIT, printJson, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 
 export const command: Command = {
   name: 'nab',
@@ -31,7 +31,7 @@ export const command: Command = {
     data: { type: 'string' }, windows: { type: 'string' }, profiles: { type: 'string' }, detector: { type: 'string' },
     threshold: { type: 'string' }, cooldown: { type: 'string' }, verbose: { type: 'boolean' }, file: { type: 'string' }, plot: { type: 'string' },
   },
-  async run(values) {
+  async run(values, _positionals, out) {
     const detector = (values.detector as string | undefined) ?? 'ensemble';
     if (!isDetectorName(detector)) throw new UsageError(`unknown detector "${detector}"; choose one of ${DETECTOR_NAMES.join(', ')}`);
     // Mistakes in the arguments first: they need no corpus to be reported.
@@ -52,7 +52,7 @@ export const command: Command = {
         file: values.file as string | undefined,
         plot: values.plot as string | undefined,
       });
-      printJson(result);
+      out.printJson(result);
       return EXIT.ok;
     } catch (error) {
       if (error instanceof NabError || error instanceof PredictError) throw new UsageError(`${error.code}: ${error.message}`);

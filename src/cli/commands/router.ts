@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { parseDuration } from '../../dsl/duration';
 import { parseRouterConfig, RouterConfigError, startRouter } from '../../router';
 import type { Command } from '../command';
-import { EXIT, print, UsageError, warn } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { portOption } from '../port-option';
 import { untilSignal } from '../until-signal';
 
@@ -28,7 +28,7 @@ export const command: Command = {
     'admin-host': { type: 'string' },
     'drain-timeout': { type: 'string' },
   },
-  async run(values) {
+  async run(values, _positionals, out) {
     const file = values.config as string | undefined;
     if (!file) throw new UsageError('--config FILE is required (the router config, YAML or JSON)');
     const token = process.env.GENIE_ROUTER_TOKEN;
@@ -62,12 +62,12 @@ export const command: Command = {
       ...(host ? { host } : {}),
       ...(values['admin-host'] ? { adminHost: values['admin-host'] as string } : {}),
     });
-    print(`router listening on ${running.url} (admin API ${running.adminUrl}), config version ${running.store.version} from ${file}`);
+    out.print(`router listening on ${running.url} (admin API ${running.adminUrl}), config version ${running.store.version} from ${file}`);
     const signal = await untilSignal();
-    print(`router draining (${signal})…`);
+    out.print(`router draining (${signal})…`);
     const { drained, inFlightAtTimeout } = await running.close();
-    if (!drained) warn(`router: drain timeout; ${inFlightAtTimeout} request(s) were cut off`);
-    print('router stopped');
+    if (!drained) out.warn(`router: drain timeout; ${inFlightAtTimeout} request(s) were cut off`);
+    out.print('router stopped');
     return drained ? EXIT.ok : EXIT.failed;
   },
 };

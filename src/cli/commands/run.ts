@@ -7,7 +7,7 @@ import { withClient } from '../client';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
 import { parseParamPairs } from '../params';
-import { EXIT, print, printJson, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { resolveSource } from '../runbook-source';
 import { watchRun } from '../watch';
 
@@ -24,7 +24,7 @@ export const command: Command = {
     'Exit 2 when the runbook or its parameters are invalid: nothing is started.',
   ],
   options: { param: { type: 'string', multiple: true, short: 'p' }, id: { type: 'string' }, as: { type: 'string' }, key: { type: 'string' }, wait: { type: 'boolean', short: 'w' }, json: { type: 'boolean' } },
-  async run(values, positionals) {
+  async run(values, positionals, out) {
     if (positionals.length !== 1) throw new UsageError('name exactly one runbook, e.g. genie run hello');
     const source = resolveSource(positionals[0], parseParamPairs(values.param as string[] | undefined));
     const requestedBy = currentUser(values.as as string | undefined);
@@ -47,15 +47,15 @@ export const command: Command = {
         throw err;
       }
       if (!values.wait) {
-        if (values.json) printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
-        else print(`started ${handle.workflowId}  (genie status ${handle.workflowId})`);
+        if (values.json) out.printJson({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId });
+        else out.print(`started ${handle.workflowId}  (genie status ${handle.workflowId})`);
         return EXIT.ok;
       }
-      print(`started ${handle.workflowId}`);
+      out.print(`started ${handle.workflowId}`);
       let result: RunbookResult | undefined;
-      await watchRun(handle, (r) => { result = r; });
-      if (values.json) printJson(result);
-      else print(`${result!.status}${result!.error ? `: ${result!.error.stepId ? `${result!.error.stepId}: ` : ''}${result!.error.message}` : ''}`);
+      await watchRun(handle, out, (r) => { result = r; });
+      if (values.json) out.printJson(result);
+      else out.print(`${result!.status}${result!.error ? `: ${result!.error.stepId ? `${result!.error.stepId}: ` : ''}${result!.error.message}` : ''}`);
       return result!.status === 'succeeded' ? EXIT.ok : EXIT.failed;
     });
   },

@@ -3,7 +3,7 @@ import { temporalSettings } from '../../temporal/config';
 import { startLocalDemo } from '../../demo/environment';
 import type { Command } from '../command';
 import { checkPolicyFirst, maybeStartServer, runWorkerUntilSignal, startIntake } from '../local-stack';
-import { print } from '../output';
+import { type Output } from '../output';
 
 export const command: Command = {
   name: 'up',
@@ -15,24 +15,24 @@ export const command: Command = {
     'demo services stable GENIE_STABLE_PORT (18081) and canary GENIE_CANARY_PORT (18082), run by the process supervisor (.genie/processes).',
   ],
   options: {},
-  async run() {
-    checkPolicyFirst();
-    const server = await maybeStartServer(print);
+  async run(_values, _positionals, out) {
+    checkPolicyFirst(out);
+    const server = await maybeStartServer(out.print);
     const settings = temporalSettings();
     // Before the worker: its actions read the router and deploy variables this sets.
-    const demo = await startLocalDemo(print);
-    const intake = await startIntake(settings);
+    const demo = await startLocalDemo(out.print);
+    const intake = await startIntake(settings, out);
     // Closing the intake matters: its listening socket would keep this process alive after the worker stops.
-    return runWorkerUntilSignal(server, () => {
-      if (intake) print(`Alertmanager webhook intake: ${intake.url}`);
-      for (const line of demo?.summary ?? []) print(line);
+    return runWorkerUntilSignal(out, server, () => {
+      if (intake) out.print(`Alertmanager webhook intake: ${intake.url}`);
+      for (const line of demo?.summary ?? []) out.print(line);
       if (!server?.uiUrl) return;
-      print('');
-      print(`Temporal Web UI: ${server.uiUrl}`);
-      print('Start a runbook from the UI: Workflows → Start Workflow, then');
-      print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
-      print('or from a shell: ./bin/genie run hello --wait        (Ctrl-C stops everything)');
-      print('');
+      out.print('');
+      out.print(`Temporal Web UI: ${server.uiUrl}`);
+      out.print('Start a runbook from the UI: Workflows → Start Workflow, then');
+      out.print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
+      out.print('or from a shell: ./bin/genie run hello --wait        (Ctrl-C stops everything)');
+      out.print('');
     }).finally(async () => { await intake?.close(); await demo?.stop(); });
   },
 };

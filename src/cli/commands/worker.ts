@@ -7,8 +7,8 @@ export const command: Command = {
   summary: 'Run a Genie worker against TEMPORAL_ADDRESS (or the local dev server). Run as many as you like.',
   usage: 'genie worker',
   options: {},
-  async run() {
-    checkPolicyFirst();
-    return runWorkerUntilSignal();
+  async run(_values, _positionals, out) {
+    checkPolicyFirst(out);
+    return runWorkerUntilSignal(out);
   },
 };
