@@ -7,9 +7,10 @@ import { PolicyError } from '../policy/errors';
 import { runCommand } from './command';
 import { commandIndex, loadCommand, type CommandIndexEntry } from './command-index';
 import { EXIT, type Output, UsageError } from './output';
+import { genieVersion } from './version';
 
 function help(commands: CommandIndexEntry[], { print }: Output): void {
-  print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more)\n');
+  print('genie — durable reliability runbooks on Temporal\n\nusage: genie <command> [options]   (genie <command> --help for more; genie --version)\n');
   const width = Math.max(...commands.map((c) => c.name.length));
   for (const c of commands) print(`  ${c.name.padEnd(width)}  ${c.summary}`);
 }
@@ -20,6 +21,10 @@ async function dispatch(argv: string[], out: Output): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     help(commands, out);
     return name ? EXIT.ok : EXIT.badInput;
+  }
+  if (name === '--version' || name === '-V') {
+    out.print(`genie ${genieVersion()}`);
+    return EXIT.ok;
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) throw new UsageError(`unknown command "${name}"; run genie --help for the list`);
