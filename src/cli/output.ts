@@ -14,12 +14,16 @@ export interface Writer {
   isTTY?: boolean;
 }
 
+/** What `-` reads: process.stdin in genie, given text in a test. */
+export type Reader = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
+
 /**
- * The streams a command writes to, passed in to every command so that a test can run one in
- * its own process and read what it said. The helpers are bound, so `log: out.print` works.
+ * The streams a command writes to (and reads `-` from), passed in to every command so that a
+ * test can run one in its own process and read what it said. The helpers are bound, so
+ * `log: out.print` works.
  */
 export class Output {
-  constructor(readonly stdout: Writer, readonly stderr: Writer) {}
+  constructor(readonly stdout: Writer, readonly stderr: Writer, readonly stdin: Reader = process.stdin) {}
 
   readonly print = (line = ''): void => {
     this.stdout.write(line + '\n');

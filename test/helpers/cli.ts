@@ -5,7 +5,7 @@
  * (processes.ts).
  */
 import { genie } from '../../src/cli/genie';
-import { Output } from '../../src/cli/output';
+import { Output, type Reader } from '../../src/cli/output';
 
 export interface CliResult {
   code: number;
@@ -15,15 +15,16 @@ export interface CliResult {
   output: string;
 }
 
-export function bufferOutput(): { out: Output; stdout: () => string; stderr: () => string } {
+/** Output into strings; `stdin` is what the command reads for `-` (nothing, unless given). */
+export function bufferOutput(stdin: Reader = []): { out: Output; stdout: () => string; stderr: () => string } {
   let stdout = '';
   let stderr = '';
-  const out = new Output({ write: (text: string) => { stdout += text; } }, { write: (text: string) => { stderr += text; } });
+  const out = new Output({ write: (text: string) => { stdout += text; } }, { write: (text: string) => { stderr += text; } }, stdin);
   return { out, stdout: () => stdout, stderr: () => stderr };
 }
 
 /** `env` is set for the command's duration and put back after, as a child's environment would be. */
-export async function genieInProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export async function genieInProcess(args: string[], env: Record<string, string | undefined> = {}, stdin?: string | Reader): Promise<CliResult> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   const setEnv = (values: Record<string, string | undefined>): void => {
     for (const [k, v] of Object.entries(values)) {
@@ -32,7 +33,7 @@ export async function genieInProcess(args: string[], env: Record<string, string 
     }
   };
   setEnv(env);
-  const buffers = bufferOutput();
+  const buffers = bufferOutput(typeof stdin === 'string' ? [Buffer.from(stdin)] : stdin);
   try {
     const code = await genie(args, buffers.out);
     return { code, stdout: buffers.stdout(), stderr: buffers.stderr(), output: buffers.stdout() + buffers.stderr() };

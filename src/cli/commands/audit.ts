@@ -8,9 +8,13 @@ import { verifyExport } from '../../audit/verify';
 import { decodeHistory } from '../../temporal/codec/decode-history';
 import { projectHistory } from '../../temporal/history';
 import { withClient } from '../client';
+import { isStdin, readInput, STDIN_NAME } from '../input';
 import type { Command, Values } from '../command';
 import { currentUser } from '../identity';
 import { EXIT, type Output, UsageError } from '../output';
+
+/** An export holds every event of a run: far more than a runbook, so stdin (-) gets a larger cap. */
+const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
 
 export const command: Command = {
   name: 'audit',
@@ -35,7 +39,7 @@ export const command: Command = {
     {
       name: 'verify',
       summary: 'Check an export: exit 0 when intact, 1 naming the first edited, removed, reordered or inserted record.',
-      usage: 'genie audit verify <file> [--pubkey FILE] [--json]',
+      usage: 'genie audit verify <file|-> [--pubkey FILE] [--json]',
       options: {},
       run: verifyAudit,
     },
@@ -69,18 +73,13 @@ async function exportAudit(values: Values, [target]: string[], out: Output): Pro
   });
 }
 
-function verifyAudit(values: Values, [target]: string[], out: Output): number {
+async function verifyAudit(values: Values, [target]: string[], out: Output): Promise<number> {
   if (!target) throw new UsageError('name the export file: genie audit verify <file>');
-  let text: string;
-  try {
-    text = fs.readFileSync(target, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${target}: ${(err as Error).message}`);
-  }
+  const text = await readInput(target, out, MAX_EXPORT_BYTES);
   const result = verifyExport(text, values.pubkey ? readPublicKey(values.pubkey as string) : undefined);
   if (values.json) out.printJson(result);
   else if (result.ok) out.print(`ok: ${result.records} records of ${result.workflowId} intact, signed by ${result.keyFingerprint}`);
-  else out.print(`TAMPERED: ${target}:${result.problem!.line}: record ${result.problem!.line} ${result.problem!.reason}`);
+  else out.print(`TAMPERED: ${isStdin(target) ? STDIN_NAME : target}:${result.problem!.line}: record ${result.problem!.line} ${result.problem!.reason}`);
   return result.ok ? EXIT.ok : EXIT.failed;
 }
 

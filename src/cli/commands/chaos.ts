@@ -8,7 +8,6 @@
  *   import <file> print a Chaos Toolkit experiment as a Genie runbook (YAML)
  *   schedule <runbook> --cron C   run an experiment on a Temporal Schedule (pause/resume with --pause/--resume <id>)
  */
-import * as fs from 'node:fs';
 import { ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { overrideSignals, WORKFLOW_TYPE, type RunbookInput } from '../../../workflows/api';
@@ -26,6 +25,7 @@ import { currentUser } from '../identity';
 import { parseParamPairs } from '../params';
 import { EXIT, type Output, UsageError } from '../output';
 import { resolveSource } from '../runbook-source';
+import { isStdin, readInput, STDIN_NAME } from '../input';
 
 const OVERLAPS: Record<string, ScheduleOverlapPolicy> = {
   skip: ScheduleOverlapPolicy.SKIP, buffer_one: ScheduleOverlapPolicy.BUFFER_ONE, buffer_all: ScheduleOverlapPolicy.BUFFER_ALL,
@@ -109,14 +109,10 @@ function faults(values: Values, out: Output): number {
   return EXIT.ok;
 }
 
-function importExperiment(file: string | undefined, out: Output): number {
-  if (!file) throw new UsageError('name the experiment: genie chaos import <experiment.json>');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
-  }
+async function importExperiment(given: string | undefined, out: Output): Promise<number> {
+  if (!given) throw new UsageError('name the experiment: genie chaos import <experiment.json|->');
+  const text = await readInput(given, out);
+  const file = isStdin(given) ? STDIN_NAME : given;
   const source = parseSource(text, file);
   if (source.diagnostics.length) throw new UsageError(source.diagnostics.map(formatDiagnostic).join('\n'), EXIT.failed);
   if (!isChaosToolkitExperiment(source.value)) throw new UsageError(`${file} is not a Chaos Toolkit experiment (it needs title and method, and no apiVersion)`);
@@ -141,7 +137,7 @@ async function schedule(values: Values, target: string | undefined, out: Output)
   if (!target || !values.cron) throw new UsageError('usage: genie chaos schedule <runbook> --cron "*/15 * * * *" [--overlap skip|buffer_one|buffer_all|cancel_other|terminate_other|allow_all] [--paused]');
   const overlap = OVERLAPS[String(values.overlap ?? 'skip').toLowerCase().replace(/-/g, '_')];
   if (!overlap) throw new UsageError(`--overlap ${values.overlap} is not one of ${Object.keys(OVERLAPS).join(', ')}`);
-  const source = resolveSource(target, parseParamPairs(values.param as string[] | undefined));
+  const source = await resolveSource(target, parseParamPairs(values.param as string[] | undefined), out);
   if (source.definition.kind !== 'chaos') throw new UsageError(`${source.definition.metadata.name} is a ${source.definition.kind} runbook; genie chaos schedule schedules chaos experiments`);
   const name = source.definition.metadata.name;
   const requestedBy = currentUser(values.as as string | undefined);
@@ -183,7 +179,7 @@ export const command: Command = {
     '  stop <id> --as WHO [--reason R]           emergencyStop one run; its rollbacks run at once',
     '  reap [--all --as WHO] [--json]            remove faults whose owner stopped heartbeating past their TTL (--all: every fault)',
     '  faults [--all] [--json]                   the fault store: live faults (--all: removed ones too)',
-    '  import <experiment.json|yaml>             print a Chaos Toolkit experiment as a Genie runbook (YAML)',
+    '  import <experiment.json|yaml|->           print a Chaos Toolkit experiment as a Genie runbook (YAML); - reads stdin',
     '  schedule <runbook> --cron C [--overlap skip|buffer_one|buffer_all|cancel_other|terminate_other|allow_all] [--paused] [--id ID] [--param k=v]',
     '  schedule --pause ID | --resume ID [--as WHO] [--reason R]',
     'Faults are kept in GENIE_CHAOS_DIR (default .genie/chaos/faults); targets must be in GENIE_CHAOS_TARGETS.',
@@ -198,7 +194,7 @@ export const command: Command = {
     sub('stop', 'Emergency-stop one run; its rollbacks run at once.', 'genie chaos stop <id> --as WHO [--reason R]', stopOne),
     sub('reap', 'Remove faults whose owner stopped heartbeating past their TTL (--all: every fault).', 'genie chaos reap [--all --as WHO] [--json]', (values, _arg, out) => reap(values, out)),
     sub('faults', 'The fault store: live faults (--all: removed ones too).', 'genie chaos faults [--all] [--json]', (values, _arg, out) => faults(values, out)),
-    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml>', (_values, arg, out) => importExperiment(arg, out)),
+    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml|->', (_values, arg, out) => importExperiment(arg, out)),
     sub('schedule', 'Run an experiment on a Temporal Schedule, or pause/resume one.', 'genie chaos schedule <runbook> --cron C [--overlap P] [--paused] [--id ID] [--param k=v] | genie chaos schedule --pause ID | --resume ID', schedule),
   ],
 };

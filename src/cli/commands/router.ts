@@ -1,9 +1,9 @@
 /** genie router: the traffic router (src/router/) as a long-running process. */
-import * as fs from 'node:fs';
 import { parseDuration } from '../../dsl/duration';
 import { parseRouterConfig, RouterConfigError, startRouter } from '../../router';
 import type { Command } from '../command';
 import { EXIT, type Output, UsageError } from '../output';
+import { isStdin, readInput, STDIN_NAME } from '../input';
 import { portOption } from '../port-option';
 import { untilSignal } from '../until-signal';
 
@@ -12,7 +12,7 @@ export const command: Command = {
   summary: 'Run the traffic router: weighted routes, mirroring, fault injection, metrics; driven by its admin API.',
   usage: 'genie router --config FILE [--port P] [--admin-port A] [--host H] [--admin-host H] [--drain-timeout 30s]',
   details: [
-    '  --config FILE        pools, routes, mirror, faults (YAML or JSON); see README "Traffic router"',
+    '  --config FILE        pools, routes, mirror, faults (YAML or JSON; - reads stdin, at most 1 MiB); see README "Traffic router"',
     '  --port P             traffic port (default 8080)',
     '  --admin-port A       admin API port (default 9901): /config, /routes, /stats, /metrics, /shadow/pairs',
     '  --host H             listen address (default 127.0.0.1; --admin-host defaults to it)',
@@ -33,18 +33,14 @@ export const command: Command = {
     if (!file) throw new UsageError('--config FILE is required (the router config, YAML or JSON)');
     const token = process.env.GENIE_ROUTER_TOKEN;
     if (!token) throw new UsageError('set GENIE_ROUTER_TOKEN: the bearer token the admin API requires');
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-    }
+    const text = await readInput(file, out);
+    const source = isStdin(file) ? STDIN_NAME : file;
     let config;
     try {
       config = parseRouterConfig(text);
     } catch (error) {
       if (!(error instanceof RouterConfigError)) throw error;
-      throw new UsageError(`${file}: invalid router config\n${error.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+      throw new UsageError(`${source}: invalid router config\n${error.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
     }
     let drainTimeoutMs = 30_000;
     if (values['drain-timeout'] !== undefined) {
@@ -62,7 +58,7 @@ export const command: Command = {
       ...(host ? { host } : {}),
       ...(values['admin-host'] ? { adminHost: values['admin-host'] as string } : {}),
     });
-    out.print(`router listening on ${running.url} (admin API ${running.adminUrl}), config version ${running.store.version} from ${file}`);
+    out.print(`router listening on ${running.url} (admin API ${running.adminUrl}), config version ${running.store.version} from ${source}`);
     const signal = await untilSignal();
     out.print(`router draining (${signal})…`);
     const { drained, inFlightAtTimeout } = await running.close();

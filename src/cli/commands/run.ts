@@ -13,9 +13,10 @@ import { watchRun } from '../watch';
 
 export const command: Command = {
   name: 'run',
-  summary: 'Start a runbook by name (from the runbook directory) or from a file.',
-  usage: 'genie run <name|file> [--param k=v]... [--id ID] [--as WHO] [--key FILE] [--wait] [--json]',
+  summary: 'Start a runbook by name (from the runbook directory) or from a file (- for stdin).',
+  usage: 'genie run <name|file|-> [--param k=v]... [--id ID] [--as WHO] [--key FILE] [--wait] [--json]',
   details: [
+    '  -             read the runbook (or Chaos Toolkit experiment) from stdin, at most 1 MiB.',
     '  --param k=v   a parameter; repeat for more. Values are converted to the declared type.',
     '  --id ID       the run (workflow) id; default <name>-<time>-<random>.',
     '  --as WHO      who requests the run (default $GENIE_USER or your login).',
@@ -26,7 +27,7 @@ export const command: Command = {
   options: { param: { type: 'string', multiple: true, short: 'p' }, id: { type: 'string' }, as: { type: 'string' }, key: { type: 'string' }, wait: { type: 'boolean', short: 'w' }, json: { type: 'boolean' } },
   async run(values, positionals, out) {
     if (positionals.length !== 1) throw new UsageError('name exactly one runbook, e.g. genie run hello');
-    const source = resolveSource(positionals[0], parseParamPairs(values.param as string[] | undefined));
+    const source = await resolveSource(positionals[0], parseParamPairs(values.param as string[] | undefined), out);
     const requestedBy = currentUser(values.as as string | undefined);
     const workflowId = (values.id as string | undefined) ?? newRunId(source.definition.metadata.name);
     const keyFile = (values.key as string | undefined) || process.env.GENIE_KEY;

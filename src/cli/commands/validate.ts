@@ -1,18 +1,28 @@
 import { actionCatalog } from '../../../activities/registry';
 import { formatDiagnostic } from '../../dsl/diagnostics';
-import { validateFiles } from '../../dsl/load';
+import { validateFiles, type FileValidation } from '../../dsl/load';
+import { validateRunbook } from '../../dsl/validate';
 import type { Command } from '../command';
+import { isStdin, readStdin, refuseStdinTwice, STDIN_NAME } from '../input';
 import { EXIT, type Output, UsageError } from '../output';
 
 export const command: Command = {
   name: 'validate',
   summary: 'Check runbooks without running anything: syntax, schema, actions and their arguments, references, expressions, limits.',
-  usage: 'genie validate <file|dir>... [--json]',
-  details: ['Every problem is reported as file:line:col: CODE message, with a hint. Exit 0 when all are valid, 1 otherwise.'],
+  usage: 'genie validate <file|dir|->... [--json]',
+  details: [
+    'Every problem is reported as file:line:col: CODE message, with a hint. Exit 0 when all are valid, 1 otherwise.',
+    '- reads one runbook from stdin (at most 1 MiB), reported as stdin:line:col.',
+  ],
   options: { json: { type: 'boolean' } },
   async run(values, files, out) {
     if (files.length === 0) throw new UsageError('name at least one runbook file or directory, e.g. genie validate runbooks/');
-    const results = validateFiles(files, actionCatalog);
+    refuseStdinTwice(files);
+    const results: FileValidation[] = [];
+    for (const given of files) {
+      if (isStdin(given)) results.push(validateText(await readStdin(out)));
+      else results.push(...validateFiles([given], actionCatalog));
+    }
     const problems = results.flatMap((r) => r.diagnostics);
     if (values.json) out.printJson(results.map((r) => ({ file: r.file, valid: r.diagnostics.length === 0, diagnostics: r.diagnostics })));
     else {
@@ -23,3 +33,8 @@ export const command: Command = {
     return problems.length > 0 ? EXIT.failed : EXIT.ok;
   },
 };
+
+function validateText(text: string): FileValidation {
+  const { runbook, diagnostics } = validateRunbook(text, STDIN_NAME, actionCatalog);
+  return runbook ? { file: STDIN_NAME, diagnostics, runbook } : { file: STDIN_NAME, diagnostics };
+}
