@@ -6,7 +6,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { type Output, UsageError } from './output';
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
+/** A flag as node:util parseArgs takes it, and the line of help docs/cli.md shows for it. */
+export interface Option {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  help: string;
+}
+export type Options = Record<string, Option>;
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface Command {
@@ -22,7 +29,12 @@ export interface Command {
   subcommands?: Command[];
 }
 
-const HELP: Options = { help: { type: 'boolean', short: 'h' } };
+const HELP: Options = { help: { type: 'boolean', short: 'h', help: 'this help' } };
+
+/** parseArgs is given only what it knows: the help text stays ours. */
+function parseArgsOptions(options: Options): NonNullable<ParseArgsConfig['options']> {
+  return Object.fromEntries(Object.entries(options).map(([name, { type, short, multiple }]) => [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]));
+}
 
 function printHelp(command: Command, path: string, { print }: Output): void {
   print(`${command.summary}\n\nusage: ${command.usage}`);
@@ -54,7 +66,7 @@ export async function runCommand(command: Command, argv: string[], out: Output, 
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...options, ...HELP }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: parseArgsOptions({ ...options, ...HELP }), allowPositionals: true, strict: true });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\nusage: ${command.usage}\n(see ${path} --help)`);
   }

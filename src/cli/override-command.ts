@@ -28,10 +28,10 @@ export function overrideCommand(name: OverrideName, summary: string, stepRequire
     summary,
     usage: `genie ${command} <id> ${stepRequired ? '--step S' : '[--step S]'}${extra} --as <who> [--key FILE] [--${reasonFlag} TEXT]`,
     options: {
-      step: { type: 'string' }, as: { type: 'string' }, key: { type: 'string' }, [reasonFlag]: { type: 'string' },
-      ...(name === 'promote' ? { full: { type: 'boolean' } } : {}),
-      ...(name === 'skipStrategy' ? { strategy: { type: 'string' } } : {}),
-      ...(name === 'forceFailover' ? { target: { type: 'string' } } : {}),
+      step: { type: 'string', help: 'the step it applies to' }, as: { type: 'string', help: 'who (default $GENIE_USER or your login)' }, key: { type: 'string', help: 'sign it with this key (default $GENIE_KEY)' }, [reasonFlag]: { type: 'string', help: 'why, recorded in the run\'s history' },
+      ...(name === 'promote' ? { full: { type: 'boolean', help: 'skip to full promotion' } } : {}),
+      ...(name === 'skipStrategy' ? { strategy: { type: 'string', help: 'the recovery strategy to leave out' } } : {}),
+      ...(name === 'forceFailover' ? { target: { type: 'string', help: 'the region to promote' } } : {}),
     },
     async run(values, [id], out) {
       if (!id) throw new UsageError(`name the run: genie ${command} <id> --as <who>`);

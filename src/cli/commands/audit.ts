@@ -22,12 +22,13 @@ export const command: Command = {
   usage: 'genie audit export <id> [--out FILE] [--key KEYFILE] [--as WHO] | genie audit verify <file> [--pubkey FILE] [--json] | genie audit timeline <id> [--out FILE.html]',
   details: [
     '  export   every history event as a readable record (secrets masked), each with the SHA-256 of the one before,',
-    `           sealed with an Ed25519 signature (key: --key, default ${defaultKeyFile()}, created once, mode 0600)`,
+    // Not defaultKeyFile() itself: this text is also docs/cli.md, the same on every machine.
+    '           sealed with an Ed25519 signature (key: --key, default $GENIE_STATE_DIR/audit-ed25519.pem, created once, mode 0600)',
     '  verify   exit 0 when intact; exit 1 naming the first edited, removed, reordered or inserted record',
     '  --pubkey the exporter public key you trust (PEM, or the base64 the export carries); without it any valid signer passes',
     '  timeline an HTML report of the run: a bar per step, every decision and override, the event timeline',
   ],
-  options: { out: { type: 'string', short: 'o' }, key: { type: 'string' }, as: { type: 'string' }, pubkey: { type: 'string' }, json: { type: 'boolean' } },
+  options: { out: { type: 'string', short: 'o', help: 'write to FILE instead of stdout' }, key: { type: 'string', help: 'the Ed25519 key that signs the export (default $GENIE_STATE_DIR/audit-ed25519.pem, created once)' }, as: { type: 'string', help: 'who exports (default $GENIE_USER or your login)' }, pubkey: { type: 'string', help: 'the exporter public key you trust (PEM, or the base64 the export carries)' }, json: { type: 'boolean', help: 'the verdict as JSON' } },
   subcommands: [
     {
       name: 'export',

@@ -30,7 +30,7 @@ export const command: Command = {
     '  genie breaker list',
     '  genie breaker reset https://payments.internal --as alice --reason "provider recovered"',
   ],
-  options: { as: { type: 'string' }, key: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean' } },
+  options: { as: { type: 'string', help: 'who forces it (default $GENIE_USER or your login)' }, key: { type: 'string', help: 'sign the change with this key (default $GENIE_KEY)' }, reason: { type: 'string', help: 'why: everyone whose calls change reads it (required but for reset)' }, json: { type: 'boolean', help: 'the list as JSON' } },
   subcommands: [
     { name: 'list', summary: 'The forced breakers: state, who, since when, why.', usage: 'genie breaker list [--json]', options: {}, run: (values, _positionals, out) => list(Boolean(values.json), out) },
     change('open', 'Reject every call to it on every worker until reset.'),

@@ -185,9 +185,9 @@ export const command: Command = {
     'Faults are kept in GENIE_CHAOS_DIR (default .genie/chaos/faults); targets must be in GENIE_CHAOS_TARGETS.',
   ],
   options: {
-    as: { type: 'string' }, reason: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' },
-    cron: { type: 'string' }, overlap: { type: 'string' }, paused: { type: 'boolean' }, id: { type: 'string' }, param: { type: 'string', multiple: true, short: 'p' },
-    pause: { type: 'string' }, resume: { type: 'string' },
+    as: { type: 'string', help: 'who stops, reaps or schedules (default $GENIE_USER)' }, reason: { type: 'string', help: 'why, recorded with the stop or the schedule change' }, key: { type: 'string', help: 'sign the emergency stop with this key (default $GENIE_KEY)' }, json: { type: 'boolean', help: 'the result as JSON' }, all: { type: 'boolean', help: 'reap: every fault, not only orphaned ones; faults: removed ones too' },
+    cron: { type: 'string', help: 'schedule: when, as a cron expression' }, overlap: { type: 'string', help: 'schedule: what a start does while the last run still runs (default skip)' }, paused: { type: 'boolean', help: 'schedule: create it paused' }, id: { type: 'string', help: 'schedule: the schedule id (default chaos-<runbook>)' }, param: { type: 'string', multiple: true, short: 'p', help: 'schedule: a runbook parameter k=v; repeat for more' },
+    pause: { type: 'string', help: 'schedule: pause the schedule ID' }, resume: { type: 'string', help: 'schedule: resume the schedule ID' },
   },
   subcommands: [
     sub('stop-all', 'Emergency-stop every running chaos run and remove every fault (exit 1 if one is left).', 'genie chaos stop-all --as WHO [--reason R] [--json]', (values, _arg, out) => stopAll(values, out)),

@@ -15,7 +15,7 @@ export const command: Command = {
     '  Requests need Authorization: Bearer $GENIE_CODEC_TOKEN, except browser requests from a --ui-origin.',
     '  Point the UI at it: temporal server start-dev --ui-codec-endpoint http://127.0.0.1:P (genie up does this itself).',
   ],
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'ui-origin': { type: 'string', multiple: true } },
+  options: { port: { type: 'string', help: 'port to listen on (default 8234)' }, host: { type: 'string', help: 'address to listen on (default 127.0.0.1)' }, 'ui-origin': { type: 'string', multiple: true, help: 'a Web UI origin allowed by CORS; repeat for more' } },
   async run(values, _positionals, out) {
     const ring = readKeyring();
     if (!ring) throw new UsageError(`no keyring at ${keyringFile()}: run genie up once, or set GENIE_KEYRING`);

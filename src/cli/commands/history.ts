@@ -8,7 +8,7 @@ export const command: Command = {
   name: 'history',
   summary: 'The audit trail of a run, read from its Temporal history: steps, attempts, timers, child runs, overrides with who and why.',
   usage: 'genie history <id> [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', help: 'the timeline as JSON' } },
   async run(values, [id], out) {
     if (!id) throw new UsageError('name the run: genie history <id>');
     return withClient(async (client) => {

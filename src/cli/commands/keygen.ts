@@ -22,7 +22,7 @@ export const command: Command = {
     '  --force     replace an existing key file',
     'Then sign overrides with it: genie approve <id> --as alice --key ~/.genie/alice.key',
   ],
-  options: { as: { type: 'string' }, out: { type: 'string' }, hmac: { type: 'boolean' }, force: { type: 'boolean' } },
+  options: { as: { type: 'string', help: 'whose key (default $GENIE_USER or your login)' }, out: { type: 'string', help: 'where the private key goes (default ~/.genie/<who>.key)' }, hmac: { type: 'boolean', help: 'a random HMAC-SHA256 secret instead of an Ed25519 key' }, force: { type: 'boolean', help: 'replace an existing key file' } },
   async run(values, _positionals, out) {
     const who = currentUser(values.as as string | undefined);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(who)) throw new UsageError(`"${who}" cannot be an identity name: use letters, digits, . _ @ -`);

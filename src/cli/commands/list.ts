@@ -9,7 +9,7 @@ export const command: Command = {
   summary: 'List runs, newest first, filtered by runbook status or name.',
   usage: 'genie list [--status S] [--name N] [--limit N] [--json]',
   details: ['  --status   running, paused, waiting_approval, waiting_decision, succeeded, failed, aborted, rolled_back'],
-  options: { status: { type: 'string' }, name: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  options: { status: { type: 'string', help: 'only runs with this runbook status' }, name: { type: 'string', help: 'only runs of this runbook' }, limit: { type: 'string', help: 'at most N runs (default 50)' }, json: { type: 'boolean', help: 'the runs as JSON' } },
   async run(values, _positionals, out) {
     const clauses = ["WorkflowType = 'runbook'"];
     for (const [flag, attribute] of [['status', 'RunbookStatus'], ['name', 'RunbookName']] as const) {

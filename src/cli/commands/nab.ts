@@ -28,8 +28,8 @@ export const command: Command = {
     'Example: genie nab --file realKnownCause/nyc_taxi.csv --plot nyc_taxi.svg',
   ],
   options: {
-    data: { type: 'string' }, windows: { type: 'string' }, profiles: { type: 'string' }, detector: { type: 'string' },
-    threshold: { type: 'string' }, cooldown: { type: 'string' }, verbose: { type: 'boolean' }, file: { type: 'string' }, plot: { type: 'string' },
+    data: { type: 'string', help: 'the folder holding the NAB subfolders' }, windows: { type: 'string', help: 'NAB\'s combined_windows.json (default: beside --data)' }, profiles: { type: 'string', help: 'NAB\'s config/profiles.json' }, detector: { type: 'string', help: 'the detector to score (default ensemble)' },
+    threshold: { type: 'string', help: 'score at or above which a row is a detection' }, cooldown: { type: 'string', help: 'rows below the threshold before the next detection' }, verbose: { type: 'boolean', help: 'per-file detail under each profile' }, file: { type: 'string', help: 'score only this series (folder/file.csv)' }, plot: { type: 'string', help: 'draw the --file series as SVG to this file' },
   },
   async run(values, _positionals, out) {
     const detector = (values.detector as string | undefined) ?? 'ensemble';

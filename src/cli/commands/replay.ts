@@ -9,7 +9,7 @@ export const command: Command = {
   summary: "Show a run's state as it was at an event id or a time, by replaying its history with the worker's code.",
   usage: 'genie replay <id> [--at <eventId|time>] [--json]',
   details: ['Without --at: the state after the last event. If the code changed incompatibly since, says where replay diverges (exit 1).'],
-  options: { at: { type: 'string' }, json: { type: 'boolean' } },
+  options: { at: { type: 'string', help: 'an event id or a time (default: the last event)' }, json: { type: 'boolean', help: 'the state as JSON' } },
   async run(values, [id], out) {
     if (!id) throw new UsageError('name the run: genie replay <id> [--at 42]');
     quietReplayLogs();

@@ -21,12 +21,12 @@ export const command: Command = {
     '  Example: GENIE_ROUTER_TOKEN=s3cret genie router --config router.yaml --port 8080 --admin-port 9901',
   ],
   options: {
-    config: { type: 'string', short: 'c' },
-    port: { type: 'string' },
-    'admin-port': { type: 'string' },
-    host: { type: 'string' },
-    'admin-host': { type: 'string' },
-    'drain-timeout': { type: 'string' },
+    config: { type: 'string', short: 'c', help: 'pools, routes, mirror, faults (YAML or JSON; - for stdin); required' },
+    port: { type: 'string', help: 'traffic port (default 8080)' },
+    'admin-port': { type: 'string', help: 'admin API port (default 9901)' },
+    host: { type: 'string', help: 'listen address (default 127.0.0.1)' },
+    'admin-host': { type: 'string', help: 'admin API listen address (default: --host)' },
+    'drain-timeout': { type: 'string', help: 'on SIGTERM, how long requests in flight may finish (default 30s)' },
   },
   async run(values, _positionals, out) {
     const file = values.config as string | undefined;

@@ -24,7 +24,7 @@ export const command: Command = {
     '  --wait        follow the run until it ends; exit 0 on success, 1 otherwise.',
     'Exit 2 when the runbook or its parameters are invalid: nothing is started.',
   ],
-  options: { param: { type: 'string', multiple: true, short: 'p' }, id: { type: 'string' }, as: { type: 'string' }, key: { type: 'string' }, wait: { type: 'boolean', short: 'w' }, json: { type: 'boolean' } },
+  options: { param: { type: 'string', multiple: true, short: 'p', help: 'a parameter k=v; repeat for more' }, id: { type: 'string', help: 'the run (workflow) id (default <name>-<time>-<random>)' }, as: { type: 'string', help: 'who requests the run (default $GENIE_USER or your login)' }, key: { type: 'string', help: 'sign the start with this key (default $GENIE_KEY)' }, wait: { type: 'boolean', short: 'w', help: 'follow the run until it ends; exit 0 on success, 1 otherwise' }, json: { type: 'boolean', help: 'the started run (or with --wait, the result) as JSON' } },
   async run(values, positionals, out) {
     if (positionals.length !== 1) throw new UsageError('name exactly one runbook, e.g. genie run hello');
     const source = await resolveSource(positionals[0], parseParamPairs(values.param as string[] | undefined), out);

@@ -7,7 +7,7 @@ export const command: Command = {
   name: 'status',
   summary: 'Show a run: its status, every step with attempts and errors, pending approvals and overrides.',
   usage: 'genie status <id> [--json]',
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', help: 'the state as JSON' } },
   async run(values, [id], out) {
     if (!id) throw new UsageError('name the run, e.g. genie status hello-20260101T000000-abc123');
     return withClient(async (client) => {

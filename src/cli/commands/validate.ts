@@ -14,7 +14,7 @@ export const command: Command = {
     'Every problem is reported as file:line:col: CODE message, with a hint. Exit 0 when all are valid, 1 otherwise.',
     '- reads one runbook from stdin (at most 1 MiB), reported as stdin:line:col.',
   ],
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean', help: 'one result per file as JSON' } },
   async run(values, files, out) {
     if (files.length === 0) throw new UsageError('name at least one runbook file or directory, e.g. genie validate runbooks/');
     refuseStdinTwice(files);

@@ -6,13 +6,13 @@ import { bufferOutput } from '../../helpers/cli';
 
 function tree(seen: { values?: Values; positionals?: string[] }): Command {
   const leaf = (name: string): Command => ({
-    name, summary: `${name} it`, usage: `genie tool ${name}`, options: { force: { type: 'boolean' } },
+    name, summary: `${name} it`, usage: `genie tool ${name}`, options: { force: { type: 'boolean', help: 'do it anyway' } },
     run(values, positionals) {
       Object.assign(seen, { values, positionals });
       return name === 'open' ? 7 : 0;
     },
   });
-  return { name: 'tool', summary: 'a tool', usage: 'genie tool <open|close>', options: { as: { type: 'string' } }, subcommands: [leaf('open'), leaf('close')] };
+  return { name: 'tool', summary: 'a tool', usage: 'genie tool <open|close>', options: { as: { type: 'string', help: 'who' } }, subcommands: [leaf('open'), leaf('close')] };
 }
 
 describe('genie command shape', () => {
