@@ -1,6 +1,5 @@
 /** Clients and worker connections built from one set of settings, so they never disagree. */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { effectiveAddress, type TemporalSettings } from './config';
 import { genieDataConverter } from './data-converter';
 import { ensureTracing } from '../telemetry';
@@ -17,13 +16,5 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
   return new Client({
     connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}),
     ...(tracing ? { interceptors: tracing.clientInterceptors() } : {}),
-  });
-}
-
-export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  return NativeConnection.connect({
-    address: effectiveAddress(settings),
-    ...(settings.tls ? { tls: settings.tls } : {}),
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   });
 }
