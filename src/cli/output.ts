@@ -23,7 +23,12 @@ export type Reader = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
  * `log: out.print` works.
  */
 export class Output {
-  constructor(readonly stdout: Writer, readonly stderr: Writer, readonly stdin: Reader = process.stdin) {}
+  constructor(readonly stdout: Writer, readonly stderr: Writer, private readonly input?: Reader) {}
+
+  /** process.stdin is made only when `-` is read: merely touching it opens the stream. */
+  get stdin(): Reader {
+    return this.input ?? process.stdin;
+  }
 
   readonly print = (line = ''): void => {
     this.stdout.write(line + '\n');
