@@ -10,8 +10,6 @@ import type { Client } from '@temporalio/client';
 import { defineAction } from './action';
 import { BreakerNameError } from '../src/resilience/errors';
 import { normalizeBreakerName } from '../src/resilience/names';
-import { BreakerOverrideRefusedError, breakersRunId, forceBreaker, resetBreaker } from '../src/resilience/overrides-client';
-import { signedByWorker } from '../src/policy/operator';
 import { breakersWorkflowId } from '../workflows/breakers-api';
 import type { ForcedBreakerState } from '../workflows/breakers-api';
 
@@ -45,6 +43,10 @@ export const force = defineAction({
       if (error instanceof BreakerNameError) throw ApplicationFailure.nonRetryable(error.message, 'BAD_ARGUMENT');
       throw error;
     }
+    // Loaded here, not at the top: they pull in the Temporal client, and `genie validate` loads
+    // this file only for the schema above.
+    const { BreakerOverrideRefusedError, breakersRunId, forceBreaker, resetBreaker } = await import('../src/resilience/overrides-client');
+    const { signedByWorker } = await import('../src/policy/operator');
     const { client, taskQueue, workflowId } = temporal();
     const by = args.by ?? `runbook ${workflowId}`;
     // Under an access policy the worker signs as itself (GENIE_WORKER_IDENTITY / GENIE_WORKER_KEY): a runbook step is not an anonymous UI form.

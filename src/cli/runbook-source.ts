@@ -1,17 +1,18 @@
 /**
- * What `genie run` was given: a file (validated here, sent inline so the run executes
- * exactly what was checked) or a name (validated from the local runbook directory).
+ * What `genie run` was given: a file or `-` for stdin (validated here, sent inline so the run
+ * executes exactly what was checked) or a name (validated from the local runbook directory).
  * Nothing starts unless the runbook and its parameters are valid.
  */
 import * as fs from 'node:fs';
 import { actionCatalog } from '../../activities/registry';
 import { formatDiagnostic, RunbookValidationError } from '../dsl/diagnostics';
-import { findRunbook, loadRunbookFile } from '../dsl/load';
+import { findRunbook, loadRunbookFile, loadRunbookText } from '../dsl/load';
 import { validateParams } from '../dsl/validate';
 import type { Runbook } from '../dsl/types';
 import { runbookDir } from '../paths';
-import { readExperimentFile } from '../chaos/ctk/load';
-import { EXIT, UsageError } from './output';
+import { readExperimentFile, readExperimentText } from '../chaos/ctk/load';
+import { isStdin, readStdin, STDIN_NAME } from './input';
+import { EXIT, type Output, UsageError } from './output';
 
 export interface RunbookSource {
   /** What the workflow receives: a name for the worker to resolve, or the inline definition. */
@@ -20,16 +21,18 @@ export interface RunbookSource {
   params: Record<string, unknown>;
 }
 
-export function resolveSource(nameOrFile: string, rawParams: Record<string, unknown>): RunbookSource {
-  const isFile = /\.(ya?ml|json)$/i.test(nameOrFile) || nameOrFile.includes('/') || fs.existsSync(nameOrFile);
+export async function resolveSource(nameOrFile: string, rawParams: Record<string, unknown>, out: Output): Promise<RunbookSource> {
+  const stdin = isStdin(nameOrFile) ? await readStdin(out) : undefined;
+  const isFile = stdin !== undefined || /\.(ya?ml|json)$/i.test(nameOrFile) || nameOrFile.includes('/') || fs.existsSync(nameOrFile);
   let definition: Runbook;
   // A Chaos Toolkit experiment runs as the chaos runbook it converts to; its env configuration is read here.
-  const experiment = isFile ? readExperimentOrThrow(nameOrFile) : undefined;
+  const experiment = isFile ? readExperimentOrThrow(() => stdin === undefined ? readExperimentFile(nameOrFile, actionCatalog) : readExperimentText(stdin, STDIN_NAME, actionCatalog)) : undefined;
   if (experiment) {
     definition = experiment.definition;
     rawParams = { ...experiment.envValues, ...rawParams };
   } else try {
-    definition = (isFile ? loadRunbookFile(nameOrFile, actionCatalog) : findRunbook(nameOrFile, runbookDir(), actionCatalog)).definition;
+    if (stdin !== undefined) definition = loadRunbookText(stdin, STDIN_NAME, actionCatalog);
+    else definition = (isFile ? loadRunbookFile(nameOrFile, actionCatalog) : findRunbook(nameOrFile, runbookDir(), actionCatalog)).definition;
   } catch (err) {
     if (err instanceof RunbookValidationError) throw new UsageError(err.message, EXIT.failed);
     throw new UsageError((err as Error).message);
@@ -41,9 +44,9 @@ export function resolveSource(nameOrFile: string, rawParams: Record<string, unkn
   return { runbook: isFile ? definition : definition.metadata.name, definition, params: checked.params };
 }
 
-function readExperimentOrThrow(file: string) {
+function readExperimentOrThrow(read: () => ReturnType<typeof readExperimentFile>) {
   try {
-    return readExperimentFile(file, actionCatalog);
+    return read();
   } catch (err) {
     if (err instanceof RunbookValidationError) throw new UsageError(err.message, EXIT.failed);
     throw err;

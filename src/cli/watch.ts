@@ -4,7 +4,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { stateQuery, type RunbookResult, type RunState, type StepRecord } from '../../workflows/api';
-import { icon, isTty, print } from './output';
+import { icon, type Output } from './output';
 
 const POLL_MS = 300;
 
@@ -13,23 +13,23 @@ function line(r: StepRecord): string {
   return `${icon(r.status)} ${r.id.padEnd(28)} ${r.status.padEnd(10)} ${r.attempts > 1 ? `attempt ${r.attempts} ` : ''}${extra}`;
 }
 
-export async function watchRun(handle: WorkflowHandle, onResult: (r: RunbookResult) => void): Promise<void> {
+export async function watchRun(handle: WorkflowHandle, out: Output, onResult: (r: RunbookResult) => void): Promise<void> {
   const seen = new Map<string, string>();
   let drawn = 0;
   let lastStatus = '';
   const render = (state: RunState): void => {
-    if (isTty()) {
-      if (drawn) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
+    if (out.isTty) {
+      if (drawn) out.stdout.write(`\x1b[${drawn}A\x1b[J`);
       const lines = [`${state.runbook?.name ?? ''} — ${state.status}`, ...state.steps.map(line)];
-      for (const l of lines) print(l);
+      for (const l of lines) out.print(l);
       drawn = lines.length;
       return;
     }
-    if (state.status !== lastStatus) print(`run ${state.status}`);
+    if (state.status !== lastStatus) out.print(`run ${state.status}`);
     lastStatus = state.status;
     for (const r of state.steps) {
       const key = `${r.status}|${r.attempts}|${r.note ?? ''}`;
-      if (seen.get(r.id) !== key) print(line(r));
+      if (seen.get(r.id) !== key) out.print(line(r));
       seen.set(r.id, key);
     }
   };

@@ -85,6 +85,14 @@ export function loadRunbookFile(file: string, catalog: ActionCatalog): LoadedRun
   return { definition: result.runbook, file: path.resolve(file), text: result.text };
 }
 
+/** A runbook given as text (genie run - reads it from stdin), validated as a file would be; throws RunbookValidationError. */
+export function loadRunbookText(text: string, name: string, catalog: ActionCatalog): Runbook {
+  const result = validateRunbook(text, name, catalog);
+  if (!result.runbook) throw new RunbookValidationError(result.diagnostics, name);
+  validated.add(result.runbook);
+  return result.runbook;
+}
+
 /** A definition given as data (workflow input, API); throws RunbookValidationError listing every problem. */
 export function validateInline(definition: unknown, catalog: ActionCatalog): Runbook {
   const result = validateDefinition(definition, catalog);

@@ -61,3 +61,12 @@ export function temporalSettings(env: NodeJS.ProcessEnv = process.env): Temporal
 export function effectiveAddress(settings: TemporalSettings): string {
   return settings.address ?? `127.0.0.1:${settings.grpcPort}`;
 }
+
+/** TLS, API key and headers; tls: false is passed on, since an API key alone would turn TLS on. */
+export function connectionSecurity(settings: TemporalSettings): { tls?: TemporalSettings['tls']; apiKey?: string; metadata?: Record<string, string> } {
+  return {
+    ...(settings.tls !== undefined ? { tls: settings.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    ...(settings.metadata ? { metadata: settings.metadata } : {}),
+  };
+}

@@ -15,6 +15,7 @@ import { BreakerOverrideRefusedError, forceBreaker, readBreakerOverrides, resetB
 import { BreakerRegistry } from '../../src/resilience/registry';
 import { createGenieWorker } from '../../src/temporal/worker';
 import { BREAKERS_WORKFLOW_TYPE, overridesQuery, type BreakersInput } from '../../workflows/breakers-api';
+import { genieInProcess } from '../helpers/cli';
 import { genie, spawnGenie, type Spawned } from '../helpers/processes';
 import { inlineRunbook, runInline } from '../helpers/runbooks';
 import { localEnv, uniqueQueue, workflowBundle } from '../helpers/temporal';
@@ -172,7 +173,7 @@ describe('circuit breaker overrides across workers (real Temporal)', function ()
       await assert.rejects(forceBreaker(env.client, queue, { name: PAYMENTS, state: 'open', by: 'erin', reason: '' }), (e: unknown) => e instanceof BreakerOverrideRefusedError && /"reason" is required/.test(e.message));
       await assert.rejects(forceBreaker(env.client, queue, { name: 'payments.example.com/x', state: 'open', by: 'erin', reason: 'x' }), /is not a breaker name/);
       await assert.rejects(forceBreaker(env.client, queue, { name: PAYMENTS, state: 'half-open' as never, by: 'erin', reason: 'x' }), /"state" must be one of open, closed, disabled/);
-      const cli = await genie(['breaker', 'open', 'payments.example.com', '--reason', 'x'], cliEnv());
+      const cli = await genieInProcess(['breaker', 'open', 'payments.example.com', '--reason', 'x'], cliEnv());
       assert.equal(cli.code, 2);
       assert.match(cli.output, /needs a scheme: .*https:\/\/payments\.example\.com/);
     });

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { Client, Connection } from '@temporalio/client';
 import { startAlertServer } from '../../src/alerts/server';
-import { genie } from '../helpers/processes';
+import { genieInProcess } from '../helpers/cli';
 
 describe('security: alert intake exposure (issue 12 §8)', function () {
   this.timeout(60_000);
@@ -20,7 +20,7 @@ describe('security: alert intake exposure (issue 12 §8)', function () {
   });
 
   it('genie alerts --host 0.0.0.0 without GENIE_ALERTS_TOKEN exits non-zero with the fix', async () => {
-    const { code, output } = await genie(['alerts', '--host', '0.0.0.0', '--port', '0'], { GENIE_ALERTS_TOKEN: '', TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const { code, output } = await genieInProcess(['alerts', '--host', '0.0.0.0', '--port', '0'], { GENIE_ALERTS_TOKEN: '', TEMPORAL_ADDRESS: '127.0.0.1:1' });
     assert.notEqual(code, 0, output);
     assert.match(output, /refusing to listen on 0\.0\.0\.0 without a token/);
     assert.match(output, /GENIE_ALERTS_TOKEN/);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { rawPublicKey } from '../../src/policy/keys';
 import { signOverride, signStart, type SigningKey } from '../../src/policy/sign';
+import { genieInProcess } from '../helpers/cli';
 import { genie } from '../helpers/processes';
 import { inlineRunbook } from '../helpers/runbooks';
 import { localEnv, uniqueQueue, withWorker } from '../helpers/temporal';
@@ -195,7 +196,7 @@ describe('security: start rules of the access policy (real Temporal)', function 
   });
 
   it('a worker with GENIE_REQUIRE_POLICY=1 and no policy refuses to start, saying why', async () => {
-    const { code, output } = await genie(['worker'], { GENIE_REQUIRE_POLICY: '1', GENIE_POLICY: '' });
+    const { code, output } = await genieInProcess(['worker'], { GENIE_REQUIRE_POLICY: '1', GENIE_POLICY: '' });
     assert.equal(code, 1, output);
     assert.match(output, /GENIE_REQUIRE_POLICY=1 but GENIE_POLICY is unset/);
     assert.doesNotMatch(output, /worker polling/);

@@ -20,6 +20,11 @@ export function readExperimentFile(file: string, catalog: ActionCatalog, env: No
   } catch {
     return undefined;
   }
+  return readExperimentText(text, file, catalog, env);
+}
+
+/** The same from text already read (genie run - reads it from stdin); `file` names it in diagnostics. */
+export function readExperimentText(text: string, file: string, catalog: ActionCatalog, env: NodeJS.ProcessEnv = process.env): LoadedExperiment | undefined {
   const source = parseSource(text, file);
   if (source.diagnostics.length > 0 || !isChaosToolkitExperiment(source.value)) return undefined;
   const converted = convertExperiment(source);

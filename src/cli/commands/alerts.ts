@@ -2,18 +2,12 @@
 import { AlertIntakeConfigError, checkAlertIntakeExposure, startAlertServer } from '../../alerts/server';
 import { connectClient } from '../../temporal/connection';
 import { effectiveAddress, temporalSettings } from '../../temporal/config';
+import { alertsPort } from '../alerts-port';
 import type { Command } from '../command';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
+import { untilSignal } from '../until-signal';
 
-export const DEFAULT_ALERTS_PORT = 9095;
-
-export function alertsPort(value: unknown): number {
-  const port = Number(value ?? process.env.GENIE_ALERTS_PORT ?? DEFAULT_ALERTS_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`alerts port ${String(value)} is not a port number`);
-  return port;
-}
-
-export const alerts: Command = {
+export const command: Command = {
   name: 'alerts',
   summary: 'Serve the Alertmanager webhook intake: firing alert groups start (or join) an incident-response run; resolved ones reach it.',
   usage: 'genie alerts [--port 9095] [--host 127.0.0.1] [--runbook incident-response]',
@@ -23,8 +17,8 @@ export const alerts: Command = {
     '  GENIE_ALERTS_TOKEN set: requests need Authorization: Bearer <token>. GENIE_ALERTS_PORT sets the default port.',
     '  Without GENIE_ALERTS_TOKEN the intake listens on loopback only: --host beyond loopback is refused.',
   ],
-  options: { port: { type: 'string' }, host: { type: 'string' }, runbook: { type: 'string' } },
-  async run(values) {
+  options: { port: { type: 'string', help: 'port to listen on (default $GENIE_ALERTS_PORT, else 9095)' }, host: { type: 'string', help: 'address to listen on (default 127.0.0.1; beyond loopback needs GENIE_ALERTS_TOKEN)' }, runbook: { type: 'string', help: 'the runbook a firing alert group starts (default incident-response)' } },
+  async run(values, _positionals, out) {
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     try {
       checkAlertIntakeExposure(host, process.env.GENIE_ALERTS_TOKEN || undefined);
@@ -40,12 +34,10 @@ export const alerts: Command = {
       client, taskQueue: settings.taskQueue, port: alertsPort(values.port), host,
       ...(values.runbook ? { runbook: values.runbook as string } : {}),
       ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}),
-      log: print,
+      log: out.print,
     });
-    print(`alert intake listening on ${server.url}${process.env.GENIE_ALERTS_TOKEN ? ' (bearer token required)' : ''}`);
-    await new Promise((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
-    });
+    out.print(`alert intake listening on ${server.url}${process.env.GENIE_ALERTS_TOKEN ? ' (bearer token required)' : ''}`);
+    await untilSignal();
     await server.close();
     await client.connection.close();
     return EXIT.ok;

@@ -8,7 +8,6 @@
  *   import <file> print a Chaos Toolkit experiment as a Genie runbook (YAML)
  *   schedule <runbook> --cron C   run an experiment on a Temporal Schedule (pause/resume with --pause/--resume <id>)
  */
-import * as fs from 'node:fs';
 import { ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { overrideSignals, WORKFLOW_TYPE, type RunbookInput } from '../../../workflows/api';
@@ -24,8 +23,9 @@ import { withClient } from '../client';
 import type { Command, Values } from '../command';
 import { currentUser } from '../identity';
 import { parseParamPairs } from '../params';
-import { EXIT, print, printJson, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 import { resolveSource } from '../runbook-source';
+import { isStdin, readInput, STDIN_NAME } from '../input';
 
 const OVERLAPS: Record<string, ScheduleOverlapPolicy> = {
   skip: ScheduleOverlapPolicy.SKIP, buffer_one: ScheduleOverlapPolicy.BUFFER_ONE, buffer_all: ScheduleOverlapPolicy.BUFFER_ALL,
@@ -39,7 +39,7 @@ function stopArgs(values: Values): { by: string; reason: string } {
   return { by: currentUser(values.as as string | undefined), reason: (values.reason as string | undefined) ?? 'emergency stop' };
 }
 
-async function stopAll(values: Values): Promise<number> {
+async function stopAll(values: Values, out: Output): Promise<number> {
   const args = stopArgs(values);
   const started = performance.now();
   const store = new FaultStore();
@@ -62,17 +62,17 @@ async function stopAll(values: Values): Promise<number> {
     while (store.live().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const left = store.live();
     const result = { runs: signalled, removed: reaped.removed, failed: reaped.failed, stillLive: left.map((r) => ({ id: r.id, kind: r.kind, target: r.target })), elapsedMs: Math.round(performance.now() - started) };
-    if (values.json) printJson(result);
+    if (values.json) out.printJson(result);
     else {
-      print(`emergency stop sent to ${signalled.filter((s) => s.stopped).length} chaos run(s); removed ${reaped.removed.length} fault(s) in ${result.elapsedMs} ms`);
-      for (const r of reaped.removed) print(`  removed ${r.kind} on ${r.target}: ${r.removal ?? ''}`);
-      for (const f of [...reaped.failed, ...result.stillLive.map((l) => ({ id: l.id, error: 'still live' }))]) print(`  NOT removed ${f.id}: ${f.error}`);
+      out.print(`emergency stop sent to ${signalled.filter((s) => s.stopped).length} chaos run(s); removed ${reaped.removed.length} fault(s) in ${result.elapsedMs} ms`);
+      for (const r of reaped.removed) out.print(`  removed ${r.kind} on ${r.target}: ${r.removal ?? ''}`);
+      for (const f of [...reaped.failed, ...result.stillLive.map((l) => ({ id: l.id, error: 'still live' }))]) out.print(`  NOT removed ${f.id}: ${f.error}`);
     }
     return left.length === 0 && reaped.failed.length === 0 ? EXIT.ok : EXIT.failed;
   });
 }
 
-async function stopOne(values: Values, id: string | undefined): Promise<number> {
+async function stopOne(values: Values, id: string | undefined, out: Output): Promise<number> {
   if (!id) throw new UsageError('name the run: genie chaos stop <id> --as <who>');
   const args = stopArgs(values);
   return withClient(async (client) => {
@@ -83,50 +83,46 @@ async function stopOne(values: Values, id: string | undefined): Promise<number> 
       if (err instanceof WorkflowNotFoundError) throw new UsageError(`no running run with id ${id}`, EXIT.failed);
       throw err;
     }
-    print(`emergency stop sent to ${id}; its rollbacks run now`);
+    out.print(`emergency stop sent to ${id}; its rollbacks run now`);
     return EXIT.ok;
   });
 }
 
-async function reap(values: Values): Promise<number> {
+async function reap(values: Values, out: Output): Promise<number> {
   const all = values.all === true;
   const by = currentUser(values.as as string | undefined);
   const r = await reapOnce({ all, by: all ? by : 'genie chaos reap', ...(all ? { reason: `reap --all by ${by}` } : {}) });
-  if (values.json) printJson(r);
+  if (values.json) out.printJson(r);
   else {
-    print(`checked ${r.checked} live fault(s); removed ${r.removed.length}`);
-    for (const x of r.removed) print(`  removed ${x.kind} on ${x.target}: ${x.reason}`);
-    for (const f of r.failed) print(`  NOT removed ${f.id}: ${f.error}`);
+    out.print(`checked ${r.checked} live fault(s); removed ${r.removed.length}`);
+    for (const x of r.removed) out.print(`  removed ${x.kind} on ${x.target}: ${x.reason}`);
+    for (const f of r.failed) out.print(`  NOT removed ${f.id}: ${f.error}`);
   }
   return r.failed.length ? EXIT.failed : EXIT.ok;
 }
 
-function faults(values: Values): number {
+function faults(values: Values, out: Output): number {
   const list = new FaultStore().list().filter((r) => values.all || r.state === 'active' || r.state === 'pending');
-  if (values.json) printJson(list);
-  else if (list.length === 0) print('no live faults');
-  else for (const r of list) print(`${r.id}  ${r.state.padEnd(7)} ${r.kind.padEnd(7)} ${r.target}  run ${r.owner.workflowId ?? '-'}  deadline ${r.deadline}${r.removal ? `  (${r.removal})` : ''}`);
+  if (values.json) out.printJson(list);
+  else if (list.length === 0) out.print('no live faults');
+  else for (const r of list) out.print(`${r.id}  ${r.state.padEnd(7)} ${r.kind.padEnd(7)} ${r.target}  run ${r.owner.workflowId ?? '-'}  deadline ${r.deadline}${r.removal ? `  (${r.removal})` : ''}`);
   return EXIT.ok;
 }
 
-function importExperiment(file: string | undefined): number {
-  if (!file) throw new UsageError('name the experiment: genie chaos import <experiment.json>');
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
-  }
+async function importExperiment(given: string | undefined, out: Output): Promise<number> {
+  if (!given) throw new UsageError('name the experiment: genie chaos import <experiment.json|->');
+  const text = await readInput(given, out);
+  const file = isStdin(given) ? STDIN_NAME : given;
   const source = parseSource(text, file);
   if (source.diagnostics.length) throw new UsageError(source.diagnostics.map(formatDiagnostic).join('\n'), EXIT.failed);
   if (!isChaosToolkitExperiment(source.value)) throw new UsageError(`${file} is not a Chaos Toolkit experiment (it needs title and method, and no apiVersion)`);
   const converted = convertExperiment(source);
   if (!converted.runbook) throw new UsageError(`${file} cannot be imported:\n${converted.diagnostics.map(formatDiagnostic).join('\n')}`, EXIT.failed);
-  process.stdout.write(`# Imported from the Chaos Toolkit experiment ${file} by genie chaos import\n${stringify(converted.runbook, { lineWidth: 0, aliasDuplicateObjects: false })}`);
+  out.stdout.write(`# Imported from the Chaos Toolkit experiment ${file} by genie chaos import\n${stringify(converted.runbook, { lineWidth: 0, aliasDuplicateObjects: false })}`);
   return EXIT.ok;
 }
 
-async function schedule(values: Values, target: string | undefined): Promise<number> {
+async function schedule(values: Values, target: string | undefined, out: Output): Promise<number> {
   if (values.pause || values.resume) {
     const id = (values.pause ?? values.resume) as string;
     return withClient(async (client) => {
@@ -134,14 +130,14 @@ async function schedule(values: Values, target: string | undefined): Promise<num
       const note = `${values.pause ? 'paused' : 'resumed'} by ${currentUser(values.as as string | undefined)}${values.reason ? `: ${values.reason}` : ''}`;
       if (values.pause) await handle.pause(note);
       else await handle.unpause(note);
-      print(`schedule ${id} ${note}`);
+      out.print(`schedule ${id} ${note}`);
       return EXIT.ok;
     });
   }
   if (!target || !values.cron) throw new UsageError('usage: genie chaos schedule <runbook> --cron "*/15 * * * *" [--overlap skip|buffer_one|buffer_all|cancel_other|terminate_other|allow_all] [--paused]');
   const overlap = OVERLAPS[String(values.overlap ?? 'skip').toLowerCase().replace(/-/g, '_')];
   if (!overlap) throw new UsageError(`--overlap ${values.overlap} is not one of ${Object.keys(OVERLAPS).join(', ')}`);
-  const source = resolveSource(target, parseParamPairs(values.param as string[] | undefined));
+  const source = await resolveSource(target, parseParamPairs(values.param as string[] | undefined), out);
   if (source.definition.kind !== 'chaos') throw new UsageError(`${source.definition.metadata.name} is a ${source.definition.kind} runbook; genie chaos schedule schedules chaos experiments`);
   const name = source.definition.metadata.name;
   const requestedBy = currentUser(values.as as string | undefined);
@@ -158,12 +154,23 @@ async function schedule(values: Values, target: string | undefined): Promise<num
       policies: { overlap },
       state: { paused: values.paused === true, note: `scheduled by ${requestedBy}` },
     });
-    print(`schedule ${scheduleId}: ${name} on "${values.cron}", overlap ${String(values.overlap ?? 'skip')}${values.paused ? ', paused' : ''} (temporal schedule describe --schedule-id ${scheduleId})`);
+    out.print(`schedule ${scheduleId}: ${name} on "${values.cron}", overlap ${String(values.overlap ?? 'skip')}${values.paused ? ', paused' : ''} (temporal schedule describe --schedule-id ${scheduleId})`);
     return EXIT.ok;
   });
 }
 
-export const chaos: Command = {
+/** A chaos subcommand: at most one argument, as every one of them takes. */
+function sub(name: string, summary: string, usage: string, run: (values: Values, arg: string | undefined, out: Output) => Promise<number> | number): Command {
+  return {
+    name, summary, usage, options: {},
+    run(values, [arg, ...rest], out) {
+      if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
+      return run(values, arg, out);
+    },
+  };
+}
+
+export const command: Command = {
   name: 'chaos',
   summary: 'Chaos experiment controls: stop-all, stop, reap, faults, import (Chaos Toolkit), schedule.',
   usage: 'genie chaos <stop-all|stop|reap|faults|import|schedule> ...',
@@ -172,26 +179,22 @@ export const chaos: Command = {
     '  stop <id> --as WHO [--reason R]           emergencyStop one run; its rollbacks run at once',
     '  reap [--all --as WHO] [--json]            remove faults whose owner stopped heartbeating past their TTL (--all: every fault)',
     '  faults [--all] [--json]                   the fault store: live faults (--all: removed ones too)',
-    '  import <experiment.json|yaml>             print a Chaos Toolkit experiment as a Genie runbook (YAML)',
+    '  import <experiment.json|yaml|->           print a Chaos Toolkit experiment as a Genie runbook (YAML); - reads stdin',
     '  schedule <runbook> --cron C [--overlap skip|buffer_one|buffer_all|cancel_other|terminate_other|allow_all] [--paused] [--id ID] [--param k=v]',
     '  schedule --pause ID | --resume ID [--as WHO] [--reason R]',
     'Faults are kept in GENIE_CHAOS_DIR (default .genie/chaos/faults); targets must be in GENIE_CHAOS_TARGETS.',
   ],
   options: {
-    as: { type: 'string' }, reason: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' },
-    cron: { type: 'string' }, overlap: { type: 'string' }, paused: { type: 'boolean' }, id: { type: 'string' }, param: { type: 'string', multiple: true, short: 'p' },
-    pause: { type: 'string' }, resume: { type: 'string' },
+    as: { type: 'string', help: 'who stops, reaps or schedules (default $GENIE_USER)' }, reason: { type: 'string', help: 'why, recorded with the stop or the schedule change' }, key: { type: 'string', help: 'sign the emergency stop with this key (default $GENIE_KEY)' }, json: { type: 'boolean', help: 'the result as JSON' }, all: { type: 'boolean', help: 'reap: every fault, not only orphaned ones; faults: removed ones too' },
+    cron: { type: 'string', help: 'schedule: when, as a cron expression' }, overlap: { type: 'string', help: 'schedule: what a start does while the last run still runs (default skip)' }, paused: { type: 'boolean', help: 'schedule: create it paused' }, id: { type: 'string', help: 'schedule: the schedule id (default chaos-<runbook>)' }, param: { type: 'string', multiple: true, short: 'p', help: 'schedule: a runbook parameter k=v; repeat for more' },
+    pause: { type: 'string', help: 'schedule: pause the schedule ID' }, resume: { type: 'string', help: 'schedule: resume the schedule ID' },
   },
-  async run(values, [sub, arg, ...rest]) {
-    if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
-    switch (sub) {
-      case 'stop-all': return stopAll(values);
-      case 'stop': return stopOne(values, arg);
-      case 'reap': return reap(values);
-      case 'faults': return faults(values);
-      case 'import': return importExperiment(arg);
-      case 'schedule': return schedule(values, arg);
-      default: throw new UsageError(`genie chaos ${sub ?? ''}: say stop-all, stop, reap, faults, import or schedule (genie chaos --help)`);
-    }
-  },
+  subcommands: [
+    sub('stop-all', 'Emergency-stop every running chaos run and remove every fault (exit 1 if one is left).', 'genie chaos stop-all --as WHO [--reason R] [--json]', (values, _arg, out) => stopAll(values, out)),
+    sub('stop', 'Emergency-stop one run; its rollbacks run at once.', 'genie chaos stop <id> --as WHO [--reason R]', stopOne),
+    sub('reap', 'Remove faults whose owner stopped heartbeating past their TTL (--all: every fault).', 'genie chaos reap [--all --as WHO] [--json]', (values, _arg, out) => reap(values, out)),
+    sub('faults', 'The fault store: live faults (--all: removed ones too).', 'genie chaos faults [--all] [--json]', (values, _arg, out) => faults(values, out)),
+    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml|->', (_values, arg, out) => importExperiment(arg, out)),
+    sub('schedule', 'Run an experiment on a Temporal Schedule, or pause/resume one.', 'genie chaos schedule <runbook> --cron C [--overlap P] [--paused] [--id ID] [--param k=v] | genie chaos schedule --pause ID | --resume ID', schedule),
+  ],
 };

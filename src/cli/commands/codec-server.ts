@@ -3,9 +3,11 @@ import { AesGcmCodec } from '../../temporal/codec/aes-gcm-codec';
 import { keyringFile, readKeyring } from '../../temporal/codec/keyring';
 import { startCodecServer } from '../../temporal/codec/server';
 import type { Command } from '../command';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
+import { portOption } from '../port-option';
+import { untilSignal } from '../until-signal';
 
-export const codecServer: Command = {
+export const command: Command = {
   name: 'codec-server',
   summary: "Serve Temporal's remote codec protocol (/decode, /encode) for a Web UI, with the worker's keyring.",
   usage: 'genie codec-server [--port P] [--host H] [--ui-origin URL]...',
@@ -13,21 +15,18 @@ export const codecServer: Command = {
     '  Requests need Authorization: Bearer $GENIE_CODEC_TOKEN, except browser requests from a --ui-origin.',
     '  Point the UI at it: temporal server start-dev --ui-codec-endpoint http://127.0.0.1:P (genie up does this itself).',
   ],
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'ui-origin': { type: 'string', multiple: true } },
-  async run(values) {
+  options: { port: { type: 'string', help: 'port to listen on (default 8234)' }, host: { type: 'string', help: 'address to listen on (default 127.0.0.1)' }, 'ui-origin': { type: 'string', multiple: true, help: 'a Web UI origin allowed by CORS; repeat for more' } },
+  async run(values, _positionals, out) {
     const ring = readKeyring();
     if (!ring) throw new UsageError(`no keyring at ${keyringFile()}: run genie up once, or set GENIE_KEYRING`);
     const token = process.env.GENIE_CODEC_TOKEN;
     const uiOrigins = (values['ui-origin'] as string[] | undefined) ?? [];
     // An Origin header proves nothing: every caller, the UI included, must present the token.
     if (!token) throw new UsageError('set GENIE_CODEC_TOKEN: every request to the codec server must carry it as a bearer token (--ui-origin only adds CORS headers for that UI)');
-    const port = values.port === undefined ? 8234 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`);
+    const port = portOption(values.port, '--port', 8234);
     const server = await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, port, host: (values.host as string | undefined) ?? '127.0.0.1', ...(token ? { token } : {}) });
-    print(`codec server on ${server.url} (keyring ${keyringFile()}, current key ${ring.current}); Ctrl-C stops it`);
-    await new Promise((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
-    });
+    out.print(`codec server on ${server.url} (keyring ${keyringFile()}, current key ${ring.current}); Ctrl-C stops it`);
+    await untilSignal();
     await server.close();
     return EXIT.ok;
   },

@@ -2,9 +2,11 @@
 import { BehaviorError, DISTRIBUTIONS, parseDistribution, parseLatency, parseRate, parseStatus } from '../../demo/behavior';
 import { startDemoService } from '../../demo/service';
 import type { Command } from '../command';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
+import { portOption } from '../port-option';
+import { untilSignal } from '../until-signal';
 
-export const demoService: Command = {
+export const command: Command = {
   name: 'demo-service',
   summary: 'Run a sample HTTP service with a set version, error rate and latency (for canary, chaos and shadow demos).',
   usage: 'genie demo-service --name N --version V --port P [--error-rate 0.2] [--error-status 500] [--latency 20ms] [--latency-jitter 10ms] [--latency-distribution uniform|normal|exponential] [--field key=value ...] [--host H]',
@@ -18,23 +20,22 @@ export const demoService: Command = {
     '  --field price=12 against a primary without it differs in exactly that field.',
   ],
   options: {
-    name: { type: 'string' },
-    version: { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'error-rate': { type: 'string' },
-    'error-status': { type: 'string' },
-    latency: { type: 'string' },
-    'latency-jitter': { type: 'string' },
-    'latency-distribution': { type: 'string' },
-    field: { type: 'string', multiple: true },
+    name: { type: 'string', help: 'the service name it answers with (required)' },
+    version: { type: 'string', help: 'the version it answers with (required)' },
+    port: { type: 'string', help: 'port to listen on (default: any free port)' },
+    host: { type: 'string', help: 'address to listen on (default 127.0.0.1)' },
+    'error-rate': { type: 'string', help: 'share of requests that fail, 0 to 1' },
+    'error-status': { type: 'string', help: 'the HTTP status of a failed request (default 500)' },
+    latency: { type: 'string', help: 'time before each answer (e.g. 20ms)' },
+    'latency-jitter': { type: 'string', help: 'spread of the latency (e.g. 10ms)' },
+    'latency-distribution': { type: 'string', help: 'uniform, normal or exponential' },
+    field: { type: 'string', multiple: true, help: 'key=value added to every answer; repeat for more' },
   },
-  async run(values) {
+  async run(values, _positionals, out) {
     const name = values.name as string | undefined;
     const version = values.version as string | undefined;
     if (!name || !version) throw new UsageError('--name and --version are required, e.g. --name stable --version 1.0.0');
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${String(values.port)} is not a port number`);
+    const port = portOption(values.port, '--port', 0);
     let behavior;
     try {
       behavior = {
@@ -52,10 +53,8 @@ export const demoService: Command = {
     const fields = parseFields((values.field as string[] | undefined) ?? []);
     const service = await startDemoService({ name, version, port, behavior, fields, ...(host ? { host } : {}), ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}) });
     const b = service.behavior();
-    print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
-    await new Promise((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, resolve);
-    });
+    out.print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
+    await untilSignal();
     await service.close();
     return EXIT.ok;
   },

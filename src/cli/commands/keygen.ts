@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { rawPublicKey } from '../../policy/keys';
 import type { Command } from '../command';
 import { currentUser } from '../identity';
-import { EXIT, print, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 
-export const keygen: Command = {
+export const command: Command = {
   name: 'keygen',
   summary: 'Create a key to sign overrides with (Ed25519, or an HMAC secret with --hmac) and print its access-policy entry.',
   usage: 'genie keygen --as <who> [--out FILE] [--hmac] [--force]',
@@ -22,8 +22,8 @@ export const keygen: Command = {
     '  --force     replace an existing key file',
     'Then sign overrides with it: genie approve <id> --as alice --key ~/.genie/alice.key',
   ],
-  options: { as: { type: 'string' }, out: { type: 'string' }, hmac: { type: 'boolean' }, force: { type: 'boolean' } },
-  async run(values) {
+  options: { as: { type: 'string', help: 'whose key (default $GENIE_USER or your login)' }, out: { type: 'string', help: 'where the private key goes (default ~/.genie/<who>.key)' }, hmac: { type: 'boolean', help: 'a random HMAC-SHA256 secret instead of an Ed25519 key' }, force: { type: 'boolean', help: 'replace an existing key file' } },
+  async run(values, _positionals, out) {
     const who = currentUser(values.as as string | undefined);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(who)) throw new UsageError(`"${who}" cannot be an identity name: use letters, digits, . _ @ -`);
     const file = path.resolve((values.out as string | undefined) ?? path.join(os.homedir(), '.genie', `${who}.key`));
@@ -41,18 +41,18 @@ export const keygen: Command = {
       const secret = crypto.randomBytes(32).toString('base64');
       write(file, secret + '\n', 0o600);
       const ref = `${who.replace(/[^A-Za-z0-9_]/g, '_')}_hmac`;
-      print(`HMAC secret written to ${file} (mode 0600)`);
-      print(`give the workers the same secret (e.g. GENIE_SECRET_${ref.toUpperCase()}=<contents of ${file}>), and add to the access policy:`);
-      print(`identities:\n  ${who}:\n    hmac: secret://${ref}\n    roles: [<role>]`);
+      out.print(`HMAC secret written to ${file} (mode 0600)`);
+      out.print(`give the workers the same secret (e.g. GENIE_SECRET_${ref.toUpperCase()}=<contents of ${file}>), and add to the access policy:`);
+      out.print(`identities:\n  ${who}:\n    hmac: secret://${ref}\n    roles: [<role>]`);
       return EXIT.ok;
     }
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
     write(file, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), 0o600);
     const pub = file.replace(/\.key$/, '') + '.pub';
     write(pub, publicKey.export({ type: 'spki', format: 'pem' }).toString(), 0o644);
-    print(`private key written to ${file} (mode 0600; keep it to yourself), public key to ${pub}`);
-    print('add to the access policy (GENIE_POLICY):');
-    print(`identities:\n  ${who}:\n    publicKey: ${rawPublicKey(publicKey)}\n    roles: [<role>]`);
+    out.print(`private key written to ${file} (mode 0600; keep it to yourself), public key to ${pub}`);
+    out.print('add to the access policy (GENIE_POLICY):');
+    out.print(`identities:\n  ${who}:\n    publicKey: ${rawPublicKey(publicKey)}\n    roles: [<role>]`);
     return EXIT.ok;
   },
 };

@@ -1,16 +1,16 @@
 import type { Command } from '../command';
 import { withClient } from '../client';
-import { EXIT, print, printJson, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 
 const SAFE = /^[A-Za-z0-9_.:-]+$/;
 
-export const list: Command = {
+export const command: Command = {
   name: 'list',
   summary: 'List runs, newest first, filtered by runbook status or name.',
   usage: 'genie list [--status S] [--name N] [--limit N] [--json]',
   details: ['  --status   running, paused, waiting_approval, waiting_decision, succeeded, failed, aborted, rolled_back'],
-  options: { status: { type: 'string' }, name: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
-  async run(values) {
+  options: { status: { type: 'string', help: 'only runs with this runbook status' }, name: { type: 'string', help: 'only runs of this runbook' }, limit: { type: 'string', help: 'at most N runs (default 50)' }, json: { type: 'boolean', help: 'the runs as JSON' } },
+  async run(values, _positionals, out) {
     const clauses = ["WorkflowType = 'runbook'"];
     for (const [flag, attribute] of [['status', 'RunbookStatus'], ['name', 'RunbookName']] as const) {
       const value = values[flag] as string | undefined;
@@ -27,9 +27,9 @@ export const list: Command = {
         rows.push({ workflowId: w.workflowId, runbook: attr('RunbookName'), status: attr('RunbookStatus') || w.status.name.toLowerCase(), started: w.startTime.toISOString() });
         if (rows.length >= limit) break;
       }
-      if (values.json) printJson(rows);
-      else if (rows.length === 0) print('no runs match');
-      else for (const r of rows) print(`${String(r.started)}  ${String(r.status).padEnd(17)} ${String(r.runbook).padEnd(24)} ${String(r.workflowId)}`);
+      if (values.json) out.printJson(rows);
+      else if (rows.length === 0) out.print('no runs match');
+      else for (const r of rows) out.print(`${String(r.started)}  ${String(r.status).padEnd(17)} ${String(r.runbook).padEnd(24)} ${String(r.workflowId)}`);
       return EXIT.ok;
     });
   },

@@ -8,9 +8,9 @@ import { DETECTOR_NAMES } from '../../predict/detector';
 import { PredictError } from '../../predict/errors';
 import { isDetectorName } from '../../predict/registry';
 import type { Command } from '../command';
-import { EXIT, printJson, UsageError } from '../output';
+import { EXIT, type Output, UsageError } from '../output';
 
-export const nab: Command = {
+export const command: Command = {
   name: 'nab',
   summary: 'Score an anomaly detector on a NAB-style corpus (Numenta Anomaly Benchmark rules); print JSON.',
   usage: 'genie nab [--data <dir>] [--windows <combined_windows.json>] [--profiles <profiles.json>] [--detector <name>] [--threshold <t>] [--cooldown <rows>] [--verbose] [--file <folder/file.csv>] [--plot <file.svg>]',
@@ -28,10 +28,10 @@ export const nab: Command = {
     'Example: genie nab --file realKnownCause/nyc_taxi.csv --plot nyc_taxi.svg',
   ],
   options: {
-    data: { type: 'string' }, windows: { type: 'string' }, profiles: { type: 'string' }, detector: { type: 'string' },
-    threshold: { type: 'string' }, cooldown: { type: 'string' }, verbose: { type: 'boolean' }, file: { type: 'string' }, plot: { type: 'string' },
+    data: { type: 'string', help: 'the folder holding the NAB subfolders' }, windows: { type: 'string', help: 'NAB\'s combined_windows.json (default: beside --data)' }, profiles: { type: 'string', help: 'NAB\'s config/profiles.json' }, detector: { type: 'string', help: 'the detector to score (default ensemble)' },
+    threshold: { type: 'string', help: 'score at or above which a row is a detection' }, cooldown: { type: 'string', help: 'rows below the threshold before the next detection' }, verbose: { type: 'boolean', help: 'per-file detail under each profile' }, file: { type: 'string', help: 'score only this series (folder/file.csv)' }, plot: { type: 'string', help: 'draw the --file series as SVG to this file' },
   },
-  async run(values) {
+  async run(values, _positionals, out) {
     const detector = (values.detector as string | undefined) ?? 'ensemble';
     if (!isDetectorName(detector)) throw new UsageError(`unknown detector "${detector}"; choose one of ${DETECTOR_NAMES.join(', ')}`);
     // Mistakes in the arguments first: they need no corpus to be reported.
@@ -52,7 +52,7 @@ export const nab: Command = {
         file: values.file as string | undefined,
         plot: values.plot as string | undefined,
       });
-      printJson(result);
+      out.printJson(result);
       return EXIT.ok;
     } catch (error) {
       if (error instanceof NabError || error instanceof PredictError) throw new UsageError(`${error.code}: ${error.message}`);

@@ -2,15 +2,15 @@
 import { quietReplayLogs, travel } from '../../audit/time-travel';
 import { withClient } from '../client';
 import type { Command } from '../command';
-import { EXIT, icon, print, printJson, UsageError } from '../output';
+import { EXIT, icon, type Output, UsageError } from '../output';
 
-export const replay: Command = {
+export const command: Command = {
   name: 'replay',
   summary: "Show a run's state as it was at an event id or a time, by replaying its history with the worker's code.",
   usage: 'genie replay <id> [--at <eventId|time>] [--json]',
   details: ['Without --at: the state after the last event. If the code changed incompatibly since, says where replay diverges (exit 1).'],
-  options: { at: { type: 'string' }, json: { type: 'boolean' } },
-  async run(values, [id]) {
+  options: { at: { type: 'string', help: 'an event id or a time (default: the last event)' }, json: { type: 'boolean', help: 'the state as JSON' } },
+  async run(values, [id], out) {
     if (!id) throw new UsageError('name the run: genie replay <id> [--at 42]');
     quietReplayLogs();
     return withClient(async (client) => {
@@ -23,12 +23,12 @@ export const replay: Command = {
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
-      if (values.json) printJson(result);
+      if (values.json) out.printJson(result);
       else {
-        print(`${id} at event ${result.atEventId} of ${result.totalEvents} (${result.atTime}): ${result.state?.status ?? 'not started'}`);
-        for (const s of result.state?.steps ?? []) print(`  ${icon(s.status)} ${s.id.padEnd(28)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${s.note ?? s.error?.message ?? ''}`);
-        for (const a of result.state?.pendingApprovals ?? []) print(`  approval pending on ${a.stepId}: ${a.approvals.length}/${a.minApprovals}`);
-        if (result.divergence) print(`replay diverges from this code: ${result.divergence}`);
+        out.print(`${id} at event ${result.atEventId} of ${result.totalEvents} (${result.atTime}): ${result.state?.status ?? 'not started'}`);
+        for (const s of result.state?.steps ?? []) out.print(`  ${icon(s.status)} ${s.id.padEnd(28)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${s.note ?? s.error?.message ?? ''}`);
+        for (const a of result.state?.pendingApprovals ?? []) out.print(`  approval pending on ${a.stepId}: ${a.approvals.length}/${a.minApprovals}`);
+        if (result.divergence) out.print(`replay diverges from this code: ${result.divergence}`);
       }
       return result.divergence ? EXIT.failed : EXIT.ok;
     });

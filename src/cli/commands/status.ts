@@ -1,14 +1,14 @@
 import { stateQuery, type RunbookResult, type RunState } from '../../../workflows/api';
 import { withClient } from '../client';
 import type { Command } from '../command';
-import { EXIT, icon, print, printJson, UsageError } from '../output';
+import { EXIT, icon, type Output, UsageError } from '../output';
 
-export const status: Command = {
+export const command: Command = {
   name: 'status',
   summary: 'Show a run: its status, every step with attempts and errors, pending approvals and overrides.',
   usage: 'genie status <id> [--json]',
-  options: { json: { type: 'boolean' } },
-  async run(values, [id]) {
+  options: { json: { type: 'boolean', help: 'the state as JSON' } },
+  async run(values, [id], out) {
     if (!id) throw new UsageError('name the run, e.g. genie status hello-20260101T000000-abc123');
     return withClient(async (client) => {
       const handle = client.workflow.getHandle(id);
@@ -26,20 +26,20 @@ export const status: Command = {
         };
       }
       if (values.json) {
-        printJson({ workflowId: id, temporalStatus: description.status.name, ...state });
+        out.printJson({ workflowId: id, temporalStatus: description.status.name, ...state });
         return EXIT.ok;
       }
-      print(`${id}: ${state.runbook ? `${state.runbook.name} v${state.runbook.version} (sha256 ${state.runbook.sha256.slice(0, 12)})` : ''} — ${state.status}`);
-      if (state.requestedBy) print(`requested by ${state.requestedBy} at ${state.startedAt}`);
+      out.print(`${id}: ${state.runbook ? `${state.runbook.name} v${state.runbook.version} (sha256 ${state.runbook.sha256.slice(0, 12)})` : ''} — ${state.status}`);
+      if (state.requestedBy) out.print(`requested by ${state.requestedBy} at ${state.startedAt}`);
       for (const s of state.steps) {
         const extra = s.note ?? (s.error ? `${s.error.code}: ${s.error.message}` : '');
-        print(`  ${icon(s.status)} ${s.id.padEnd(28)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${extra}`);
+        out.print(`  ${icon(s.status)} ${s.id.padEnd(28)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${extra}`);
       }
       for (const a of state.pendingApprovals) {
-        print(`  approval pending on ${a.stepId}: ${a.approvals.length}/${a.minApprovals} (approvers: ${a.approvers.join(', ') || 'anyone'})${a.deadline ? ` until ${a.deadline}` : ''}`);
+        out.print(`  approval pending on ${a.stepId}: ${a.approvals.length}/${a.minApprovals} (approvers: ${a.approvers.join(', ') || 'anyone'})${a.deadline ? ` until ${a.deadline}` : ''}`);
       }
-      for (const o of state.overrides) print(`  ${o.at} ${o.action} by ${o.by}${o.reason ? ` — ${o.reason}` : ''}${o.accepted ? '' : ` (refused: ${o.refusal})`}`);
-      if (state.error) print(`error: ${state.error.stepId ? `${state.error.stepId}: ` : ''}${state.error.code}: ${state.error.message}`);
+      for (const o of state.overrides) out.print(`  ${o.at} ${o.action} by ${o.by}${o.reason ? ` — ${o.reason}` : ''}${o.accepted ? '' : ` (refused: ${o.refusal})`}`);
+      if (state.error) out.print(`error: ${state.error.stepId ? `${state.error.stepId}: ` : ''}${state.error.code}: ${state.error.message}`);
       return EXIT.ok;
     });
   },

@@ -23,8 +23,9 @@ describe('genie command index', () => {
       assert.equal(command.name, entry.name);
       assert.equal(command.summary, entry.summary);
     }
-    const folder = path.join(projectRoot, 'dist', 'src', 'cli', 'commands');
-    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.js')).map((f) => f.replace(/\.js$/, ''));
+    // The sources, not dist/: a file renamed away leaves its old build behind in a working copy.
+    const folder = path.join(projectRoot, 'src', 'cli', 'commands');
+    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
     assert.deepEqual([...files].sort(), [...COMMAND_MODULES].sort(), 'a command module is missing from COMMAND_MODULES (or listed but gone)');
   });
 

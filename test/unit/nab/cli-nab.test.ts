@@ -1,18 +1,16 @@
 /**
  * The wiring of `genie nab` on one small series in NAB's layout, built by the test (so the
  * newcomer path needs no corpus beside the project): the scoring path as a function, then
- * the real CLI process with a plot. Scores on the real development split are `npm run
+ * the CLI command with a plot, run in this process (test/helpers/cli.ts). Scores on the real development split are `npm run
  * bench:nab`'s job.
  */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { runNab } from '../../../src/nab/run';
-import { projectRoot } from '../../../src/paths';
 import { frozenRule } from '../../../src/predict/thresholds';
+import { genieInProcess } from '../../helpers/cli';
 import { buildSmallCorpus, type SmallCorpus } from '../../helpers/nab-corpus';
 
 describe('genie nab on one NAB-shaped file', () => {
@@ -48,11 +46,12 @@ describe('genie nab on one NAB-shaped file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-nab-plot-'));
     try {
       const svg = path.join(dir, 'plot.svg');
-      const { stdout } = await promisify(execFile)(process.execPath, [
-        path.join(projectRoot, 'dist', 'src', 'cli', 'main.js'), 'nab',
+      const { code, stdout, stderr } = await genieInProcess([
+        'nab',
         '--data', path.join(nabDir, 'data'), '--windows', path.join(nabDir, 'combined_windows.json'),
         '--detector', 'ensemble', '--file', corpus.file, '--plot', svg,
       ]);
+      assert.equal(code, 0, stderr);
       const result = JSON.parse(stdout);
       assert.equal(result.detector, 'ensemble');
       assert.equal(result.plot, svg);
@@ -66,11 +65,8 @@ describe('genie nab on one NAB-shaped file', () => {
   });
 
   it('refuses --plot without --file, with exit code 2', async () => {
-    const failed = await promisify(execFile)(process.execPath, [path.join(projectRoot, 'dist', 'src', 'cli', 'main.js'), 'nab', '--plot', 'x.svg']).then(
-      () => undefined,
-      (error: { code?: number; stderr?: string }) => error,
-    );
-    assert.equal(failed?.code, 2);
-    assert.match(failed?.stderr ?? '', /--file/);
+    const failed = await genieInProcess(['nab', '--plot', 'x.svg']);
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, /--file/);
   });
 });
