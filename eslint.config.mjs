@@ -9,9 +9,38 @@
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = [
-  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream',
-  'timers', 'tls', 'tty', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'inspector',
+  'module',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'tty',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 /** Modules workflows may not import: Node built-ins (no I/O, no clock, no randomness). */
@@ -39,15 +68,27 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: workflowForbidden,
-        patterns: [
-          { regex: '^(\\.\\./)+activities/', allowTypeImports: true, message: 'workflows call activities through proxyActivities; import their types only' },
-          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], allowTypeImports: true, message: 'workflows may use @temporalio/workflow only' },
-          // The rest of src/ does I/O or keeps process state.
-          { regex: '^(\\.\\./)+src/(?!dsl/|secrets/provenance$|errors/genie-error$)', allowTypeImports: true, message: 'workflows may import from src/ only the runbook language (src/dsl), src/secrets/provenance and src/errors/genie-error; types from anywhere' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: workflowForbidden,
+          patterns: [
+            { regex: '^(\\.\\./)+activities/', allowTypeImports: true, message: 'workflows call activities through proxyActivities; import their types only' },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              allowTypeImports: true,
+              message: 'workflows may use @temporalio/workflow only',
+            },
+            // The rest of src/ does I/O or keeps process state.
+            {
+              regex: '^(\\.\\./)+src/(?!dsl/|secrets/provenance$|errors/genie-error$)',
+              allowTypeImports: true,
+              message:
+                'workflows may import from src/ only the runbook language (src/dsl), src/secrets/provenance and src/errors/genie-error; types from anywhere',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -57,24 +98,36 @@ export default tseslint.config(
     // from the actions' own schemas in activities/registry.ts.
     ignores: ['src/temporal/worker.ts', 'src/cli/runbook-source.ts', 'src/cli/commands/validate.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^(\\.\\./)+activities/', allowTypeImports: true, message: 'src/ never imports activities/ at run time: move the shared piece down into src/' },
-          // Clients may use the workflows' public contracts (names, queries, signals, updates,
-          // search attributes); nothing else of workflows/ runs outside the sandbox.
-          { regex: CLIENT_FORBIDDEN_WORKFLOWS, allowTypeImports: true, message: 'src/ imports from workflows/ only its public contracts (api, breakers-api, search-attributes, alerts)' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+activities/',
+              allowTypeImports: true,
+              message: 'src/ never imports activities/ at run time: move the shared piece down into src/',
+            },
+            // Clients may use the workflows' public contracts (names, queries, signals, updates,
+            // search attributes); nothing else of workflows/ runs outside the sandbox.
+            {
+              regex: CLIENT_FORBIDDEN_WORKFLOWS,
+              allowTypeImports: true,
+              message: 'src/ imports from workflows/ only its public contracts (api, breakers-api, search-attributes, alerts)',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['activities/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: CLIENT_FORBIDDEN_WORKFLOWS, allowTypeImports: true, message: 'activities import from workflows/ only its public contracts' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: CLIENT_FORBIDDEN_WORKFLOWS, allowTypeImports: true, message: 'activities import from workflows/ only its public contracts' }],
+        },
+      ],
     },
   },
   // The Node version preflight must parse on the old Node it turns away: ES2019 (Node 12).

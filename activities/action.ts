@@ -38,4 +38,7 @@ export function defineAction<A extends TSchema, R>(definition: ActionDefinition<
 }
 
 /** What the validator needs to know about actions, without their implementations. */
-export type ActionCatalog = ReadonlyMap<string, { args: TSchema; defaults: ActionDefaults; description: string; check?: (args: Record<string, unknown>) => ActionArgIssue[] }>;
+export type ActionCatalog = ReadonlyMap<
+  string,
+  { args: TSchema; defaults: ActionDefaults; description: string; check?: (args: Record<string, unknown>) => ActionArgIssue[] }
+>;

@@ -26,7 +26,10 @@ const RouterQuery = Type.Object(
   {
     pool: Type.Optional(Type.String({ minLength: 1, description: 'A pool (give pool or route)' })),
     route: Type.Optional(Type.String({ minLength: 1, description: 'A route (give pool or route)' })),
-    metric: Type.Union(ROUTER_METRICS.map((m) => Type.Literal(m)), { description: 'requests, errors, errorRate (0-1), p50/p95/p99 (ms), rps' }),
+    metric: Type.Union(
+      ROUTER_METRICS.map((m) => Type.Literal(m)),
+      { description: 'requests, errors, errorRate (0-1), p50/p95/p99 (ms), rps' },
+    ),
     window: Type.Optional(Type.Union([Type.Literal('10s'), Type.Literal('60s')], { description: 'Sliding window (default 10s)' })),
   },
   { additionalProperties: false },
@@ -46,7 +49,8 @@ export interface Measurement {
 
 export const measure = defineAction({
   name: 'analysis.measure',
-  description: 'Measures one metric from the traffic router (requests, errors, errorRate, p50/p95/p99, rps of a pool or route) or a Prometheus query; null when there is no data.',
+  description:
+    'Measures one metric from the traffic router (requests, errors, errorRate, p50/p95/p99, rps of a pool or route) or a Prometheus query; null when there is no data.',
   args: Type.Object(
     {
       provider: Type.Union([Type.Literal('router'), Type.Literal('prometheus')]),
@@ -61,10 +65,14 @@ export const measure = defineAction({
   defaults: { timeout: '30s', retry: { maxAttempts: 1 } },
   run: async (a): Promise<Measurement> => {
     if (a.provider === 'router') {
-      if (typeof a.query !== 'object') throw badQuery('provider router takes query {pool or route, metric, window?}, e.g. {pool: canary, metric: errorRate}; a PromQL string needs provider prometheus');
+      if (typeof a.query !== 'object')
+        throw badQuery(
+          'provider router takes query {pool or route, metric, window?}, e.g. {pool: canary, metric: errorRate}; a PromQL string needs provider prometheus',
+        );
       return measureRouter(a.query, a);
     }
-    if (typeof a.query !== 'string') throw badQuery('provider prometheus takes query as a PromQL string, e.g. "sum(rate(http_requests_total{code=~\\"5..\\"}[1m]))"');
+    if (typeof a.query !== 'string')
+      throw badQuery('provider prometheus takes query as a PromQL string, e.g. "sum(rate(http_requests_total{code=~\\"5..\\"}[1m]))"');
     return measurePrometheus(a.query, a);
   },
 });
@@ -77,9 +85,20 @@ async function measureRouter(query: RouterQueryArgs, a: { adminUrl?: string; tim
   else params.set('route', query.route!);
   const answer = await admin<{ at: string; pools?: Record<string, RouterStats>; routes?: Record<string, RouterStats> }>(a, 'GET', `/stats?${params}`);
   const stats = query.pool !== undefined ? answer.pools?.[query.pool] : answer.routes?.[query.route!];
-  if (!stats) throw ApplicationFailure.create({ type: 'ROUTER_ERROR', message: `the router's /stats answer has no ${query.pool !== undefined ? `pool ${query.pool}` : `route ${query.route}`}`, nonRetryable: false });
+  if (!stats)
+    throw ApplicationFailure.create({
+      type: 'ROUTER_ERROR',
+      message: `the router's /stats answer has no ${query.pool !== undefined ? `pool ${query.pool}` : `route ${query.route}`}`,
+      nonRetryable: false,
+    });
   const value = routerValue(stats, query.metric);
-  return { value, provider: 'router', query, at: answer.at ?? new Date().toISOString(), ...(value === null ? { noData: `no requests in the last ${window}` } : {}) };
+  return {
+    value,
+    provider: 'router',
+    query,
+    at: answer.at ?? new Date().toISOString(),
+    ...(value === null ? { noData: `no requests in the last ${window}` } : {}),
+  };
 }
 
 interface RouterStats {
@@ -93,11 +112,18 @@ interface RouterStats {
 /** Rates and latencies of zero requests are not 0: they are unknown. Counts are real zeros. */
 function routerValue(s: RouterStats, metric: RouterMetric): number | null {
   switch (metric) {
-    case 'requests': return s.requests;
-    case 'errors': return s.errors;
-    case 'rps': return s.requestsPerSecond;
-    case 'errorRate': return s.requests > 0 ? s.errorRate : null;
-    case 'p50': case 'p95': case 'p99': return s.requests > 0 ? s.latencyMs[metric] : null;
+    case 'requests':
+      return s.requests;
+    case 'errors':
+      return s.errors;
+    case 'rps':
+      return s.requestsPerSecond;
+    case 'errorRate':
+      return s.requests > 0 ? s.errorRate : null;
+    case 'p50':
+    case 'p95':
+    case 'p99':
+      return s.requests > 0 ? s.latencyMs[metric] : null;
   }
 }
 
@@ -131,9 +157,19 @@ async function measurePrometheus(query: string, a: { url?: string; timeout?: str
     const message = `${where} answered ${response.status}${answer?.errorType ? ` ${answer.errorType}` : ''}: ${answer?.error ?? cut(response.body, 300).text}`;
     // A bad query (400 bad_data, 422 execution) will not get better by asking again; 5xx might.
     const refused = response.status >= 400 && response.status < 500;
-    throw ApplicationFailure.create({ type: refused ? 'PROMETHEUS_QUERY_ERROR' : 'PROMETHEUS_ERROR', message, nonRetryable: refused, details: [{ status: response.status, errorType: answer?.errorType ?? null, query }] });
+    throw ApplicationFailure.create({
+      type: refused ? 'PROMETHEUS_QUERY_ERROR' : 'PROMETHEUS_ERROR',
+      message,
+      nonRetryable: refused,
+      details: [{ status: response.status, errorType: answer?.errorType ?? null, query }],
+    });
   }
-  if (answer?.status !== 'success' || !answer.data) throw ApplicationFailure.create({ type: 'PROMETHEUS_ERROR', message: `${where}: not a Prometheus query API answer: ${cut(response.body, 200).text}`, nonRetryable: false });
+  if (answer?.status !== 'success' || !answer.data)
+    throw ApplicationFailure.create({
+      type: 'PROMETHEUS_ERROR',
+      message: `${where}: not a Prometheus query API answer: ${cut(response.body, 200).text}`,
+      nonRetryable: false,
+    });
   const { resultType, result } = answer.data;
   let sample: PromSample | undefined;
   if (resultType === 'scalar') sample = result as PromSample;
@@ -141,14 +177,24 @@ async function measurePrometheus(query: string, a: { url?: string; timeout?: str
     const series = result as Array<{ metric: Record<string, string>; value: PromSample }>;
     if (series.length === 0) return { value: null, provider: 'prometheus', query, at: new Date().toISOString(), noData: 'empty vector' };
     if (series.length > 1) {
-      const labels = series.slice(0, 3).map((s) => JSON.stringify(s.metric)).join(', ');
-      throw ApplicationFailure.nonRetryable(`the query returned ${series.length} series (${labels}${series.length > 3 ? ', …' : ''}); aggregate it to one, e.g. sum(...) or max(...)`, 'PROMETHEUS_MULTIPLE_SERIES');
+      const labels = series
+        .slice(0, 3)
+        .map((s) => JSON.stringify(s.metric))
+        .join(', ');
+      throw ApplicationFailure.nonRetryable(
+        `the query returned ${series.length} series (${labels}${series.length > 3 ? ', …' : ''}); aggregate it to one, e.g. sum(...) or max(...)`,
+        'PROMETHEUS_MULTIPLE_SERIES',
+      );
     }
     sample = series[0].value;
   } else {
-    throw ApplicationFailure.nonRetryable(`the query returned a ${String(resultType)}, not a number; write an instant query whose result is a scalar or one series (a range vector [5m] needs rate(), avg_over_time()...)`, 'PROMETHEUS_NOT_A_NUMBER');
+    throw ApplicationFailure.nonRetryable(
+      `the query returned a ${String(resultType)}, not a number; write an instant query whose result is a scalar or one series (a range vector [5m] needs rate(), avg_over_time()...)`,
+      'PROMETHEUS_NOT_A_NUMBER',
+    );
   }
-  if (!Array.isArray(sample) || sample.length !== 2) throw ApplicationFailure.create({ type: 'PROMETHEUS_ERROR', message: `${where}: malformed sample ${JSON.stringify(sample)}`, nonRetryable: false });
+  if (!Array.isArray(sample) || sample.length !== 2)
+    throw ApplicationFailure.create({ type: 'PROMETHEUS_ERROR', message: `${where}: malformed sample ${JSON.stringify(sample)}`, nonRetryable: false });
   const value = Number(sample[1]);
   const at = new Date(Number(sample[0]) * 1000).toISOString();
   // NaN (0/0, e.g. an error rate without requests) and ±Inf carry no measurement.
@@ -163,7 +209,8 @@ const Sample = Type.Array(Type.Union([Type.Number(), Type.Null()]), { descriptio
 
 export const judge = defineAction({
   name: 'analysis.judge',
-  description: 'Judges canary against baseline per metric with the Mann-Whitney U test and an effect-size tolerance (Kayenta-style); weighted score → Successful / Inconclusive / Failed, with every number.',
+  description:
+    'Judges canary against baseline per metric with the Mann-Whitney U test and an effect-size tolerance (Kayenta-style); weighted score → Successful / Inconclusive / Failed, with every number.',
   args: Type.Object(
     {
       metrics: Type.Array(
@@ -172,7 +219,11 @@ export const judge = defineAction({
             name: Type.String({ minLength: 1 }),
             baseline: Sample,
             canary: Sample,
-            direction: Type.Optional(Type.Union([Type.Literal('increase'), Type.Literal('decrease'), Type.Literal('either')], { description: 'Which change is bad (default increase: higher is bad)' })),
+            direction: Type.Optional(
+              Type.Union([Type.Literal('increase'), Type.Literal('decrease'), Type.Literal('either')], {
+                description: 'Which change is bad (default increase: higher is bad)',
+              }),
+            ),
             tolerance: Type.Optional(Type.Number({ minimum: 0, description: 'Allowed relative change of the median (default 0.1 = 10%)' })),
             absoluteTolerance: Type.Optional(Type.Number({ minimum: 0, description: 'Allowed absolute change of the median (for baselines near 0)' })),
             critical: Type.Optional(Type.Boolean({ description: 'Failing it fails the judgement' })),

@@ -17,13 +17,19 @@ const STATES = ['open', 'closed', 'disabled', 'reset'] as const;
 
 export const force = defineAction({
   name: 'breaker.force',
-  description: 'Forces the circuit breaker of a destination open, closed or disabled on every worker, or resets it to automatic; recorded in the breakers workflow.',
+  description:
+    'Forces the circuit breaker of a destination open, closed or disabled on every worker, or resets it to automatic; recorded in the breakers workflow.',
   args: Type.Object(
     {
       name: Type.String({ minLength: 1, description: 'The destination: a URL (its origin is the breaker, e.g. https://api.example.com) or a breaker name' }),
-      state: Type.Union(STATES.map((s) => Type.Literal(s)), { description: 'open | closed | disabled | reset (back to automatic)' }),
+      state: Type.Union(
+        STATES.map((s) => Type.Literal(s)),
+        { description: 'open | closed | disabled | reset (back to automatic)' },
+      ),
       reason: Type.String({ minLength: 1, description: 'Why; shown to everyone whose calls are rejected' }),
-      by: Type.Optional(Type.String({ minLength: 1, description: 'Who asks; default "runbook <workflow id>". Pass "{% $run.requestedBy %}" to name the requester' })),
+      by: Type.Optional(
+        Type.String({ minLength: 1, description: 'Who asks; default "runbook <workflow id>". Pass "{% $run.requestedBy %}" to name the requester' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -50,11 +56,13 @@ export const force = defineAction({
     const { client, taskQueue, workflowId } = temporal();
     const by = args.by ?? `runbook ${workflowId}`;
     // Under an access policy the worker signs as itself (GENIE_WORKER_IDENTITY / GENIE_WORKER_KEY): a runbook step is not an anonymous UI form.
-    const sign = <A extends { by: string }>(request: A) => signedByWorker('breaker.force', { workflowId: breakersWorkflowId(taskQueue), runId: () => breakersRunId(client, taskQueue) }, request);
+    const sign = <A extends { by: string }>(request: A) =>
+      signedByWorker('breaker.force', { workflowId: breakersWorkflowId(taskQueue), runId: () => breakersRunId(client, taskQueue) }, request);
     try {
-      const ack = args.state === 'reset'
-        ? await resetBreaker(client, taskQueue, await sign({ name, by, reason: args.reason }))
-        : await forceBreaker(client, taskQueue, await sign({ name, state: args.state as ForcedBreakerState, by, reason: args.reason }));
+      const ack =
+        args.state === 'reset'
+          ? await resetBreaker(client, taskQueue, await sign({ name, by, reason: args.reason }))
+          : await forceBreaker(client, taskQueue, await sign({ name, state: args.state as ForcedBreakerState, by, reason: args.reason }));
       return { name, state: args.state, changed: ack.changed, version: ack.version, message: ack.message };
     } catch (error) {
       if (error instanceof BreakerOverrideRefusedError) throw ApplicationFailure.nonRetryable(error.message, error.code);
@@ -71,5 +79,9 @@ function temporal(): { client: Client; taskQueue: string; workflowId: string } {
   } catch {
     throw ApplicationFailure.nonRetryable('breaker.force runs only as a Temporal activity (it talks to the breakers workflow)', 'NO_ACTIVITY_CONTEXT');
   }
-  return { client: context.client, taskQueue: context.info.taskQueue, workflowId: context.info.workflowExecution?.workflowId ?? `activity ${context.info.activityId}` };
+  return {
+    client: context.client,
+    taskQueue: context.info.taskQueue,
+    workflowId: context.info.workflowExecution?.workflowId ?? `activity ${context.info.activityId}`,
+  };
 }

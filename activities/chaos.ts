@@ -40,7 +40,9 @@ export const probe = defineAction({
     if (a.requireSteady && !result.steady) {
       const off = probes.filter((p) => !p.ok);
       throw ApplicationFailure.create({
-        type: 'NOT_STEADY', nonRetryable: true, details: [result],
+        type: 'NOT_STEADY',
+        nonRetryable: true,
+        details: [result],
         message: `not steady${a.phase ? ` (${a.phase})` : ''}: ${off.map((p) => `${p.name}: ${p.reason}`).join('; ')}`,
       });
     }
@@ -74,7 +76,8 @@ interface InjectResult {
 
 export const inject = defineAction({
   name: 'chaos.inject',
-  description: 'Injects a fault (http via the router, network tc, cpu, memory, disk, process signal) into allowlisted targets, holds it for duration (required, heartbeating), then removes it; dryRun injects nothing.',
+  description:
+    'Injects a fault (http via the router, network tc, cpu, memory, disk, process signal) into allowlisted targets, holds it for duration (required, heartbeating), then removes it; dryRun injects nothing.',
   args: InjectArgs,
   // Never retried blindly: a second attempt after a crash rolls back and stops (FAULT_INTERRUPTED).
   defaults: { timeout: '35m', heartbeat: '20s', retry: { maxAttempts: 1 } },
@@ -89,15 +92,29 @@ export const inject = defineAction({
     const info = ctx?.info;
     const wf = info?.workflowExecution;
     const seed = info && wf ? `${wf.workflowId}/${info.activityId}` : randomUUID();
-    const targets = selectTargets(a.targets.from.map((t) => targetName(kind, t)), a.targets.select, seed);
-    for (const t of targets) if (!isAllowed(TARGET_KIND_OF[kind], t)) throw ApplicationFailure.nonRetryable(notAllowedMessage(TARGET_KIND_OF[kind], t), 'TARGET_NOT_ALLOWED');
+    const targets = selectTargets(
+      a.targets.from.map((t) => targetName(kind, t)),
+      a.targets.select,
+      seed,
+    );
+    for (const t of targets)
+      if (!isAllowed(TARGET_KIND_OF[kind], t)) throw ApplicationFailure.nonRetryable(notAllowedMessage(TARGET_KIND_OF[kind], t), 'TARGET_NOT_ALLOWED');
     const store = new FaultStore();
-    const idOf = (t: string) => createHash('sha256').update(`${wf?.workflowId ?? seed}\0${wf?.runId ?? ''}\0${info?.activityId ?? ''}\0${t}`).digest('hex').slice(0, 24);
+    const idOf = (t: string) =>
+      createHash('sha256')
+        .update(`${wf?.workflowId ?? seed}\0${wf?.runId ?? ''}\0${info?.activityId ?? ''}\0${t}`)
+        .digest('hex')
+        .slice(0, 24);
 
     if (a.dryRun) {
       // Everything but the change: the targets are looked up (prepare reads only).
       const wouldUndo = [];
-      for (const t of targets) wouldUndo.push(await drivers[kind].prepare(t, spec, idOf(t)).catch((e) => { throw faultFailure(e); }));
+      for (const t of targets)
+        wouldUndo.push(
+          await drivers[kind].prepare(t, spec, idOf(t)).catch((e) => {
+            throw faultFailure(e);
+          }),
+        );
       return { kind, dryRun: true, targets, faults: [], wouldUndo };
     }
     if (info && info.attempt > 1) {
@@ -105,7 +122,9 @@ export const inject = defineAction({
       const earlier = targets.map(idOf).filter((id) => store.read(id));
       const out = await removeMany(store, earlier, { by: 'owner', reason: 'the previous attempt of this step was interrupted' });
       throw ApplicationFailure.create({
-        type: 'FAULT_INTERRUPTED', nonRetryable: true, details: [{ removed: out.removed.map(summary), failed: out.failed }],
+        type: 'FAULT_INTERRUPTED',
+        nonRetryable: true,
+        details: [{ removed: out.removed.map(summary), failed: out.failed }],
         message: `the previous attempt was interrupted while holding the fault; it was rolled back (${out.removed.map((r) => r.removedBy).join(', ') || 'nothing left'}) and is not injected again`,
       });
     }
@@ -115,21 +134,51 @@ export const inject = defineAction({
     try {
       for (const t of targets) injected.push(await injectFault(store, { id: idOf(t), kind, target: t, spec, durationMs, ttlMs, owner }));
     } catch (error) {
-      await removeMany(store, injected.map((r) => r.id), { by: 'owner', reason: 'another target failed to inject' });
+      await removeMany(
+        store,
+        injected.map((r) => r.id),
+        { by: 'owner', reason: 'another target failed to inject' },
+      );
       throw faultFailure(error);
     }
     const started = Date.now();
-    const held = await hold(store, injected.map((r) => r.id), durationMs, ttlMs, a.probes, a.probeInterval ? parseDuration(a.probeInterval) : 1_000, a.stopOnBreach === true);
-    const removal = await removeMany(store, injected.map((r) => r.id), { by: held.by, reason: held.reason });
+    const held = await hold(
+      store,
+      injected.map((r) => r.id),
+      durationMs,
+      ttlMs,
+      a.probes,
+      a.probeInterval ? parseDuration(a.probeInterval) : 1_000,
+      a.stopOnBreach === true,
+    );
+    const removal = await removeMany(
+      store,
+      injected.map((r) => r.id),
+      { by: held.by, reason: held.reason },
+    );
     const result: InjectResult = {
-      kind, dryRun: false, targets, faults: injected.map((r) => summary(store.read(r.id) ?? r)), ended: held.ended, heldMs: Date.now() - started,
-      ...(held.during.length ? { during: held.during } : {}), ...(held.breach ? { breach: held.breach } : {}),
+      kind,
+      dryRun: false,
+      targets,
+      faults: injected.map((r) => summary(store.read(r.id) ?? r)),
+      ended: held.ended,
+      heldMs: Date.now() - started,
+      ...(held.during.length ? { during: held.during } : {}),
+      ...(held.breach ? { breach: held.breach } : {}),
     };
-    if (removal.failed.length) throw ApplicationFailure.create({ type: 'REMOVE_FAILED', nonRetryable: true, message: `could not remove: ${removal.failed.map((f) => f.error).join('; ')}`, details: [result] });
+    if (removal.failed.length)
+      throw ApplicationFailure.create({
+        type: 'REMOVE_FAILED',
+        nonRetryable: true,
+        message: `could not remove: ${removal.failed.map((f) => f.error).join('; ')}`,
+        details: [result],
+      });
     if (held.ended === 'cancelled') throw new CancelledFailure('chaos.inject cancelled; the fault was removed');
     if (held.breach) {
       throw ApplicationFailure.create({
-        type: 'STOP_CONDITION', nonRetryable: true, details: [result],
+        type: 'STOP_CONDITION',
+        nonRetryable: true,
+        details: [result],
         message: `stop condition breached: ${held.breach.name} = ${JSON.stringify(held.breach.value)} (${held.breach.reason}); the fault was removed`,
       });
     }
@@ -138,16 +187,37 @@ export const inject = defineAction({
 });
 
 function summary(r: FaultRecord): InjectResult['faults'][number] {
-  return { id: r.id, target: r.target, ...(r.appliedAt ? { appliedAt: r.appliedAt } : {}), ...(r.removedAt ? { removedAt: r.removedAt } : {}), ...(r.removedBy ? { removedBy: r.removedBy } : {}), ...(r.removal ? { removal: r.removal } : {}) };
+  return {
+    id: r.id,
+    target: r.target,
+    ...(r.appliedAt ? { appliedAt: r.appliedAt } : {}),
+    ...(r.removedAt ? { removedAt: r.removedAt } : {}),
+    ...(r.removedBy ? { removedBy: r.removedBy } : {}),
+    ...(r.removal ? { removal: r.removal } : {}),
+  };
 }
 
 /** onChaos probe values kept in the step's result. */
 const MAX_DURING = 120;
 
-interface Held { ended: NonNullable<InjectResult['ended']>; by: string; reason: string; during: ProbeOutcome[]; breach?: ProbeOutcome }
+interface Held {
+  ended: NonNullable<InjectResult['ended']>;
+  by: string;
+  reason: string;
+  during: ProbeOutcome[];
+  breach?: ProbeOutcome;
+}
 
 /** Holds the faults: beats, watches for removal, cancellation and breaches, until the duration is up. */
-async function hold(store: FaultStore, ids: string[], durationMs: number, ttlMs: number, probes: Probe[] | undefined, probeEveryMs: number, stopOnBreach: boolean): Promise<Held> {
+async function hold(
+  store: FaultStore,
+  ids: string[],
+  durationMs: number,
+  ttlMs: number,
+  probes: Probe[] | undefined,
+  probeEveryMs: number,
+  stopOnBreach: boolean,
+): Promise<Held> {
   const ctx = activityContext();
   const signal = cancellationSignal();
   const tickMs = Math.max(20, Math.min(250, Math.floor(ttlMs / 4)));
@@ -170,17 +240,24 @@ async function hold(store: FaultStore, ids: string[], durationMs: number, ttlMs:
     if (Date.now() >= end) return { ended: 'duration', by: 'owner', reason: 'its duration ended', during };
     if (probes && !probing && Date.now() >= nextProbe) {
       nextProbe = Date.now() + probeEveryMs;
-      probing = Promise.all(probes.map((p) => runProbe(p, signal))).then((outs) => {
-        during.push(...outs);
-        // History is not a time-series store: a long hold keeps its latest values (the report says so).
-        if (during.length > MAX_DURING) during.splice(0, during.length - MAX_DURING);
-        if (stopOnBreach) breach ??= outs.find((o) => !o.ok);
-        if (breach) wake();
-      }).finally(() => { probing = undefined; });
+      probing = Promise.all(probes.map((p) => runProbe(p, signal)))
+        .then((outs) => {
+          during.push(...outs);
+          // History is not a time-series store: a long hold keeps its latest values (the report says so).
+          if (during.length > MAX_DURING) during.splice(0, during.length - MAX_DURING);
+          if (stopOnBreach) breach ??= outs.find((o) => !o.ok);
+          if (breach) wake();
+        })
+        .finally(() => {
+          probing = undefined;
+        });
     }
     await new Promise<void>((r) => {
       const timer = setTimeout(r, Math.min(tickMs, Math.max(1, end - Date.now())));
-      wake = () => { clearTimeout(timer); r(); };
+      wake = () => {
+        clearTimeout(timer);
+        r();
+      };
     });
   }
 }
@@ -203,10 +280,15 @@ export const remove = defineAction({
     const chosen = store.list().filter((r) => a.all || r.id === a.faultId || (a.run !== undefined && r.owner.workflowId === a.run));
     const live = chosen.filter((r) => r.state === 'active' || r.state === 'pending');
     const by = activityContext()?.info.workflowExecution?.workflowId ?? 'chaos.remove';
-    const out = await removeMany(store, live.map((r) => r.id), { by, reason: a.reason ?? 'rollback' });
+    const out = await removeMany(
+      store,
+      live.map((r) => r.id),
+      { by, reason: a.reason ?? 'rollback' },
+    );
     const result = { removed: out.removed.map(summary), alreadyRemoved: chosen.filter((r) => !live.includes(r)).map(summary), failed: out.failed };
     // Retryable: the fault is still there, and trying again is exactly right.
-    if (out.failed.length) throw ApplicationFailure.create({ type: 'REMOVE_FAILED', nonRetryable: false, message: out.failed.map((f) => f.error).join('; '), details: [result] });
+    if (out.failed.length)
+      throw ApplicationFailure.create({ type: 'REMOVE_FAILED', nonRetryable: false, message: out.failed.map((f) => f.error).join('; '), details: [result] });
     return result;
   },
 });

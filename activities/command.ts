@@ -40,7 +40,11 @@ export const run = defineAction({
       command: Type.String({ minLength: 1, description: 'Executable name (looked up on the worker PATH) or absolute path; not a shell line' }),
       args: Type.Optional(Type.Array(Type.String(), { description: 'Passed literally, one argv entry each' })),
       cwd: Type.Optional(Type.String({ minLength: 1, description: 'Absolute working directory (default: the worker’s)' })),
-      env: Type.Optional(Type.Record(Type.String(), Type.String(), { description: `Added to the minimal child environment (PATH, HOME, LANG, TZ… and ${ENV_ALLOW_VARIABLE}); LD_*, BASH_ENV, NODE_OPTIONS and the like are refused` })),
+      env: Type.Optional(
+        Type.Record(Type.String(), Type.String(), {
+          description: `Added to the minimal child environment (PATH, HOME, LANG, TZ… and ${ENV_ALLOW_VARIABLE}); LD_*, BASH_ENV, NODE_OPTIONS and the like are refused`,
+        }),
+      ),
       timeout: Type.Optional(Duration),
       maxOutputBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 * 1024 * 1024, description: 'Per stream; default 64 KiB' })),
       input: Type.Optional(Type.String({ description: 'Written to stdin (otherwise stdin is empty)' })),
@@ -52,11 +56,13 @@ export const run = defineAction({
   check: (args) => {
     const env = args.env;
     if (typeof env !== 'object' || env === null) return [];
-    return Object.keys(env).filter(isInjectionVariable).map((name) => ({
-      path: ['env', name],
-      message: injectionVariableMessage(name),
-      hint: 'remove it from env',
-    }));
+    return Object.keys(env)
+      .filter(isInjectionVariable)
+      .map((name) => ({
+        path: ['env', name],
+        message: injectionVariableMessage(name),
+        hint: 'remove it from env',
+      }));
   },
   run: async (args) => {
     const argv = checkArgs(args.args);
@@ -196,9 +202,15 @@ function execute(file: string, argv: string[], options: ExecuteOptions): Promise
       child.stdout?.destroy();
       child.stderr?.destroy();
       resolve({
-        ended, exitCode: exit.code, signal: exit.signal, pid: child.pid,
-        stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated || stderr.truncated,
-        durationMs: Math.round(performance.now() - started), timeoutMs: options.timeoutMs,
+        ended,
+        exitCode: exit.code,
+        signal: exit.signal,
+        pid: child.pid,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        truncated: stdout.truncated || stderr.truncated,
+        durationMs: Math.round(performance.now() - started),
+        timeoutMs: options.timeoutMs,
       });
     };
     child.on('error', (error: NodeJS.ErrnoException) => {

@@ -33,10 +33,22 @@ import type { ProcessRecord } from '../src/process';
 export const MODES = ['demo', 'command', 'webhook'] as const;
 type Mode = (typeof MODES)[number];
 
-const Service = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'Service name (demo mode: also the supervised process name and GENIE_DEPLOY_PORTS key)' });
+const Service = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+  description: 'Service name (demo mode: also the supervised process name and GENIE_DEPLOY_PORTS key)',
+});
 const Version = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.+-]*$', description: 'Version to run, e.g. 2.0.0' });
-const ModeArg = Type.Optional(Type.Union(MODES.map((m) => Type.Literal(m)), { description: 'demo | command | webhook (default $GENIE_DEPLOY_MODE, else demo)' }));
-const CommandArg = Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'command mode: argv, executable first (allowlisted); {service} {version} {port} substituted' }));
+const ModeArg = Type.Optional(
+  Type.Union(
+    MODES.map((m) => Type.Literal(m)),
+    { description: 'demo | command | webhook (default $GENIE_DEPLOY_MODE, else demo)' },
+  ),
+);
+const CommandArg = Type.Optional(
+  Type.Array(Type.String(), { minItems: 1, description: 'command mode: argv, executable first (allowlisted); {service} {version} {port} substituted' }),
+);
 const WebhookArg = Type.Optional(Type.String({ minLength: 1, description: 'webhook mode: URL to POST to (default $GENIE_DEPLOY_WEBHOOK_URL)' }));
 const DemoKnobs = Type.Object(
   {
@@ -45,7 +57,9 @@ const DemoKnobs = Type.Object(
     latency: Type.Optional(Duration),
     jitter: Type.Optional(Duration),
     distribution: Type.Optional(Type.Union([Type.Literal('uniform'), Type.Literal('normal'), Type.Literal('exponential')])),
-    fields: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Unknown(), { description: 'Extra fields in every answer (a shadow candidate that changes one field)' })),
+    fields: Type.Optional(
+      Type.Record(Type.String({ minLength: 1 }), Type.Unknown(), { description: 'Extra fields in every answer (a shadow candidate that changes one field)' }),
+    ),
     host: Type.Optional(Type.String({ minLength: 1, description: 'Listen address (default 127.0.0.1)' })),
   },
   { additionalProperties: false, description: 'demo mode only: how the demo service behaves' },
@@ -56,7 +70,13 @@ const StartArgs = Type.Object(
     service: Service,
     version: Version,
     mode: ModeArg,
-    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'demo: listen port (default: the service in $GENIE_DEPLOY_PORTS); command/webhook: passed on as {port}' })),
+    port: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 65535,
+        description: 'demo: listen port (default: the service in $GENIE_DEPLOY_PORTS); command/webhook: passed on as {port}',
+      }),
+    ),
     demo: Type.Optional(DemoKnobs),
     command: CommandArg,
     webhook: WebhookArg,
@@ -84,7 +104,8 @@ const DEFAULTS = { timeout: '2m', retry: { maxAttempts: 3, initialInterval: '1s'
 
 export const start = defineAction({
   name: 'deploy.start',
-  description: 'Starts a version of a service: demo (supervised demo-service process), command (allowlisted argv) or webhook. Demo returns {service, version, mode, pid, url, port, alreadyRunning}.',
+  description:
+    'Starts a version of a service: demo (supervised demo-service process), command (allowlisted argv) or webhook. Demo returns {service, version, mode, pid, url, port, alreadyRunning}.',
   args: StartArgs,
   defaults: DEFAULTS,
   run: async (a) => {
@@ -97,7 +118,8 @@ export const start = defineAction({
 
 export const stop = defineAction({
   name: 'deploy.stop',
-  description: 'Stops a service (demo: its supervised process; a stopped or unknown one is a no-op; with version, only that version). Demo returns {service, mode, stopped, wasRunning, pid, version}.',
+  description:
+    'Stops a service (demo: its supervised process; a stopped or unknown one is a no-op; with version, only that version). Demo returns {service, mode, stopped, wasRunning, pid, version}.',
   args: StopArgs,
   defaults: DEFAULTS,
   run: async (a) => {
@@ -119,7 +141,10 @@ function modeOf(mode: Mode | undefined): Mode {
 /** GENIE_DEPLOY_PORTS: `stable=18081,canary=18082`. */
 export function deployPorts(text = process.env.GENIE_DEPLOY_PORTS ?? ''): Record<string, number> {
   const ports: Record<string, number> = {};
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [name, value, extra] = entry.split('=');
     const port = Number(value);
     if (!name || extra !== undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -135,7 +160,8 @@ const isDemoService = (r: ProcessRecord) => r.argv[2] === 'demo-service';
 
 async function startDemo(a: Static<typeof StartArgs>) {
   const port = a.port ?? deployPorts()[a.service];
-  if (port === undefined) throw bad(`no port for service ${a.service}: pass port, or add ${a.service}=<port> to GENIE_DEPLOY_PORTS on the worker`, 'DEPLOY_NOT_CONFIGURED');
+  if (port === undefined)
+    throw bad(`no port for service ${a.service}: pass port, or add ${a.service}=<port> to GENIE_DEPLOY_PORTS on the worker`, 'DEPLOY_NOT_CONFIGURED');
   const knobs = a.demo ?? {};
   const spec: DemoServiceSpec = {
     ...(knobs.errorRate !== undefined ? { errorRate: knobs.errorRate } : {}),
@@ -149,10 +175,17 @@ async function startDemo(a: Static<typeof StartArgs>) {
   return supervised(async (supervisor) => {
     const existing = supervisor.record(a.service);
     if (existing && !isDemoService(existing)) {
-      throw bad(`${a.service} is a supervised process but not a demo service (it runs ${existing.argv.slice(2, 3).join(' ') || existing.argv[0]}); manage it with process.*, or deploy under another name`, 'DEPLOY_NOT_A_SERVICE');
+      throw bad(
+        `${a.service} is a supervised process but not a demo service (it runs ${existing.argv.slice(2, 3).join(' ') || existing.argv[0]}); manage it with process.*, or deploy under another name`,
+        'DEPLOY_NOT_A_SERVICE',
+      );
     }
     const rival = supervisor.list().find((s) => s.running && s.port === port && s.name !== a.service);
-    if (rival) throw bad(`port ${port} is taken by the supervised process ${rival.name} (pid ${rival.pid}); stop it first or deploy ${a.service} on another port`, 'DEPLOY_PORT_TAKEN');
+    if (rival)
+      throw bad(
+        `port ${port} is taken by the supervised process ${rival.name} (pid ${rival.pid}); stop it first or deploy ${a.service} on another port`,
+        'DEPLOY_PORT_TAKEN',
+      );
     const r = await supervisor.start(process_, { replace: true, readyTimeoutMs: readyMs(a.readyTimeout), graceMs: timeoutArg(a.grace) ?? 10_000 });
     const url = new URL(process_.healthUrl!).origin;
     return { service: a.service, version: a.version, mode: 'demo' as const, pid: r.status.pid, url, port, alreadyRunning: r.alreadyRunning };
@@ -163,14 +196,30 @@ async function stopDemo(a: Static<typeof StopArgs>) {
   return supervised(async (supervisor) => {
     const found = supervisor.find(a.service);
     const record = supervisor.record(a.service);
-    if (!found || !record) return { service: a.service, mode: 'demo' as const, stopped: false, wasRunning: false, pid: null, reason: 'no such service was ever started here' };
+    if (!found || !record)
+      return { service: a.service, mode: 'demo' as const, stopped: false, wasRunning: false, pid: null, reason: 'no such service was ever started here' };
     if (!isDemoService(record)) throw bad(`${a.service} is a supervised process but not a demo service; stop it with process.stop`, 'DEPLOY_NOT_A_SERVICE');
     if (found.running && a.version !== undefined && found.version !== a.version) {
       // Another rollout replaced it: that version is not ours to stop.
-      return { service: a.service, mode: 'demo' as const, stopped: false, wasRunning: true, pid: found.pid, version: found.version, reason: `version ${found.version} runs, not ${a.version}; left running` };
+      return {
+        service: a.service,
+        mode: 'demo' as const,
+        stopped: false,
+        wasRunning: true,
+        pid: found.pid,
+        version: found.version,
+        reason: `version ${found.version} runs, not ${a.version}; left running`,
+      };
     }
     const r = await supervisor.stop(a.service, { graceMs: timeoutArg(a.grace) ?? 10_000 });
-    return { service: a.service, mode: 'demo' as const, stopped: r.wasRunning, wasRunning: r.wasRunning, pid: r.pid ?? null, ...(found.version !== undefined ? { version: found.version } : {}) };
+    return {
+      service: a.service,
+      mode: 'demo' as const,
+      stopped: r.wasRunning,
+      wasRunning: r.wasRunning,
+      pid: r.pid ?? null,
+      ...(found.version !== undefined ? { version: found.version } : {}),
+    };
   });
 }
 
@@ -178,13 +227,16 @@ async function stopDemo(a: Static<typeof StopArgs>) {
 async function viaCommand(action: 'start' | 'stop', a: { service: string; version?: string; port?: number; command?: string[]; timeout?: string }) {
   const variable = action === 'start' ? 'GENIE_DEPLOY_START_COMMAND' : 'GENIE_DEPLOY_STOP_COMMAND';
   const argv = a.command ?? envArgv(variable);
-  if (!argv) throw bad(`deploy.${action} in command mode needs command: [executable, args...] or ${variable} (a JSON array) on the worker`, 'DEPLOY_NOT_CONFIGURED');
+  if (!argv)
+    throw bad(`deploy.${action} in command mode needs command: [executable, args...] or ${variable} (a JSON array) on the worker`, 'DEPLOY_NOT_CONFIGURED');
   const values: Record<string, string | undefined> = { service: a.service, version: a.version, port: a.port === undefined ? undefined : String(a.port) };
-  const filled = argv.map((element, i) => element.replace(/\{(service|version|port)\}/g, (_, key: string) => {
-    const value = values[key];
-    if (value === undefined) throw bad(`command[${i}] uses {${key}} but deploy.${action} was given no ${key}`);
-    return value;
-  }));
+  const filled = argv.map((element, i) =>
+    element.replace(/\{(service|version|port)\}/g, (_, key: string) => {
+      const value = values[key];
+      if (value === undefined) throw bad(`command[${i}] uses {${key}} but deploy.${action} was given no ${key}`);
+      return value;
+    }),
+  );
   const result = await runCommand.run({ command: filled[0]!, args: filled.slice(1), ...(a.timeout !== undefined ? { timeout: a.timeout } : {}) });
   return { command: filled, ...result };
 }
@@ -209,6 +261,11 @@ async function viaWebhook(action: 'start' | 'stop', a: { service: string; versio
   if (!url) throw bad(`deploy.${action} in webhook mode needs webhook: <url> or GENIE_DEPLOY_WEBHOOK_URL on the worker`, 'DEPLOY_NOT_CONFIGURED');
   const token = process.env.GENIE_DEPLOY_WEBHOOK_TOKEN;
   const payload = { action, service: a.service, ...(a.version !== undefined ? { version: a.version } : {}), ...(a.port !== undefined ? { port: a.port } : {}) };
-  const r = await postWebhook.run({ url, payload, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}), ...(a.timeout !== undefined ? { timeout: a.timeout } : {}) });
+  const r = await postWebhook.run({
+    url,
+    payload,
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+    ...(a.timeout !== undefined ? { timeout: a.timeout } : {}),
+  });
   return { status: r.status, response: r.response };
 }

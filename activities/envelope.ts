@@ -25,7 +25,10 @@ export interface EnvelopeOptions {
 type Runnable = Pick<ActionDefinition<any, any>, 'name' | 'args' | 'check' | 'run'>;
 
 /** A registered action (its arguments re-checked), or a bare implementation (unit tests). */
-export function withAttempt(target: Runnable | ((args: any) => Promise<unknown>), options: EnvelopeOptions = {}): (args: unknown, provenance?: unknown) => Promise<ActionEnvelope> {
+export function withAttempt(
+  target: Runnable | ((args: any) => Promise<unknown>),
+  options: EnvelopeOptions = {},
+): (args: unknown, provenance?: unknown) => Promise<ActionEnvelope> {
   const definition = typeof target === 'function' ? undefined : target;
   const run = typeof target === 'function' ? target : target.run;
   return async (rawArgs, provenance) => {
@@ -42,12 +45,20 @@ export function withAttempt(target: Runnable | ((args: any) => Promise<unknown>)
       // Cancellation must reach Temporal as cancellation, not as a failure to retry.
       if (raw instanceof CancelledFailure) throw raw;
       // An unknown secret stays unknown however often it is asked for.
-      if (raw instanceof SecretNotFoundError) throw ApplicationFailure.create({ type: raw.code, message: raw.message, nonRetryable: true, details: [{ attempt, details: { reference: raw.reference, consulted: raw.consulted } }] });
+      if (raw instanceof SecretNotFoundError)
+        throw ApplicationFailure.create({
+          type: raw.code,
+          message: raw.message,
+          nonRetryable: true,
+          details: [{ attempt, details: { reference: raw.reference, consulted: raw.consulted } }],
+        });
       const err = raw as Error;
       const message = maskValues(String(err?.message ?? err), secrets);
       if (err instanceof ApplicationFailure) {
         throw ApplicationFailure.create({
-          type: err.type ?? 'ERROR', message, nonRetryable: err.nonRetryable ?? false,
+          type: err.type ?? 'ERROR',
+          message,
+          nonRetryable: err.nonRetryable ?? false,
           details: [{ attempt, ...(err.details?.length ? { details: maskValues(err.details[0], secrets) } : {}) }],
           ...(err.nextRetryDelay != null ? { nextRetryDelay: err.nextRetryDelay } : {}),
         });
@@ -68,4 +79,3 @@ function failureType(error: unknown): string {
   if (typeof e?.code === 'string') return e.code;
   return typeof e?.name === 'string' ? e.name : 'Error';
 }
-

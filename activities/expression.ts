@@ -8,7 +8,14 @@
  * determinism holds. `$now()` here is the worker's clock, not the workflow's: recorded all the same.
  */
 import jsonata from 'jsonata';
-import { compileBudgeted, evaluateBudgeted, type ExpressionFailure, expressionFailure, OVERFLOW_EXPRESSION_BUDGET, plainJson } from '../src/dsl/expression-budget';
+import {
+  compileBudgeted,
+  evaluateBudgeted,
+  type ExpressionFailure,
+  expressionFailure,
+  OVERFLOW_EXPRESSION_BUDGET,
+  plainJson,
+} from '../src/dsl/expression-budget';
 import { expressionBody } from '../src/dsl/expression';
 
 export type ExpressionOutcome = { ok: true; value: unknown } | ({ ok: false } & ExpressionFailure);

@@ -17,10 +17,18 @@ import { PostgresAdapter, findRegion, resolveNode, type RegionsFile } from '../s
 import { httpRequest } from '../src/http/client';
 
 const adapter = new PostgresAdapter();
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((r) => {
-  const t = setTimeout(r, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((r) => {
+    const t = setTimeout(r, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        r();
+      },
+      { once: true },
+    );
+  });
 
 function regionOrFail(file: RegionsFile, name: string) {
   try {
@@ -33,8 +41,18 @@ function regionOrFail(file: RegionsFile, name: string) {
 /** Why the region is not healthy right now (undefined: it is). */
 async function unhealthyBecause(file: RegionsFile, region: string, primary: string, maxLagBytes: number, signal?: AbortSignal): Promise<string | undefined> {
   const r = regionOrFail(file, region);
-  const app = await httpRequest({ method: 'GET', url: `${r.appUrl!.replace(/\/+$/, '')}/health`, headers: {}, timeoutMs: 1_000, maxBodyBytes: 4 * 1024, breakers: false, ...(signal ? { signal } : {}) })
-    .then((res) => (res.status === 200 ? undefined : `its app's /health answered ${res.status}`), (e: Error) => `its app does not answer /health (${e.message})`);
+  const app = await httpRequest({
+    method: 'GET',
+    url: `${r.appUrl!.replace(/\/+$/, '')}/health`,
+    headers: {},
+    timeoutMs: 1_000,
+    maxBodyBytes: 4 * 1024,
+    breakers: false,
+    ...(signal ? { signal } : {}),
+  }).then(
+    (res) => (res.status === 200 ? undefined : `its app's /health answered ${res.status}`),
+    (e: Error) => `its app does not answer /health (${e.message})`,
+  );
   if (app) return app;
   const own = await adapter.status(await resolveNode(r.postgres), 1_000);
   if (!own.reachable) return `its database does not answer (${own.error ?? 'unreachable'})`;
@@ -48,22 +66,30 @@ async function unhealthyBecause(file: RegionsFile, region: string, primary: stri
 
 export const healthyFor = defineAction({
   name: 'failover.healthyFor',
-  description: 'Waits until a region (app /health and its database as a caught-up standby of primary) has been healthy continuously for minHealthy, at most `within`; returns healthy and, if not, why.',
-  args: Type.Object({
-    region: Type.String({ minLength: 1, description: 'The region to judge (the old primary)' }),
-    primary: Type.String({ minLength: 1, description: 'The current primary it must stream from' }),
-    minHealthy: Duration,
-    within: Duration,
-    maxLagBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Caught up: at most this far behind the primary (default 1 MiB)' })),
-    regionsFile: Type.Optional(Type.String({ minLength: 1, description: 'The regions file (default $GENIE_REGIONS)' })),
-  }, { additionalProperties: false }),
+  description:
+    'Waits until a region (app /health and its database as a caught-up standby of primary) has been healthy continuously for minHealthy, at most `within`; returns healthy and, if not, why.',
+  args: Type.Object(
+    {
+      region: Type.String({ minLength: 1, description: 'The region to judge (the old primary)' }),
+      primary: Type.String({ minLength: 1, description: 'The current primary it must stream from' }),
+      minHealthy: Duration,
+      within: Duration,
+      maxLagBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Caught up: at most this far behind the primary (default 1 MiB)' })),
+      regionsFile: Type.Optional(Type.String({ minLength: 1, description: 'The regions file (default $GENIE_REGIONS)' })),
+    },
+    { additionalProperties: false },
+  ),
   defaults: { timeout: '2h', heartbeat: '10s', retry: { maxAttempts: 3, initialInterval: '1s' } },
   run: async (a) => {
     const file = regions(a.regionsFile);
     for (const r of [a.region, a.primary]) regionOrFail(file, r);
     if (a.region === a.primary) throw ApplicationFailure.nonRetryable(`region and primary are both ${a.region}`, 'BAD_ARGUMENT');
     const [minHealthyMs, withinMs] = [parseDuration(a.minHealthy), parseDuration(a.within)];
-    if (withinMs < minHealthyMs) throw ApplicationFailure.nonRetryable(`within (${a.within}) is shorter than minHealthy (${a.minHealthy}): the region could never qualify`, 'BAD_ARGUMENT');
+    if (withinMs < minHealthyMs)
+      throw ApplicationFailure.nonRetryable(
+        `within (${a.within}) is shorter than minHealthy (${a.minHealthy}): the region could never qualify`,
+        'BAD_ARGUMENT',
+      );
     const signal = cancellationSignal();
     const started = Date.now();
     let healthySince: number | undefined;
@@ -71,17 +97,34 @@ export const healthyFor = defineAction({
     let checks = 0;
     while (!signal?.aborted) {
       const now = Date.now();
-      const why = await unhealthyBecause(file, a.region, a.primary, a.maxLagBytes ?? 1024 * 1024, signal).catch((e: Error) => `the check failed (${e.message})`);
+      const why = await unhealthyBecause(file, a.region, a.primary, a.maxLagBytes ?? 1024 * 1024, signal).catch(
+        (e: Error) => `the check failed (${e.message})`,
+      );
       checks++;
-      if (why) { healthySince = undefined; reason = why; } else healthySince ??= now;
+      if (why) {
+        healthySince = undefined;
+        reason = why;
+      } else healthySince ??= now;
       activityContext()?.heartbeat({ healthyForMs: healthySince ? Date.now() - healthySince : 0, reason: why ?? 'healthy' });
       if (healthySince !== undefined && Date.now() - healthySince >= minHealthyMs) {
-        return { healthy: true, region: a.region, healthyForMs: Date.now() - healthySince, checks, reason: `${a.region} was healthy for ${Date.now() - healthySince} ms (app, and a caught-up standby of ${a.primary})` };
+        return {
+          healthy: true,
+          region: a.region,
+          healthyForMs: Date.now() - healthySince,
+          checks,
+          reason: `${a.region} was healthy for ${Date.now() - healthySince} ms (app, and a caught-up standby of ${a.primary})`,
+        };
       }
       if (Date.now() - started >= withinMs) break;
       await sleep(250, signal);
     }
     if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-    return { healthy: false, region: a.region, healthyForMs: healthySince ? Date.now() - healthySince : 0, checks, reason: `${a.region} was not healthy for ${a.minHealthy} within ${a.within}: last, ${reason}; traffic stays on ${a.primary}` };
+    return {
+      healthy: false,
+      region: a.region,
+      healthyForMs: healthySince ? Date.now() - healthySince : 0,
+      checks,
+      reason: `${a.region} was not healthy for ${a.minHealthy} within ${a.within}: last, ${reason}; traffic stays on ${a.primary}`,
+    };
   },
 });

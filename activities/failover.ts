@@ -32,8 +32,19 @@ import { Duration } from '../src/dsl/types';
 import { PostgresAdapter, ReplicationError, RegionsFileError, findRegion, lsnToBigInt, regionsFromEnv, resolveNode, type RegionsFile } from '../src/failover';
 import { stateDir } from '../src/paths';
 import {
-  ADVERSARY_KINDS, DEFAULT_HYSTERESIS, FailoverStepError, IntentStore, MONITOR_DEFAULTS, executeFailover, rpoGate, runMonitor,
-  type AdversaryKind, type FailoverPorts, type MonitorConfig, type OverrideView, type RegionRole,
+  ADVERSARY_KINDS,
+  DEFAULT_HYSTERESIS,
+  FailoverStepError,
+  IntentStore,
+  MONITOR_DEFAULTS,
+  executeFailover,
+  rpoGate,
+  runMonitor,
+  type AdversaryKind,
+  type FailoverPorts,
+  type MonitorConfig,
+  type OverrideView,
+  type RegionRole,
 } from '../src/quorum';
 import { stateQuery, type OverrideRecord } from '../workflows/api';
 
@@ -64,14 +75,20 @@ export function failoverPorts(file: RegionsFile, routerAdminUrl?: string): Failo
   const node = async (region: string) => resolveNode(findRegion(file, region).postgres);
   const pool = (region: string) => findRegion(file, region).pool;
   const allTo = (to: string) => Object.fromEntries(file.regions.map((r) => [r.pool, r.name === to ? 100 : 0]));
-  const setWeights = (to: string, shutdownSessions = false) => admin(
-    { timeout: '2s', ...(routerAdminUrl ? { adminUrl: routerAdminUrl } : {}) }, 'PUT', `/routes/${encodeURIComponent(route)}/weights`, { weights: allTo(to), ...(shutdownSessions ? { shutdownSessions } : {}) },
-  );
+  const setWeights = (to: string, shutdownSessions = false) =>
+    admin({ timeout: '2s', ...(routerAdminUrl ? { adminUrl: routerAdminUrl } : {}) }, 'PUT', `/routes/${encodeURIComponent(route)}/weights`, {
+      weights: allTo(to),
+      ...(shutdownSessions ? { shutdownSessions } : {}),
+    });
   return {
     status: async (region, timeoutMs): Promise<RegionRole> => {
       const s = await adapter.status(await node(region), timeoutMs);
       return {
-        region, reachable: s.reachable, role: s.role, writable: s.writable, ...(s.error ? { error: s.error } : {}),
+        region,
+        reachable: s.reachable,
+        role: s.role,
+        writable: s.writable,
+        ...(s.error ? { error: s.error } : {}),
         ...(s.role === 'standby' && s.lagBytes !== undefined ? { lagBytes: s.lagBytes, lagSeconds: s.lagSeconds ?? 0 } : {}),
         ...(s.role === 'standby' && s.receivedLsn ? { receivedWalBytes: Number(lsnToBigInt(s.receivedLsn)) } : {}),
         ...(s.replicas ? { replicas: s.replicas.map((r) => ({ name: r.name, lagBytes: r.lagBytes, lagSeconds: r.lagSeconds, syncState: r.syncState })) } : {}),
@@ -129,18 +146,32 @@ const Common = {
   stateDir: Type.Optional(Type.String({ minLength: 1, description: 'Where intent files live (default $GENIE_FAILOVER_STATE_DIR or <state dir>/failover)' })),
   epoch: Type.Optional(Type.Integer({ minimum: 0, description: 'The topology epoch now (grows by one per failover; default 0)' })),
   rpoBudget: Type.Optional(Duration),
-  rpoBudgetBytes: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Also refuse above this many bytes of lag (default: no byte budget)' })),
+  rpoBudgetBytes: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Also refuse above this many bytes of lag (default: no byte budget)' }),
+  ),
 };
 
 // The previous window's replication memory, as the workflow passes it back (bounded: one sample per region).
-const LastReplication = Type.Object({
-  primary: Type.String({ minLength: 1 }),
-  epoch: Type.Integer({ minimum: 0 }),
-  samples: Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Object({
-    at: Type.Number({ minimum: 0 }), lagSeconds: Type.Number({ minimum: 0 }), lagBytes: Type.Number({ minimum: 0 }),
-    syncState: Type.Optional(Type.String({ maxLength: 32 })),
-  }, { additionalProperties: false }), { maxProperties: 64 }),
-}, { additionalProperties: false, description: "The previous window's output.replication: the failed primary's last lag reports carry over" });
+const LastReplication = Type.Object(
+  {
+    primary: Type.String({ minLength: 1 }),
+    epoch: Type.Integer({ minimum: 0 }),
+    samples: Type.Record(
+      Type.String({ minLength: 1, maxLength: 100 }),
+      Type.Object(
+        {
+          at: Type.Number({ minimum: 0 }),
+          lagSeconds: Type.Number({ minimum: 0 }),
+          lagBytes: Type.Number({ minimum: 0 }),
+          syncState: Type.Optional(Type.String({ maxLength: 32 })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxProperties: 64 },
+    ),
+  },
+  { additionalProperties: false, description: "The previous window's output.replication: the failed primary's last lag reports carry over" },
+);
 
 /** The worker variable that lets a run use the monitor's test instruments (tests and the demo only). */
 export const TEST_HOOKS_VARIABLE = 'GENIE_FAILOVER_TEST_HOOKS';
@@ -163,16 +194,27 @@ function refuseTestHooks(a: { adversaries?: object; observerUrls?: object }, env
 
 export const monitor = defineAction({
   name: 'failover.monitor',
-  description: 'Watches the primary with n >= 3f+1 signing observers; on a quorum-confirmed failure within the RPO budget fences, promotes and switches traffic; returns the evidence.',
+  description:
+    'Watches the primary with n >= 3f+1 signing observers; on a quorum-confirmed failure within the RPO budget fences, promotes and switches traffic; returns the evidence.',
   args: Type.Object(
     {
       ...Common,
       primary: Type.String({ minLength: 1, description: 'The region that is primary now' }),
       observers: Type.Optional(Type.Integer({ minimum: 4, maximum: 31, description: 'Observers (default 4: tolerates f = 1)' })),
-      adversaries: Type.Optional(Type.Record(Type.String({ pattern: '^o[0-9]+$' }), Type.Union(ADVERSARY_KINDS.map((k) => Type.Literal(k))), { description: `Tests only, on a worker with ${TEST_HOOKS_VARIABLE}=1: make observers lie (o1: always-down | equivocating | replaying | forging)` })),
-      observerUrls: Type.Optional(Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), { description: `Tests only, on a worker with ${TEST_HOOKS_VARIABLE}=1: per observer, health URLs replacing a region's (partition one observer through a router fault)` })),
+      adversaries: Type.Optional(
+        Type.Record(Type.String({ pattern: '^o[0-9]+$' }), Type.Union(ADVERSARY_KINDS.map((k) => Type.Literal(k))), {
+          description: `Tests only, on a worker with ${TEST_HOOKS_VARIABLE}=1: make observers lie (o1: always-down | equivocating | replaying | forging)`,
+        }),
+      ),
+      observerUrls: Type.Optional(
+        Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), {
+          description: `Tests only, on a worker with ${TEST_HOOKS_VARIABLE}=1: per observer, health URLs replacing a region's (partition one observer through a router fault)`,
+        }),
+      ),
       probeTimeout: Type.Optional(Duration),
-      period: Type.Optional(Type.Object({ min: Duration, max: Duration }, { additionalProperties: false, description: 'Probe period bounds (default 25ms–50ms)' })),
+      period: Type.Optional(
+        Type.Object({ min: Duration, max: Duration }, { additionalProperties: false, description: 'Probe period bounds (default 25ms–50ms)' }),
+      ),
       freshness: Type.Optional(Duration),
       confirmDown: Type.Optional(Duration),
       maxConfirmDown: Type.Optional(Duration),
@@ -189,19 +231,33 @@ export const monitor = defineAction({
   run: async (a) => {
     refuseTestHooks(a);
     const file = regions(a.regionsFile);
-    if (!file.regions.some((r) => r.name === a.primary)) throw ApplicationFailure.nonRetryable(`primary ${a.primary} is not in the regions file (regions: ${file.regions.map((r) => r.name).join(', ')})`, 'BAD_ARGUMENT');
+    if (!file.regions.some((r) => r.name === a.primary))
+      throw ApplicationFailure.nonRetryable(
+        `primary ${a.primary} is not in the regions file (regions: ${file.regions.map((r) => r.name).join(', ')})`,
+        'BAD_ARGUMENT',
+      );
     const missingApp = file.regions.filter((r) => !r.appUrl).map((r) => r.name);
-    if (missingApp.length) throw ApplicationFailure.nonRetryable(`regions ${missingApp.join(', ')} have no appUrl in the regions file: observers probe <appUrl>/health`, 'BAD_ARGUMENT');
+    if (missingApp.length)
+      throw ApplicationFailure.nonRetryable(
+        `regions ${missingApp.join(', ')} have no appUrl in the regions file: observers probe <appUrl>/health`,
+        'BAD_ARGUMENT',
+      );
     const observers = a.observers ?? MONITOR_DEFAULTS.observers;
-    for (const id of Object.keys(a.adversaries ?? {})) if (Number(id.slice(1)) < 1 || Number(id.slice(1)) > observers) throw ApplicationFailure.nonRetryable(`adversaries: ${id} is not one of o1..o${observers}`, 'BAD_ARGUMENT');
+    for (const id of Object.keys(a.adversaries ?? {}))
+      if (Number(id.slice(1)) < 1 || Number(id.slice(1)) > observers)
+        throw ApplicationFailure.nonRetryable(`adversaries: ${id} is not one of o1..o${observers}`, 'BAD_ARGUMENT');
     const startToClose = activityContext()?.info.startToCloseTimeoutMs;
     const window = Math.min(ms(a.window, MONITOR_DEFAULTS.windowMs, 'window'), startToClose ? Math.max(1_000, startToClose - 5_000) : Number.MAX_SAFE_INTEGER);
     const config: MonitorConfig = {
       regions: Object.fromEntries(file.regions.map((r) => [r.name, { health: `${r.appUrl!.replace(/\/+$/, '')}/health` }])),
-      primary: a.primary, epoch: a.epoch ?? 0, observers,
-      adversaries: (a.adversaries ?? {}) as Record<string, AdversaryKind>, observerUrls: a.observerUrls ?? {},
+      primary: a.primary,
+      epoch: a.epoch ?? 0,
+      observers,
+      adversaries: (a.adversaries ?? {}) as Record<string, AdversaryKind>,
+      observerUrls: a.observerUrls ?? {},
       probeTimeoutMs: ms(a.probeTimeout, MONITOR_DEFAULTS.probeTimeoutMs, 'probeTimeout'),
-      minPeriodMs: ms(a.period?.min, MONITOR_DEFAULTS.minPeriodMs, 'period.min'), maxPeriodMs: ms(a.period?.max, MONITOR_DEFAULTS.maxPeriodMs, 'period.max'),
+      minPeriodMs: ms(a.period?.min, MONITOR_DEFAULTS.minPeriodMs, 'period.min'),
+      maxPeriodMs: ms(a.period?.max, MONITOR_DEFAULTS.maxPeriodMs, 'period.max'),
       freshnessMs: ms(a.freshness, MONITOR_DEFAULTS.freshnessMs, 'freshness'),
       hysteresis: {
         confirmDownMs: ms(a.confirmDown, DEFAULT_HYSTERESIS.confirmDownMs, 'confirmDown'),
@@ -210,8 +266,11 @@ export const monitor = defineAction({
         minHealthyMs: ms(a.minHealthy, DEFAULT_HYSTERESIS.minHealthyMs, 'minHealthy'),
         escalateAfterMs: ms(a.escalateAfter, DEFAULT_HYSTERESIS.escalateAfterMs, 'escalateAfter'),
       },
-      rpoBudgetMs: ms(a.rpoBudget, MONITOR_DEFAULTS.rpoBudgetMs, 'rpoBudget'), rpoBudgetBytes: a.rpoBudgetBytes ?? null,
-      statusEveryMs: MONITOR_DEFAULTS.statusEveryMs, windowMs: window, noTargetEscalateMs: MONITOR_DEFAULTS.noTargetEscalateMs,
+      rpoBudgetMs: ms(a.rpoBudget, MONITOR_DEFAULTS.rpoBudgetMs, 'rpoBudget'),
+      rpoBudgetBytes: a.rpoBudgetBytes ?? null,
+      statusEveryMs: MONITOR_DEFAULTS.statusEveryMs,
+      windowMs: window,
+      noTargetEscalateMs: MONITOR_DEFAULTS.noTargetEscalateMs,
       ...(a.lastReplication ? { lastReplication: a.lastReplication } : {}),
     };
     if (config.minPeriodMs > config.maxPeriodMs) throw ApplicationFailure.nonRetryable('period.min must not exceed period.max', 'BAD_ARGUMENT');
@@ -219,7 +278,9 @@ export const monitor = defineAction({
     const overrides = temporalOverrides();
     try {
       return await runMonitor(config, {
-        ports: failoverPorts(file, a.routerAdminUrl), store: intentStore(runKey(), a.stateDir), key: runKey(),
+        ports: failoverPorts(file, a.routerAdminUrl),
+        store: intentStore(runKey(), a.stateDir),
+        key: runKey(),
         ...(cancellationSignal() ? { signal: cancellationSignal()! } : {}),
         ...(context ? { heartbeat: (d: unknown) => context.heartbeat(d) } : {}),
         ...(overrides ? { overrides } : {}),
@@ -232,7 +293,8 @@ export const monitor = defineAction({
 
 export const execute = defineAction({
   name: 'failover.execute',
-  description: 'Fails over from one region to another now (an approved forceFailover, or a failback): RPO gate unless forced, fence, promote, switch traffic; idempotent.',
+  description:
+    'Fails over from one region to another now (an approved forceFailover, or a failback): RPO gate unless forced, fence, promote, switch traffic; idempotent.',
   args: Type.Object(
     {
       ...Common,
@@ -257,21 +319,43 @@ export const execute = defineAction({
     const status = resumed ? undefined : await ports.status(a.from, 1_500).catch(() => undefined);
     const replica = status?.replicas?.find((r) => r.name === a.to);
     const gate = rpoGate({
-      target: a.to, budgetMs: ms(a.rpoBudget, MONITOR_DEFAULTS.rpoBudgetMs, 'rpoBudget'), budgetBytes: a.rpoBudgetBytes ?? null,
-      ...(replica ? { sample: { at: now, lagBytes: replica.lagBytes, lagSeconds: replica.lagSeconds, ...(replica.syncState ? { syncState: replica.syncState } : {}) } } : {}),
-      observedLagBytes: null, now, ...(a.force ? { forcedBy: a.by ?? 'forceFailover' } : {}),
+      target: a.to,
+      budgetMs: ms(a.rpoBudget, MONITOR_DEFAULTS.rpoBudgetMs, 'rpoBudget'),
+      budgetBytes: a.rpoBudgetBytes ?? null,
+      ...(replica
+        ? { sample: { at: now, lagBytes: replica.lagBytes, lagSeconds: replica.lagSeconds, ...(replica.syncState ? { syncState: replica.syncState } : {}) } }
+        : {}),
+      observedLagBytes: null,
+      now,
+      ...(a.force ? { forcedBy: a.by ?? 'forceFailover' } : {}),
     });
     if (!resumed && !gate.allowed) throw ApplicationFailure.nonRetryable(gate.reason, 'RPO_GATE', { rpo: gate });
     try {
       const exec = await executeFailover(ports, store, {
-        key, from: a.from, to: a.to, epoch: (a.epoch ?? 0) + 1, forced: a.force ?? false, timings: { decidedAt: now }, evidence: { rpo: gate, by: a.by, reason: a.reason },
+        key,
+        from: a.from,
+        to: a.to,
+        epoch: (a.epoch ?? 0) + 1,
+        forced: a.force ?? false,
+        timings: { decidedAt: now },
+        evidence: { rpo: gate, by: a.by, reason: a.reason },
         fenceWaitMs: 3_000,
         onPhase: (i) => activityContext()?.heartbeat({ phase: i.phase }),
       });
       const t = exec.intent.timings;
       return {
-        outcome: 'failed-over', primary: a.to, previousPrimary: a.from, epoch: exec.intent.epoch, forced: a.force ?? false, resumed: exec.resumed,
-        rpo: gate, by: a.by ?? null, reason: a.reason ?? null, timings: t, switchMs: (t.switchedAt ?? now) - now, steps: exec.steps,
+        outcome: 'failed-over',
+        primary: a.to,
+        previousPrimary: a.from,
+        epoch: exec.intent.epoch,
+        forced: a.force ?? false,
+        resumed: exec.resumed,
+        rpo: gate,
+        by: a.by ?? null,
+        reason: a.reason ?? null,
+        timings: t,
+        switchMs: (t.switchedAt ?? now) - now,
+        steps: exec.steps,
       };
     } catch (error) {
       throw failure(error);
@@ -289,7 +373,9 @@ function findRegionOrFail(file: RegionsFile, name: string): void {
 
 /** A failed step of a failover is retried (the next attempt resumes from the intent); a refusal is not. */
 function failure(error: unknown): unknown {
-  if (error instanceof FailoverStepError) return ApplicationFailure.retryable(error.message, error.code, { steps: error.partial.steps, intent: error.partial.intent });
-  if (error instanceof ReplicationError) return error.retryable ? ApplicationFailure.retryable(error.message, error.code) : ApplicationFailure.nonRetryable(error.message, error.code);
+  if (error instanceof FailoverStepError)
+    return ApplicationFailure.retryable(error.message, error.code, { steps: error.partial.steps, intent: error.partial.intent });
+  if (error instanceof ReplicationError)
+    return error.retryable ? ApplicationFailure.retryable(error.message, error.code) : ApplicationFailure.nonRetryable(error.message, error.code);
   return error;
 }

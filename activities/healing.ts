@@ -23,7 +23,9 @@ import { probeOnce } from './healing-probe';
 import { CheckTracker, healthScore, outcomeAtEnd, settled } from '../src/healing/tracker';
 import type { HealingConfig, Observation, ProbeSample } from '../src/healing/types';
 
-const Params = Type.Record(Type.String(), Type.Unknown(), { description: 'The self-healing parameters: checks, ladder, backoff, limits, watch, verify, trend, stopWhen' });
+const Params = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'The self-healing parameters: checks, ladder, backoff, limits, watch, verify, trend, stopWhen',
+});
 /** Time an observation may need beyond its own length: the slowest probe, and hand-over. */
 const OBSERVE_MARGIN_MS = 15_000;
 
@@ -45,7 +47,9 @@ export const configure = defineAction({
     const c = config(args.params);
     const timeoutOf = (ms: number) => `${ms + Math.max(...c.checks.map((k) => k.timeoutMs)) + OBSERVE_MARGIN_MS}ms`;
     return {
-      checks: c.checks.map((k) => `${k.name}: ${k.kind} every ${formatDuration(k.periodMs)}, fails after ${k.failureThreshold}, passes after ${k.successThreshold}`),
+      checks: c.checks.map(
+        (k) => `${k.name}: ${k.kind} every ${formatDuration(k.periodMs)}, fails after ${k.failureThreshold}, passes after ${k.successThreshold}`,
+      ),
       ladder: c.ladder.map((s) => `${s.name}: ${s.kind} via ${s.via}, up to ${s.maxAttempts}×${s.rollback ? `, rollback via ${s.rollback.via}` : ''}`),
       backoff: `${formatDuration(c.backoff.initialMs)} ×${c.backoff.factor} up to ${formatDuration(c.backoff.maxMs)}, reset after ${formatDuration(c.backoff.resetAfterMs)} healthy`,
       limits: `${c.maxAttemptsPerWindow} attempts per ${formatDuration(c.windowMs)}`,
@@ -61,8 +65,14 @@ export const watch = defineAction({
   args: Type.Object(
     {
       params: Params,
-      mode: Type.Optional(Type.Union([Type.Literal('watch'), Type.Literal('verify'), Type.Null()], { description: 'watch (default): until a check fails or the watch ends; verify: until settled' })),
-      trend: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Array(Type.Unknown())), Type.Null()], { description: 'The previous trend per check, continued' })),
+      mode: Type.Optional(
+        Type.Union([Type.Literal('watch'), Type.Literal('verify'), Type.Null()], {
+          description: 'watch (default): until a check fails or the watch ends; verify: until settled',
+        }),
+      ),
+      trend: Type.Optional(
+        Type.Union([Type.Record(Type.String(), Type.Array(Type.Unknown())), Type.Null()], { description: 'The previous trend per check, continued' }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -110,11 +120,19 @@ export async function observe(c: HealingConfig, mode: 'watch' | 'verify', previo
   }
   if (cancelled?.aborted) throw ApplicationFailure.create({ type: 'CANCELLED', message: 'observation cancelled', nonRetryable: true });
   const failed = trackers.filter((t) => t.verdict === 'failed');
-  const firstFailureAt = failed.map((t) => t.firstFailureAt).filter((x): x is string => !!x).sort()[0];
+  const firstFailureAt = failed
+    .map((t) => t.firstFailureAt)
+    .filter((x): x is string => !!x)
+    .sort()[0];
   return {
-    mode, outcome: outcome ?? outcomeAtEnd(mode, trackers), score: healthScore(trackers),
-    startedAt, endedAt: new Date().toISOString(), ...(firstFailureAt ? { firstFailureAt } : {}),
-    probes, checks: trackers.map((t) => t.observation()),
+    mode,
+    outcome: outcome ?? outcomeAtEnd(mode, trackers),
+    score: healthScore(trackers),
+    startedAt,
+    endedAt: new Date().toISOString(),
+    ...(firstFailureAt ? { firstFailureAt } : {}),
+    probes,
+    checks: trackers.map((t) => t.observation()),
   };
 }
 
@@ -137,7 +155,7 @@ export const plan = defineAction({
   args: Type.Object(
     {
       params: Params,
-      state: Type.Optional(Type.Unknown({ description: 'The previous decision\'s state (null on the first cycle)' })),
+      state: Type.Optional(Type.Unknown({ description: "The previous decision's state (null on the first cycle)" })),
       observation: Type.Optional(Type.Unknown({ description: 'heal.watch output; null when the observation failed' })),
       acted: Type.Optional(Type.Unknown({ description: 'The do_* step views: results of what the last decision ordered' })),
       signals: Type.Optional(Type.Unknown({ description: '$run.signals' })),
@@ -149,8 +167,12 @@ export const plan = defineAction({
     const c = config(args.params);
     const observation = (args.observation ?? null) as Observation | null;
     const decision = decide({
-      config: c, state: (args.state ?? null) as never, observation,
-      acted: (args.acted ?? {}) as never, signals: (args.signals ?? {}) as never, now: new Date().toISOString(),
+      config: c,
+      state: (args.state ?? null) as never,
+      observation,
+      acted: (args.acted ?? {}) as never,
+      signals: (args.signals ?? {}) as never,
+      now: new Date().toISOString(),
     });
     const observeTimeout = `${(decision.observe === 'watch' ? c.watchMs : c.verifyMs) + Math.max(...c.checks.map((k) => k.timeoutMs)) + OBSERVE_MARGIN_MS}ms`;
     return {

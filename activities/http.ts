@@ -50,7 +50,12 @@ export const request = defineAction({
   description: 'Sends one HTTP request and checks optional expectations; ok is true for a 2xx status.',
   args: Type.Object(
     {
-      method: Type.Optional(Type.Union(METHODS.map((m) => Type.Literal(m)), { default: 'GET' })),
+      method: Type.Optional(
+        Type.Union(
+          METHODS.map((m) => Type.Literal(m)),
+          { default: 'GET' },
+        ),
+      ),
       url: Type.String({ minLength: 1 }),
       headers: Type.Optional(Type.Record(Type.String(), Type.String())),
       body: Type.Optional(Type.Unknown({ description: 'A string is sent as is; anything else as JSON with content-type application/json' })),
@@ -124,14 +129,24 @@ export async function checkExpectations(expect: HttpExpectation, status: number,
     }
   }
   if (expect.bodyContains !== undefined && !body.includes(expect.bodyContains)) {
-    failures.push({ expectation: 'bodyContains', expected: expect.bodyContains, actual: cut(body, 256).text, message: `body does not contain ${JSON.stringify(expect.bodyContains)}` });
+    failures.push({
+      expectation: 'bodyContains',
+      expected: expect.bodyContains,
+      actual: cut(body, 256).text,
+      message: `body does not contain ${JSON.stringify(expect.bodyContains)}`,
+    });
   }
   if (expect.jsonPath) {
     const failure = await checkJsonPath(expect.jsonPath, body);
     if (failure) failures.push(failure);
   }
   if (expect.maxLatencyMs !== undefined && latencyMs > expect.maxLatencyMs) {
-    failures.push({ expectation: 'maxLatencyMs', expected: expect.maxLatencyMs, actual: latencyMs, message: `latency ${latencyMs}ms exceeds ${expect.maxLatencyMs}ms` });
+    failures.push({
+      expectation: 'maxLatencyMs',
+      expected: expect.maxLatencyMs,
+      actual: latencyMs,
+      message: `latency ${latencyMs}ms exceeds ${expect.maxLatencyMs}ms`,
+    });
   }
   return failures;
 }
@@ -151,7 +166,10 @@ async function checkJsonPath(spec: NonNullable<HttpExpectation['jsonPath']>, bod
     throw badArgument(`expect.jsonPath.path ${JSON.stringify(spec.path)} is not JSONata: ${(error as Error).message}`);
   }
   const fail = (expected: unknown, actual: unknown, why: string): ExpectationFailure => ({
-    expectation: 'jsonPath', expected, actual, message: `jsonPath ${spec.path} ${why}`,
+    expectation: 'jsonPath',
+    expected,
+    actual,
+    message: `jsonPath ${spec.path} ${why}`,
   });
   let parsed: unknown;
   try {
@@ -183,7 +201,8 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
+  const ka = Object.keys(a),
+    kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
   return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
@@ -249,16 +268,27 @@ export function httpFailure(error: unknown, method: string, url: URL, timeoutMs:
       type: 'BREAKER_OPEN',
       message: `${where} not sent: ${r.message}`,
       nonRetryable: false,
-      details: [{ method, url: safeUrl(url), breaker: r.breaker, state: r.state, ...(r.until ? { until: new Date(r.until).toISOString(), retryAfterMs: r.retryAfterMs } : {}), ...(r.forced ? { forced: r.forced } : {}) }],
+      details: [
+        {
+          method,
+          url: safeUrl(url),
+          breaker: r.breaker,
+          state: r.state,
+          ...(r.until ? { until: new Date(r.until).toISOString(), retryAfterMs: r.retryAfterMs } : {}),
+          ...(r.forced ? { forced: r.forced } : {}),
+        },
+      ],
       ...(r.retryAfterMs ? { nextRetryDelay: r.retryAfterMs } : {}),
     });
   }
   return ApplicationFailure.create({
     type: error.code,
     message:
-      error.code === 'HTTP_TIMEOUT' ? `${where} timed out after ${timeoutMs}ms`
-      : error.code === 'HTTP_CONNECT' ? `${where}: cannot connect (${error.causeCode ?? 'unknown cause'})`
-      : error.message,
+      error.code === 'HTTP_TIMEOUT'
+        ? `${where} timed out after ${timeoutMs}ms`
+        : error.code === 'HTTP_CONNECT'
+          ? `${where}: cannot connect (${error.causeCode ?? 'unknown cause'})`
+          : error.message,
     nonRetryable: false,
     details: [{ method, url: safeUrl(url), timeoutMs, latencyMs: error.latencyMs, cause: error.causeCode }],
   });

@@ -24,7 +24,7 @@ export const timeline = defineAction({
     try {
       context = Context.current();
     } catch {
-      throw ApplicationFailure.nonRetryable('incident.timeline runs only as a Temporal activity (it reads its run\'s history)', 'NO_ACTIVITY_CONTEXT');
+      throw ApplicationFailure.nonRetryable("incident.timeline runs only as a Temporal activity (it reads its run's history)", 'NO_ACTIVITY_CONTEXT');
     }
     const run = context.info.workflowExecution;
     if (!run) throw ApplicationFailure.nonRetryable('incident.timeline must run inside a workflow run', 'NO_WORKFLOW');
@@ -48,7 +48,11 @@ export const open = defineAction({
   description: 'Starts the incident-response runbook for a key, or signals the run already open for it (deduplicated by signalWithStart).',
   args: Type.Object(
     {
-      key: Type.String({ minLength: 1, maxLength: 200, description: 'What the incident is about, e.g. anomaly-watch/checkout/latency: one open incident per key' }),
+      key: Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'What the incident is about, e.g. anomaly-watch/checkout/latency: one open incident per key',
+      }),
       summary: Type.String({ minLength: 1 }),
       runbook: Type.Optional(Type.String({ minLength: 1, description: 'Runbook to start (default incident-response)' })),
       params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Its parameters when it starts' })),
@@ -67,11 +71,29 @@ export const open = defineAction({
     const caller = context.info.workflowExecution?.workflowId ?? 'unknown';
     const runbook = args.runbook ?? 'incident-response';
     const workflowId = incidentWorkflowId(`${runbook}/${args.key}`);
-    const notice = { status: 'firing' as const, groupKey: args.key, receiver: caller, name: args.key, summary: args.summary, labels: {}, at: new Date().toISOString() };
-    const wasOpen = await context.client.workflow.getHandle(workflowId).describe().then((d) => d.status.name === 'RUNNING', () => false);
+    const notice = {
+      status: 'firing' as const,
+      groupKey: args.key,
+      receiver: caller,
+      name: args.key,
+      summary: args.summary,
+      labels: {},
+      at: new Date().toISOString(),
+    };
+    const wasOpen = await context.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(
+        (d) => d.status.name === 'RUNNING',
+        () => false,
+      );
     const input: RunbookInput = { runbook, params: args.params ?? {}, requestedBy: `runbook:${caller}` };
     const handle = await context.client.workflow.signalWithStart<(i: RunbookInput) => Promise<RunbookResult>, [unknown]>(WORKFLOW_TYPE, {
-      workflowId, taskQueue: context.info.taskQueue, args: [input], signal: alertSignal as never, signalArgs: [notice],
+      workflowId,
+      taskQueue: context.info.taskQueue,
+      args: [input],
+      signal: alertSignal as never,
+      signalArgs: [notice],
       staticSummary: `${runbook} — ${args.summary} (opened by ${caller})`,
     });
     return { workflowId, runId: handle.signaledRunId, started: !wasOpen, runbook };

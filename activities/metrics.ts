@@ -38,8 +38,13 @@ const Interval = Type.Optional(Duration);
  */
 const SampleArgs = Type.Object(
   {
-    source: Type.Union([Type.Literal('host'), Type.Literal('prometheus')], { description: 'host: this worker\'s machine; prometheus: a query API' }),
-    metric: Type.Optional(Type.Union(HOST_METRICS.map((m) => Type.Literal(m)), { default: 'cpu', description: 'host only' })),
+    source: Type.Union([Type.Literal('host'), Type.Literal('prometheus')], { description: "host: this worker's machine; prometheus: a query API" }),
+    metric: Type.Optional(
+      Type.Union(
+        HOST_METRICS.map((m) => Type.Literal(m)),
+        { default: 'cpu', description: 'host only' },
+      ),
+    ),
     mount: Type.Optional(Type.String({ minLength: 1, description: 'host metric disk only (default /)' })),
     url: Type.Optional(Type.String({ minLength: 1, description: 'prometheus only: base URL of the query API, e.g. http://prometheus:9090' })),
     query: Type.Optional(Type.String({ minLength: 1, description: 'prometheus only: PromQL returning one series' })),
@@ -50,9 +55,7 @@ const SampleArgs = Type.Object(
   },
   {
     additionalProperties: false,
-    allOf: [
-      { if: { properties: { source: { const: 'prometheus' } } }, then: { required: ['url', 'query'] } },
-    ],
+    allOf: [{ if: { properties: { source: { const: 'prometheus' } } }, then: { required: ['url', 'query'] } }],
   },
 );
 
@@ -102,7 +105,15 @@ async function sampleHost(args: SampleArgs) {
     if (metric === 'cpu' || i > 0) await withHeartbeat(pause(intervalMs, signal));
     points.push({ timestamp: Date.now(), value: await readHost(metric, mount) });
   }
-  return { source: 'host' as const, metric, ...(metric === 'disk' ? { mount } : {}), unit: metric === 'load1' ? 'load' : 'percent', host: os.hostname(), intervalMs, points };
+  return {
+    source: 'host' as const,
+    metric,
+    ...(metric === 'disk' ? { mount } : {}),
+    unit: metric === 'load1' ? 'load' : 'percent',
+    host: os.hostname(),
+    intervalMs,
+    points,
+  };
 }
 
 async function readHost(metric: HostMetric, mount: string): Promise<number | null> {
@@ -146,13 +157,17 @@ async function samplePrometheus(args: SampleArgs) {
   if (response.status !== 200) {
     // 4xx: the query is wrong and stays wrong; 5xx: the server may recover.
     throw ApplicationFailure.create({
-      type: 'PROMETHEUS_ERROR', message: `${where} answered ${response.status}: ${body.slice(0, 300)}`,
+      type: 'PROMETHEUS_ERROR',
+      message: `${where} answered ${response.status}: ${body.slice(0, 300)}`,
       nonRetryable: response.status >= 400 && response.status < 500 && response.status !== 429,
     });
   }
   const series = matrix(body, where);
   if (series.length > 1) {
-    throw ApplicationFailure.nonRetryable(`${where}: the query returned ${series.length} series; aggregate it to one, e.g. sum(${args.query})`, 'PROMETHEUS_AMBIGUOUS');
+    throw ApplicationFailure.nonRetryable(
+      `${where}: the query returned ${series.length} series; aggregate it to one, e.g. sum(${args.query})`,
+      'PROMETHEUS_AMBIGUOUS',
+    );
   }
   const [only] = series;
   const points: MetricPoint[] = (only?.values ?? []).map(([t, v]) => ({ timestamp: Math.round(Number(t) * 1000), value: finiteOrNull(Number(v)) }));

@@ -42,13 +42,26 @@ const round = (x: number, digits = 4) => Number(x.toFixed(digits));
 
 export const score = defineAction({
   name: 'predict.score',
-  description: 'Scores a metric series for anomalies (streaming, no look-ahead); returns per-point scores and likelihoods, the anomalies, and the latest verdict.',
+  description:
+    'Scores a metric series for anomalies (streaming, no look-ahead); returns per-point scores and likelihoods, the anomalies, and the latest verdict.',
   args: Type.Object(
     {
       series: Series,
-      detector: Type.Optional(Type.Union(DETECTOR_NAMES.map((d) => Type.Literal(d)), { default: 'ensemble' })),
-      tail: Type.Optional(Type.Integer({ minimum: 1, description: 'Return only the last N scores and likelihoods (a watcher keeps its history small); anomalies and latest are unaffected' })),
-      threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'Score at or above which a point is an anomaly (default: the frozen NAB-tuned value)' })),
+      detector: Type.Optional(
+        Type.Union(
+          DETECTOR_NAMES.map((d) => Type.Literal(d)),
+          { default: 'ensemble' },
+        ),
+      ),
+      tail: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          description: 'Return only the last N scores and likelihoods (a watcher keeps its history small); anomalies and latest are unaffected',
+        }),
+      ),
+      threshold: Type.Optional(
+        Type.Number({ minimum: 0, maximum: 1, description: 'Score at or above which a point is an anomaly (default: the frozen NAB-tuned value)' }),
+      ),
       cooldown: Type.Optional(Type.Integer({ minimum: 0, description: 'Points after an anomaly during which no new one is flagged (default: frozen)' })),
       period: Type.Optional(Type.Integer({ minimum: 2, description: 'Season length in points, when known (otherwise detected)' })),
       seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295, description: 'Isolation forest seed (default 42)' })),
@@ -66,7 +79,10 @@ export const score = defineAction({
     const scores = scored.map((s) => s.score);
     const flagged = detections(scores, rule).filter((i) => scored[i].skipped === undefined);
     const usable = stream.counts.scored;
-    const lastUsable = scored.map((s, i) => [s, i] as const).filter(([s]) => !s.skipped).pop();
+    const lastUsable = scored
+      .map((s, i) => [s, i] as const)
+      .filter(([s]) => !s.skipped)
+      .pop();
     return {
       status: usable >= MIN_SCORED_POINTS ? ('ok' as const) : ('insufficient-data' as const),
       ...(usable < MIN_SCORED_POINTS ? { reason: `${usable} usable points; scores stay 0 until about ${MIN_SCORED_POINTS}` } : {}),
@@ -77,9 +93,15 @@ export const score = defineAction({
       scored: usable,
       skipped: Object.fromEntries(Object.entries(stream.counts.skipped).filter(([, n]) => n > 0)),
       gaps: scored.flatMap((s, i) => (s.gapBefore ? [{ index: i, missing: s.gapBefore }] : [])),
-      scores: last(scores.map((s) => round(s)), args.tail),
+      scores: last(
+        scores.map((s) => round(s)),
+        args.tail,
+      ),
       /** 1 - tail probability: how unlikely the recent behaviour is under the stream's own history. */
-      likelihood: last(scored.map((s) => round(1 - s.tail, 6)), args.tail),
+      likelihood: last(
+        scored.map((s) => round(1 - s.tail, 6)),
+        args.tail,
+      ),
       ...(args.tail !== undefined ? { firstIndex: Math.max(0, scores.length - args.tail) } : {}),
       anomalies: flagged.map((i) => ({
         index: i,
@@ -89,7 +111,12 @@ export const score = defineAction({
         likelihood: round(1 - scored[i].tail, 6),
       })),
       latest: lastUsable
-        ? { index: lastUsable[1], score: round(lastUsable[0].score), likelihood: round(1 - lastUsable[0].tail, 6), anomalous: lastUsable[0].score >= rule.threshold }
+        ? {
+            index: lastUsable[1],
+            score: round(lastUsable[0].score),
+            likelihood: round(1 - lastUsable[0].tail, 6),
+            anomalous: lastUsable[0].score >= rule.threshold,
+          }
         : null,
     };
   },
@@ -97,19 +124,24 @@ export const score = defineAction({
 
 export const timeToThreshold = defineAction({
   name: 'predict.timeToThreshold',
-  description: 'Predicts when a trending metric crosses a threshold (linear regression + Holt smoothing), with an interval; answers no-trend when the fit is poor.',
+  description:
+    'Predicts when a trending metric crosses a threshold (linear regression + Holt smoothing), with an interval; answers no-trend when the fit is poor.',
   args: Type.Object(
     {
       series: Series,
       threshold: Type.Number(),
-      direction: Type.Union([Type.Literal('above'), Type.Literal('below')], { description: 'above: rising to reach it (usage); below: falling to reach it (free space)' }),
+      direction: Type.Union([Type.Literal('above'), Type.Literal('below')], {
+        description: 'above: rising to reach it (usage); below: falling to reach it (free space)',
+      }),
       window: Type.Optional(Type.Integer({ minimum: 5, description: 'Use only the latest this many points' })),
     },
     { additionalProperties: false },
   ),
   defaults: { timeout: '30s', retry: { maxAttempts: 2 } },
   run: async (args) => {
-    const result = guard(() => predictTimeToThreshold(args.series as SeriesInput, { threshold: args.threshold, direction: args.direction, window: args.window }));
+    const result = guard(() =>
+      predictTimeToThreshold(args.series as SeriesInput, { threshold: args.threshold, direction: args.direction, window: args.window }),
+    );
     // Epoch-ms series get readable times as well; the numbers stay for expressions.
     if (result.unit === 'ms' && result.eta !== null && result.from !== null) {
       return { ...result, etaText: humanMs(result.eta), crossesAt: new Date(result.from + result.eta).toISOString() };

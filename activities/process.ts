@@ -32,16 +32,36 @@ export async function supervised<T>(work: (supervisor: Supervisor) => Promise<T>
   }
 }
 
-const Name = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', description: 'A process the supervisor knows (e.g. router, stable, canary)' });
+const Name = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+  description: 'A process the supervisor knows (e.g. router, stable, canary)',
+});
 /** Between SIGTERM and SIGKILL (default 10s). */
 const Grace = Type.Optional(Duration);
 /** How long to wait for its health URL to answer 200 (default 15s). */
 const ReadyTimeout = Type.Optional(Duration);
 
 /** The status shape process.status returns (and the others build on). */
-export function statusView(s: ProcessStatus): { name: string; running: boolean; pid: number | null; restarts: number; uptimeMs: number; version?: string; port?: number; desired: string; lastExit?: unknown } {
+export function statusView(s: ProcessStatus): {
+  name: string;
+  running: boolean;
+  pid: number | null;
+  restarts: number;
+  uptimeMs: number;
+  version?: string;
+  port?: number;
+  desired: string;
+  lastExit?: unknown;
+} {
   return {
-    name: s.name, running: s.running, pid: s.pid, restarts: s.restarts, uptimeMs: s.uptimeMs, desired: s.desired,
+    name: s.name,
+    running: s.running,
+    pid: s.pid,
+    restarts: s.restarts,
+    uptimeMs: s.uptimeMs,
+    desired: s.desired,
     ...(s.version !== undefined ? { version: s.version } : {}),
     ...(s.port !== undefined ? { port: s.port } : {}),
     ...(s.lastExit ? { lastExit: s.lastExit } : {}),
@@ -66,10 +86,11 @@ export const start = defineAction({
   description: 'Starts a known process again from its recorded command (no-op when it runs); waits for its health URL.',
   args: Type.Object({ name: Name, readyTimeout: ReadyTimeout }, { additionalProperties: false }),
   defaults: DEFAULTS,
-  run: async (a) => supervised(async (s) => {
-    const r = await s.startRecorded(a.name, { readyTimeoutMs: readyMs(a.readyTimeout) });
-    return { ...statusView(r.status), alreadyRunning: r.alreadyRunning };
-  }),
+  run: async (a) =>
+    supervised(async (s) => {
+      const r = await s.startRecorded(a.name, { readyTimeoutMs: readyMs(a.readyTimeout) });
+      return { ...statusView(r.status), alreadyRunning: r.alreadyRunning };
+    }),
 });
 
 export const stop = defineAction({
@@ -77,11 +98,12 @@ export const stop = defineAction({
   description: 'Stops a known process: SIGTERM to its process group, SIGKILL after the grace period. Stopping a stopped one is a no-op.',
   args: Type.Object({ name: Name, grace: Grace }, { additionalProperties: false }),
   defaults: DEFAULTS,
-  run: async (a) => supervised(async (s) => {
-    s.status(a.name); // PROCESS_UNKNOWN for names it never started.
-    const r = await s.stop(a.name, { graceMs: ms(a.grace, 10_000) });
-    return { name: r.name, wasRunning: r.wasRunning, pid: r.pid ?? null, killed: r.killed };
-  }),
+  run: async (a) =>
+    supervised(async (s) => {
+      s.status(a.name); // PROCESS_UNKNOWN for names it never started.
+      const r = await s.stop(a.name, { graceMs: ms(a.grace, 10_000) });
+      return { name: r.name, wasRunning: r.wasRunning, pid: r.pid ?? null, killed: r.killed };
+    }),
 });
 
 export const restart = defineAction({
@@ -89,8 +111,9 @@ export const restart = defineAction({
   description: 'Stops (if running) and starts a known process from its recorded command; waits for its health URL. Returns its new status and previousPid.',
   args: Type.Object({ name: Name, grace: Grace, readyTimeout: ReadyTimeout }, { additionalProperties: false }),
   defaults: DEFAULTS,
-  run: async (a) => supervised(async (s) => {
-    const r = await s.restart(a.name, { graceMs: ms(a.grace, 10_000), readyTimeoutMs: readyMs(a.readyTimeout) });
-    return { ...statusView(r), previousPid: r.previousPid };
-  }),
+  run: async (a) =>
+    supervised(async (s) => {
+      const r = await s.restart(a.name, { graceMs: ms(a.grace, 10_000), readyTimeoutMs: readyMs(a.readyTimeout) });
+      return { ...statusView(r), previousPid: r.previousPid };
+    }),
 });

@@ -11,7 +11,12 @@ import { compiledValidator, schemaIssues } from '../src/dsl/schema-errors';
 export function assertEvaluatedArgs(definition: Pick<ActionDefinition, 'name' | 'args' | 'check'>, args: unknown): void {
   const validate = compiledValidator(definition.args, () => JSON.parse(JSON.stringify(definition.args)) as object);
   const where = `evaluated arguments of ${definition.name}`;
-  const issues: { path: (string | number)[]; message: string; hint: string }[] = schemaIssues(validate, args, { base: [], where, noun: 'argument', code: 'ACTION_ARGS' });
+  const issues: { path: (string | number)[]; message: string; hint: string }[] = schemaIssues(validate, args, {
+    base: [],
+    where,
+    noun: 'argument',
+    code: 'ACTION_ARGS',
+  });
   if (issues.length === 0 && definition.check && args && typeof args === 'object' && !Array.isArray(args)) {
     issues.push(...definition.check(args as Record<string, unknown>).map((i) => ({ ...i, message: `${where}: ${i.message}` })));
   }

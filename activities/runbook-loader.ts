@@ -27,21 +27,29 @@ export async function loadRunbook(input: { runbook: string | Runbook; params: Re
     const ref = typeof input.runbook === 'string' ? input.runbook : validateInline(input.runbook, actionCatalog);
     const resolved = resolveRunbook(ref, actionCatalog, { dir: runbookDir() });
     const start = input.start ? await authorizeStart(input.start, resolved, input.params ?? {}) : undefined;
-    const worker = { continueAsNewAfterEvents: continueAsNewAfterEvents(), searchAttributes: process.env.GENIE_SEARCH_ATTRIBUTES !== 'off', accessPolicy: policyFile() !== undefined };
+    const worker = {
+      continueAsNewAfterEvents: continueAsNewAfterEvents(),
+      searchAttributes: process.env.GENIE_SEARCH_ATTRIBUTES !== 'off',
+      accessPolicy: policyFile() !== undefined,
+    };
     // Refused: the run records who tried and ends; the params are not even looked at.
     if (start?.refusal) return { resolved, params: {}, secretParams: [], ...worker, start };
     const checked = validateParams(resolved.definition, input.params ?? {});
     if (checked.diagnostics.length > 0) {
       throw ApplicationFailure.nonRetryable(
-        `parameters of ${resolved.definition.metadata.name} are invalid:\n${checked.diagnostics.map(formatDiagnostic).join('\n')}`, 'PARAMS_INVALID',
+        `parameters of ${resolved.definition.metadata.name} are invalid:\n${checked.diagnostics.map(formatDiagnostic).join('\n')}`,
+        'PARAMS_INVALID',
       );
     }
-    const secretParams = Object.entries(resolved.definition.params ?? {}).filter(([, spec]) => (spec as ParamSpec).secret).map(([name]) => name);
+    const secretParams = Object.entries(resolved.definition.params ?? {})
+      .filter(([, spec]) => (spec as ParamSpec).secret)
+      .map(([name]) => name);
     return { resolved, params: checked.params, secretParams, ...worker, ...(start ? { start } : {}) };
   } catch (err) {
     if (err instanceof RunbookValidationError) throw ApplicationFailure.nonRetryable(err.message, 'RUNBOOK_INVALID');
     const code = (err as { code?: string }).code;
-    if (code === 'RUNBOOK_NAME_INVALID' || code === 'RUNBOOK_NOT_FOUND' || code === 'RUNBOOK_AMBIGUOUS' || code === 'GROUPS_INVALID') throw ApplicationFailure.nonRetryable((err as Error).message, code);
+    if (code === 'RUNBOOK_NAME_INVALID' || code === 'RUNBOOK_NOT_FOUND' || code === 'RUNBOOK_AMBIGUOUS' || code === 'GROUPS_INVALID')
+      throw ApplicationFailure.nonRetryable((err as Error).message, code);
     throw err;
   }
 }

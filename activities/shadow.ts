@@ -20,14 +20,28 @@ import type { ShadowPair } from '../src/router/shadow-ring';
 import { compareShadowPairs, compileRules, splitRouterPairs, type ComparedPair, type CompareRules, type Observation, type ShadowReport } from '../src/shadow';
 
 const Rules = {
-  ignore: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Never compared: $.requestId, $..timestamp, $.items[*].id, status, header:<name>' })),
-  numericTolerance: Type.Optional(Type.Object({ absolute: Type.Optional(Type.Number({ minimum: 0 })), relative: Type.Optional(Type.Number({ minimum: 0 })) }, { additionalProperties: false })),
+  ignore: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), { description: 'Never compared: $.requestId, $..timestamp, $.items[*].id, status, header:<name>' }),
+  ),
+  numericTolerance: Type.Optional(
+    Type.Object(
+      { absolute: Type.Optional(Type.Number({ minimum: 0 })), relative: Type.Optional(Type.Number({ minimum: 0 })) },
+      { additionalProperties: false },
+    ),
+  ),
   headers: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Response headers to compare (default none)' })),
   compareStatus: Type.Optional(Type.Boolean({ description: 'Compare status codes (default true)' })),
   maxExamples: Type.Optional(Type.Integer({ minimum: 0, maximum: 20, description: 'Examples per field (default 3)' })),
-  noiseThreshold: Type.Optional(Type.Object({ absolute: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })), relative: Type.Optional(Type.Number({ minimum: 0 })) }, {
-    additionalProperties: false, description: 'A field the two primaries differ in is noise when the candidate differs in it at most (1 + relative) × as often, + absolute; default relative 1, absolute 0.1',
-  })),
+  noiseThreshold: Type.Optional(
+    Type.Object(
+      { absolute: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })), relative: Type.Optional(Type.Number({ minimum: 0 })) },
+      {
+        additionalProperties: false,
+        description:
+          'A field the two primaries differ in is noise when the candidate differs in it at most (1 + relative) × as often, + absolute; default relative 1, absolute 0.1',
+      },
+    ),
+  ),
   maxMismatchRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'passed is false above this share of mismatching pairs (default 0)' })),
 };
 
@@ -42,13 +56,20 @@ export interface ShadowVerdict extends ShadowReport {
 
 export const compare = defineAction({
   name: 'shadow.compare',
-  description: "Compares the router's shadow pairs (primary vs shadow) per endpoint and field, cancelling noise with a second primary's pairs; passed when the mismatch rate is at most maxMismatchRate.",
+  description:
+    "Compares the router's shadow pairs (primary vs shadow) per endpoint and field, cancelling noise with a second primary's pairs; passed when the mismatch rate is at most maxMismatchRate.",
   args: Type.Object(
     {
       route: Type.Optional(Type.String({ minLength: 1, description: 'Only pairs of this route' })),
       // null is "none", so a runbook can pass an optional parameter straight through.
-      candidatePool: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'Only pairs answered by this shadow pool are candidate pairs (default: all but the noise pool)' })),
-      noisePool: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'The second primary: its pairs cancel nondeterministic fields (null: none)' })),
+      candidatePool: Type.Optional(
+        Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+          description: 'Only pairs answered by this shadow pool are candidate pairs (default: all but the noise pool)',
+        }),
+      ),
+      noisePool: Type.Optional(
+        Type.Union([Type.String({ minLength: 1 }), Type.Null()], { description: 'The second primary: its pairs cancel nondeterministic fields (null: none)' }),
+      ),
       minPairs: Type.Optional(Type.Integer({ minimum: 0, description: 'Fewer candidate pairs do not pass (default 1)' })),
       maxPairs: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'The newest N pairs are read (default 1000)' })),
       clear: Type.Optional(Type.Boolean({ description: 'Empty the ring as the pairs are read' })),
@@ -79,13 +100,16 @@ const Call = Type.Object(
 
 export const compareActions = defineAction({
   name: 'shadow.compareActions',
-  description: 'Function-based shadow test: calls two registered actions with the same input (candidate.with defaults to primary.with) and compares their outputs under the shadow rules; noise: true also calls the primary twice to cancel nondeterministic fields.',
+  description:
+    'Function-based shadow test: calls two registered actions with the same input (candidate.with defaults to primary.with) and compares their outputs under the shadow rules; noise: true also calls the primary twice to cancel nondeterministic fields.',
   args: Type.Object(
     {
       primary: Call,
       candidate: Call,
       times: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Calls of each (default 1)' })),
-      noise: Type.Optional(Type.Boolean({ description: 'Call the primary a second time each round; fields that differ between its two outputs as often are noise' })),
+      noise: Type.Optional(
+        Type.Boolean({ description: 'Call the primary a second time each round; fields that differ between its two outputs as often are noise' }),
+      ),
       ...Rules,
     },
     { additionalProperties: false },
@@ -128,7 +152,9 @@ function verdict(report: ShadowReport, minPairs: number, maxMismatchRate: number
   if (report.pairs < minPairs) reasons.push(`only ${report.pairs} pair(s) to compare; at least ${minPairs} are needed`);
   if (report.mismatchRate > maxMismatchRate) {
     const fields = report.differingFields.slice(0, 5).join(', ');
-    reasons.push(`mismatch rate ${report.mismatchRate} > ${maxMismatchRate} (${report.mismatches} of ${report.pairs} pairs; fields: ${fields}${report.differingFields.length > 5 ? ', …' : ''})`);
+    reasons.push(
+      `mismatch rate ${report.mismatchRate} > ${maxMismatchRate} (${report.mismatches} of ${report.pairs} pairs; fields: ${fields}${report.differingFields.length > 5 ? ', …' : ''})`,
+    );
   }
   return { passed: reasons.length === 0, reasons, maxMismatchRate, ...report };
 }
@@ -144,7 +170,8 @@ async function resolveCall(call: Static<typeof Call>, side: string): Promise<Res
   const { actions } = await import('./registry');
   const definition = actions.get(call.action);
   if (!definition) throw ApplicationFailure.nonRetryable(`${side}.action: no action named '${call.action}'`, 'UNKNOWN_ACTION');
-  if (definition.name.startsWith('shadow.')) throw ApplicationFailure.nonRetryable(`${side}.action: ${call.action} cannot be shadow-tested by itself`, 'BAD_ARGUMENT');
+  if (definition.name.startsWith('shadow.'))
+    throw ApplicationFailure.nonRetryable(`${side}.action: ${call.action} cannot be shadow-tested by itself`, 'BAD_ARGUMENT');
   const args = call.with ?? {};
   if (!Value.Check(definition.args, args)) {
     const problems = [...Value.Errors(definition.args, args)].slice(0, 5).map((e) => `${e.path || '(top)'} ${e.message}`);

@@ -29,23 +29,39 @@ export async function authorizeStart(input: StartInput, resolved: ResolvedRunboo
   try {
     policy = loadPolicy(file);
   } catch (error) {
-    return { policy: true, requestedBy: unverifiedRequester(input.requestedBy), refusal: `no run is started while the access policy is unusable: ${(error as Error).message}` };
+    return {
+      policy: true,
+      requestedBy: unverifiedRequester(input.requestedBy),
+      refusal: `no run is started while the access policy is unusable: ${(error as Error).message}`,
+    };
   }
-  const decision = await decideStart(policy, {
-    workflowId: input.workflowId,
-    runbook: input.inline ? `sha256:${sha256}` : definition.metadata.name,
-    inline: input.inline,
-    target: { kind: definition.kind, name: definition.metadata.name, labels: (definition.metadata as { labels?: Record<string, string> }).labels ?? {} },
-    params,
-    requestedBy: input.requestedBy,
-    ...(input.auth ? { auth: input.auth } : {}),
-  }, { now: Date.now(), secret: (ref) => lookupSecret(ref.slice('secret://'.length), configuredProviders()) });
+  const decision = await decideStart(
+    policy,
+    {
+      workflowId: input.workflowId,
+      runbook: input.inline ? `sha256:${sha256}` : definition.metadata.name,
+      inline: input.inline,
+      target: { kind: definition.kind, name: definition.metadata.name, labels: (definition.metadata as { labels?: Record<string, string> }).labels ?? {} },
+      params,
+      requestedBy: input.requestedBy,
+      ...(input.auth ? { auth: input.auth } : {}),
+    },
+    { now: Date.now(), secret: (ref) => lookupSecret(ref.slice('secret://'.length), configuredProviders()) },
+  );
   if (decision.allowed && decision.verified && input.auth && input.firstRunId) {
     const used = await earlierUse(input.workflowId, input.firstRunId, input.auth.issuedAt);
-    if (used) return { policy: true, requestedBy: decision.requestedBy, verified: true, refusal: `${decision.requestedBy} may not start runbook ${definition.metadata.name}: ${used}` };
+    if (used)
+      return {
+        policy: true,
+        requestedBy: decision.requestedBy,
+        verified: true,
+        refusal: `${decision.requestedBy} may not start runbook ${definition.metadata.name}: ${used}`,
+      };
   }
   return {
-    policy: true, requestedBy: decision.requestedBy, verified: decision.verified,
+    policy: true,
+    requestedBy: decision.requestedBy,
+    verified: decision.verified,
     ...(decision.refusal ? { refusal: decision.refusal } : {}),
     // Recorded with the start, so the run keeps the rule it was started under even if the policy changes.
     ...(!decision.verified && policy.start.unverifiedRequester === 'ignored' ? { unverifiedRequester: 'ignored' as const } : {}),

@@ -17,7 +17,8 @@ const QUOTABLE_ID = /^[A-Za-z0-9._:@/=+-]{1,400}$/;
 
 /** Why this signed start is not fresh, or undefined when no other chain used it. */
 export async function earlierUse(workflowId: string, firstRunId: string, issuedAt: string): Promise<string | undefined> {
-  if (!QUOTABLE_ID.test(workflowId)) return `a signed start needs a workflow id of letters, digits and ._:@/=+- (got ${JSON.stringify(workflowId.slice(0, 80))})`;
+  if (!QUOTABLE_ID.test(workflowId))
+    return `a signed start needs a workflow id of letters, digits and ._:@/=+- (got ${JSON.stringify(workflowId.slice(0, 80))})`;
   const since = Date.parse(issuedAt) - CLOCK_SKEW_MS;
   for await (const run of Context.current().client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     const chain = run.raw.firstRunId || run.runId;

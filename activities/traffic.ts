@@ -26,7 +26,10 @@ const Common = {
   adminUrl: Type.Optional(Type.String({ minLength: 1, description: 'Router admin API base URL (default $GENIE_ROUTER_ADMIN_URL)' })),
   timeout: Type.Optional(Duration),
 };
-const Weights = Type.Record(Type.String({ minLength: 1 }), Type.Number({ minimum: 0, maximum: 100 }), { minProperties: 1, description: 'pool → percent; they sum to 100' });
+const Weights = Type.Record(Type.String({ minLength: 1 }), Type.Number({ minimum: 0, maximum: 100 }), {
+  minProperties: 1,
+  description: 'pool → percent; they sum to 100',
+});
 const ExpectVersion = Type.Optional(Type.Integer({ minimum: 1, description: 'Refuse (VERSION_CONFLICT) unless the config is still at this version' }));
 const DEFAULTS = { timeout: '30s', retry: { maxAttempts: 5, initialInterval: '500ms', backoff: 2, maxInterval: '5s' } };
 
@@ -38,9 +41,10 @@ export const get = defineAction({
   description: "Reads the router's config version and one route (weights, mirror, stickiness) or the whole config.",
   args: args({ route: Type.Optional(Type.String({ minLength: 1 })) }),
   defaults: DEFAULTS,
-  run: async (a) => a.route === undefined
-    ? admin<{ version: number; config: unknown }>(a, 'GET', '/config')
-    : admin<Record<string, unknown>>(a, 'GET', `/routes/${segment(a.route)}`),
+  run: async (a) =>
+    a.route === undefined
+      ? admin<{ version: number; config: unknown }>(a, 'GET', '/config')
+      : admin<Record<string, unknown>>(a, 'GET', `/routes/${segment(a.route)}`),
 });
 
 export const setWeights = defineAction({
@@ -49,9 +53,13 @@ export const setWeights = defineAction({
   args: args({ route: Type.String({ minLength: 1 }), weights: Weights, expectVersion: ExpectVersion }),
   defaults: DEFAULTS,
   run: async (a) => {
-    const r = await admin<{ route: string; version: number; previousVersion: number; previous: { weights: Record<string, number> }; weights: Record<string, number> }>(
-      a, 'PUT', `/routes/${segment(a.route)}/weights`, { weights: a.weights, ...(a.expectVersion !== undefined ? { expectVersion: a.expectVersion } : {}) },
-    );
+    const r = await admin<{
+      route: string;
+      version: number;
+      previousVersion: number;
+      previous: { weights: Record<string, number> };
+      weights: Record<string, number>;
+    }>(a, 'PUT', `/routes/${segment(a.route)}/weights`, { weights: a.weights, ...(a.expectVersion !== undefined ? { expectVersion: a.expectVersion } : {}) });
     return { route: r.route, weights: r.weights, previousWeights: r.previous.weights, version: r.version, previousVersion: r.previousVersion };
   },
 });
@@ -62,7 +70,12 @@ export const mirror = defineAction({
   args: args({
     route: Type.String({ minLength: 1 }),
     pool: Type.String({ minLength: 1 }),
-    extraPools: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 7, description: 'More shadow pools sent the same requests, e.g. a second primary for noise cancellation (shadow-test runbook)' })),
+    extraPools: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        maxItems: 7,
+        description: 'More shadow pools sent the same requests, e.g. a second primary for noise cancellation (shadow-test runbook)',
+      }),
+    ),
     percent: Type.Number({ minimum: 0, maximum: 100 }),
     mutating: Type.Optional(Type.Boolean({ description: 'Also mirror POST/PUT/PATCH/DELETE (default false)' })),
     expectVersion: ExpectVersion,
@@ -72,8 +85,18 @@ export const mirror = defineAction({
     // The router sends a request's mirrors in list order, then the primary: `pool` goes last, nearest the primary in
     // time, so a timing-dependent field (a timestamp) differs no more often for it than for a second primary.
     const pools = a.extraPools && a.extraPools.length > 0 ? { pools: [...a.extraPools.filter((p) => p !== a.pool), a.pool] } : { pool: a.pool };
-    const body = { ...pools, percent: a.percent, ...(a.mutating !== undefined ? { mutating: a.mutating } : {}), ...(a.expectVersion !== undefined ? { expectVersion: a.expectVersion } : {}) };
-    const r = await admin<{ route: string; version: number; previousVersion: number; previous: { mirror: unknown }; mirror: unknown }>(a, 'PUT', `/routes/${segment(a.route)}/mirror`, body);
+    const body = {
+      ...pools,
+      percent: a.percent,
+      ...(a.mutating !== undefined ? { mutating: a.mutating } : {}),
+      ...(a.expectVersion !== undefined ? { expectVersion: a.expectVersion } : {}),
+    };
+    const r = await admin<{ route: string; version: number; previousVersion: number; previous: { mirror: unknown }; mirror: unknown }>(
+      a,
+      'PUT',
+      `/routes/${segment(a.route)}/mirror`,
+      body,
+    );
     return { route: r.route, mirror: r.mirror, previousMirror: r.previous.mirror, version: r.version, previousVersion: r.previousVersion };
   },
 });
@@ -97,14 +120,16 @@ export const metrics = defineAction({
     if (a.series) query.set('series', 'true');
     const r = await admin<{ pools?: Record<string, unknown>; routes?: Record<string, unknown> } & Record<string, unknown>>(a, 'GET', `/stats?${query}`);
     // Asking for exactly one scope: its numbers also as `stats`, for short expressions ($steps.m.output.stats.errorRate).
-    const only = a.pool !== undefined && a.route === undefined ? r.pools?.[a.pool] : a.route !== undefined && a.pool === undefined ? r.routes?.[a.route] : undefined;
+    const only =
+      a.pool !== undefined && a.route === undefined ? r.pools?.[a.pool] : a.route !== undefined && a.pool === undefined ? r.routes?.[a.route] : undefined;
     return only === undefined ? r : { ...r, stats: only };
   },
 });
 
 export const shadowPairs = defineAction({
   name: 'traffic.shadowPairs',
-  description: 'Reads the shadow pairs the router captured (request, primary and shadow responses, both latencies), oldest first; clear empties the ring in the same step.',
+  description:
+    'Reads the shadow pairs the router captured (request, primary and shadow responses, both latencies), oldest first; clear empties the ring in the same step.',
   args: args({
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'The newest N pairs (default 50)' })),
     since: Type.Optional(Type.Integer({ minimum: 0, description: 'Only pairs with a larger seq (read incrementally)' })),
@@ -120,7 +145,14 @@ export const shadowPairs = defineAction({
 });
 
 /** Router answers a retry cannot change. */
-const REFUSALS: Record<number, string> = { 400: 'ROUTER_REFUSED', 401: 'ROUTER_UNAUTHORIZED', 404: 'ROUTER_NOT_FOUND', 405: 'ROUTER_REFUSED', 409: 'VERSION_CONFLICT', 413: 'ROUTER_REFUSED' };
+const REFUSALS: Record<number, string> = {
+  400: 'ROUTER_REFUSED',
+  401: 'ROUTER_UNAUTHORIZED',
+  404: 'ROUTER_NOT_FOUND',
+  405: 'ROUTER_REFUSED',
+  409: 'VERSION_CONFLICT',
+  413: 'ROUTER_REFUSED',
+};
 
 /** One admin API call with the worker's token; the JSON answer, or an ApplicationFailure that says what to do. */
 export async function admin<T>(a: { adminUrl?: string; timeout?: string }, method: HttpMethod, path: string, body?: unknown): Promise<T> {
@@ -134,7 +166,15 @@ export async function admin<T>(a: { adminUrl?: string; timeout?: string }, metho
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await withHeartbeat(
-    httpRequest({ method, url, headers, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs, signal, maxBodyBytes: MAX_RESPONSE_BYTES }).catch((error: unknown) => {
+    httpRequest({
+      method,
+      url,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      timeoutMs,
+      signal,
+      maxBodyBytes: MAX_RESPONSE_BYTES,
+    }).catch((error: unknown) => {
       throw httpFailure(error, method, url, timeoutMs, signal);
     }),
   );
@@ -146,7 +186,11 @@ export async function admin<T>(a: { adminUrl?: string; timeout?: string }, metho
     parsed = undefined;
   }
   if (response.status >= 200 && response.status < 300) {
-    if (response.truncated) throw ApplicationFailure.nonRetryable(`${where}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes; ask for fewer (limit)`, 'ROUTER_ANSWER_TOO_LARGE');
+    if (response.truncated)
+      throw ApplicationFailure.nonRetryable(
+        `${where}: the answer is larger than ${MAX_RESPONSE_BYTES} bytes; ask for fewer (limit)`,
+        'ROUTER_ANSWER_TOO_LARGE',
+      );
     if (parsed === undefined) throw ApplicationFailure.retryable(`${where}: the answer is not JSON: ${cut(response.body, 200).text}`, 'ROUTER_ERROR');
     return parsed as T;
   }

@@ -30,14 +30,22 @@ function candidates(): Candidate[] {
   const ticketBreaker = new CircuitBreaker({ name: 'bench-ticket', load });
   const timeBreaker = new CircuitBreaker({ name: 'bench-time', load, options: { window: { type: 'time', size: 60 } } });
   const cockatielConsecutive = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });
-  const cockatielSampling = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new SamplingBreaker({ threshold: 0.5, duration: 20_000, minimumRps: 5 }) });
+  const cockatielSampling = circuitBreaker(handleAll, {
+    halfOpenAfter: 10_000,
+    breaker: new SamplingBreaker({ threshold: 0.5, duration: 20_000, minimumRps: 5 }),
+  });
   const opossum = new Opossum(work, { timeout: false });
   const opossumDefault = new Opossum(work);
   return [
     { name: 'bare', note: 'the function alone', call: work },
-    { name: 'genie', note: 'CircuitBreaker.execute with the defaults: count window of 20, slow-call timing, adaptive (shared sampler)', call: () => countBreaker.execute(work) },
     {
-      name: 'genieTicket', note: 'tryAcquire() + record(): the path src/http/client.ts takes (the caller times the call)',
+      name: 'genie',
+      note: 'CircuitBreaker.execute with the defaults: count window of 20, slow-call timing, adaptive (shared sampler)',
+      call: () => countBreaker.execute(work),
+    },
+    {
+      name: 'genieTicket',
+      note: 'tryAcquire() + record(): the path src/http/client.ts takes (the caller times the call)',
       call: async () => {
         const ticket = ticketBreaker.tryAcquire();
         const value = await work();
@@ -46,10 +54,19 @@ function candidates(): Candidate[] {
       },
     },
     { name: 'genieTimeWindow', note: 'CircuitBreaker.execute, time window of 60 s', call: () => timeBreaker.execute(work) },
-    { name: 'cockatiel', note: 'cockatiel 4 circuitBreaker(handleAll, ConsecutiveBreaker(5)) — its cheapest breaker', call: () => cockatielConsecutive.execute(work) },
+    {
+      name: 'cockatiel',
+      note: 'cockatiel 4 circuitBreaker(handleAll, ConsecutiveBreaker(5)) — its cheapest breaker',
+      call: () => cockatielConsecutive.execute(work),
+    },
     { name: 'cockatielSampling', note: 'cockatiel 4 SamplingBreaker (rate over a time window, like ours)', call: () => cockatielSampling.execute(work) },
     { name: 'opossum', note: 'opossum 10 fire(), timeout: false (no per-call timer, like ours)', call: () => opossum.fire(), close: () => opossum.shutdown() },
-    { name: 'opossumDefault', note: 'opossum 10 fire() with its defaults (a 10 s timeout timer per call)', call: () => opossumDefault.fire(), close: () => opossumDefault.shutdown() },
+    {
+      name: 'opossumDefault',
+      note: 'opossum 10 fire() with its defaults (a 10 s timeout timer per call)',
+      call: () => opossumDefault.fire(),
+      close: () => opossumDefault.shutdown(),
+    },
   ];
 }
 

@@ -45,11 +45,20 @@ let counter = 0;
 
 function experiment(fault: Record<string, unknown>, target: string, extra: Record<string, unknown> = {}, ttl = '10s'): Runbook {
   const steps: Step[] = [
-    { id: 'fault', action: 'chaos.inject', timeout: '2m', onError: 'continue', with: { fault, targets: { from: [target] }, duration: '60s', ttl, ...extra } } as Step,
+    {
+      id: 'fault',
+      action: 'chaos.inject',
+      timeout: '2m',
+      onError: 'continue',
+      with: { fault, targets: { from: [target] }, duration: '60s', ttl, ...extra },
+    } as Step,
     { id: 'report', action: 'chaos.report', with: { status: 'succeeded', run: '{% $run.id %}', method: '{% $steps.fault %}' } } as Step,
   ];
   return {
-    apiVersion: API_VERSION, kind: 'chaos', metadata: { name: `bench-chaos-${++counter}`, version: '1.0.0' }, steps,
+    apiVersion: API_VERSION,
+    kind: 'chaos',
+    metadata: { name: `bench-chaos-${++counter}`, version: '1.0.0' },
+    steps,
     finally: [{ id: 'cleanup', action: 'chaos.remove', with: { run: '{% $run.id %}' } } as Step],
   } as Runbook;
 }
@@ -66,7 +75,9 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     child.stderr.on('data', () => undefined);
     child.once('exit', (code) => resolve({ code, out }));
   });
@@ -79,9 +90,14 @@ function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
     const timer = setTimeout(() => reject(new Error(`worker did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (d) => {
       out += d;
-      if (/worker polling/.test(out)) { clearTimeout(timer); resolve(child); }
+      if (/worker polling/.test(out)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
     });
-    child.stderr!.on('data', (d) => { out += d; });
+    child.stderr!.on('data', (d) => {
+      out += d;
+    });
   });
 }
 
@@ -98,25 +114,42 @@ export async function chaosBenchmark(env: TestWorkflowEnvironment, opts: { round
     },
   });
   const vars: Record<string, string> = {
-    TEMPORAL_ADDRESS: env.address, GENIE_TASK_QUEUE: `bench-chaos-${process.pid}`, GENIE_STATE_DIR: dir, GENIE_CHAOS_DIR: path.join(dir, 'faults'),
+    TEMPORAL_ADDRESS: env.address,
+    GENIE_TASK_QUEUE: `bench-chaos-${process.pid}`,
+    GENIE_STATE_DIR: dir,
+    GENIE_CHAOS_DIR: path.join(dir, 'faults'),
     GENIE_CHAOS_TARGETS: `${['canary', ...pools].map((p) => `pool:${p}`).join(' ')} host:local dir:${fill}`,
-    GENIE_ROUTER_ADMIN_URL: router.adminUrl, GENIE_ROUTER_TOKEN: TOKEN, GENIE_ALERTS_PORT: '0', GENIE_DEMO: 'off',
+    GENIE_ROUTER_ADMIN_URL: router.adminUrl,
+    GENIE_ROUTER_TOKEN: TOKEN,
+    GENIE_ALERTS_PORT: '0',
+    GENIE_DEMO: 'off',
   };
   Object.assign(process.env, vars);
   const store = new FaultStore(vars.GENIE_CHAOS_DIR);
   let loading = true;
   const load = (async () => {
     while (loading) {
-      await Promise.all(Array.from({ length: 4 }, () => fetch(router.url).then((r) => r.arrayBuffer()).catch(() => undefined)));
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          fetch(router.url)
+            .then((r) => r.arrayBuffer())
+            .catch(() => undefined),
+        ),
+      );
       await sleep(100);
     }
   })();
   const dataConverter = genieDataConverter();
   const worker = await Worker.create({
-    connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: vars.GENIE_TASK_QUEUE,
-    workflowBundle: await loadWorkflowBundle(), activities: genieActivities(), ...(dataConverter ? { dataConverter } : {}),
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: vars.GENIE_TASK_QUEUE,
+    workflowBundle: await loadWorkflowBundle(),
+    activities: genieActivities(),
+    ...(dataConverter ? { dataConverter } : {}),
   });
-  const start = (rb: Runbook, params: Record<string, unknown> = {}) => startRunbook(env.client, { runbook: rb, params, requestedBy: 'bench', taskQueue: vars.GENIE_TASK_QUEUE });
+  const start = (rb: Runbook, params: Record<string, unknown> = {}) =>
+    startRunbook(env.client, { runbook: rb, params, requestedBy: 'bench', taskQueue: vars.GENIE_TASK_QUEUE });
   const faultsOf = (id: string) => store.list().filter((r) => r.owner.workflowId === id);
   try {
     return await worker.runUntil(async () => {
@@ -151,10 +184,15 @@ export async function chaosBenchmark(env: TestWorkflowEnvironment, opts: { round
         if (report.verdict !== 'aborted' || !report.breach) throw new Error(`chaos-latency did not breach: ${JSON.stringify(report).slice(0, 300)}`);
         analysisMs.push(Date.parse(report.faults[0].removedAt!) - Date.parse(report.breach.at));
         await sleep(10_500); // the router's 10 s window forgets the latency before the next round
-        const probe = { name: 'latency', http: { url: `${router.url}/`, timeout: '2s' }, tolerance: { type: 'expression', expression: '$value.latencyMs <= 150' } };
+        const probe = {
+          name: 'latency',
+          http: { url: `${router.url}/`, timeout: '2s' },
+          tolerance: { type: 'expression', expression: '$value.latencyMs <= 150' },
+        };
         const h2 = await start(experiment({ http: { latency: '400ms' } }, 'canary', { probes: [probe], probeInterval: '250ms', stopOnBreach: true }));
         const r2: RunbookResult = await h2.result();
-        const out = r2.steps.find((s) => s.id === 'fault')!.error?.details as { breach: { at: string; latencyMs?: number; value: { latencyMs: number } } } | undefined;
+        const out = r2.steps.find((s) => s.id === 'fault')!.error?.details as
+          { breach: { at: string; latencyMs?: number; value: { latencyMs: number } } } | undefined;
         const rec = faultsOf(h2.workflowId)[0];
         if (!out?.breach) throw new Error(`stopOnBreach did not breach: ${JSON.stringify(r2.steps).slice(0, 300)}`);
         // The probe is timed from its start; the breach is known when it answers (at + its latency).
@@ -165,10 +203,17 @@ export async function chaosBenchmark(env: TestWorkflowEnvironment, opts: { round
       // 3. orphaned fault after a worker crash: two worker processes; SIGKILL the one holding the fault.
       const ttlMs = parseDuration(opts.ttl);
       const windows: number[] = [];
-      const children = [await spawnWorker({ ...vars, GENIE_TASK_QUEUE: `${vars.GENIE_TASK_QUEUE}-crash` }), await spawnWorker({ ...vars, GENIE_TASK_QUEUE: `${vars.GENIE_TASK_QUEUE}-crash` })];
+      const children = [
+        await spawnWorker({ ...vars, GENIE_TASK_QUEUE: `${vars.GENIE_TASK_QUEUE}-crash` }),
+        await spawnWorker({ ...vars, GENIE_TASK_QUEUE: `${vars.GENIE_TASK_QUEUE}-crash` }),
+      ];
       try {
         for (let round = 0; round < opts.rounds; round++) {
-          const h = await startRunbook(env.client, { runbook: experiment({ disk: { mb: 1 } }, fill, {}, opts.ttl), requestedBy: 'bench', taskQueue: `${vars.GENIE_TASK_QUEUE}-crash` });
+          const h = await startRunbook(env.client, {
+            runbook: experiment({ disk: { mb: 1 } }, fill, {}, opts.ttl),
+            requestedBy: 'bench',
+            taskQueue: `${vars.GENIE_TASK_QUEUE}-crash`,
+          });
           await until('fault active', () => faultsOf(h.workflowId).some((r) => r.state === 'active'));
           const rec = faultsOf(h.workflowId)[0];
           const owner = children.find((c) => c.pid === rec.owner.process.pid)!;
@@ -178,7 +223,10 @@ export async function chaosBenchmark(env: TestWorkflowEnvironment, opts: { round
           windows.push(performance.now() - killed);
           log(`crash round ${round + 1}: orphaned for ${Math.round(windows.at(-1)!)} ms (ttl ${opts.ttl})`);
           children[children.indexOf(owner)] = await spawnWorker({ ...vars, GENIE_TASK_QUEUE: `${vars.GENIE_TASK_QUEUE}-crash` });
-          await env.client.workflow.getHandle(h.workflowId).terminate('bench round over').catch(() => undefined);
+          await env.client.workflow
+            .getHandle(h.workflowId)
+            .terminate('bench round over')
+            .catch(() => undefined);
         }
       } finally {
         for (const c of children) c.kill('SIGKILL');
@@ -186,14 +234,31 @@ export async function chaosBenchmark(env: TestWorkflowEnvironment, opts: { round
       const a = summarize(analysisMs);
       const b = summarize(inActivityMs);
       return {
-        stopAll: { experiments: 10, faults: stopAll.faults, cli: summarize(stopAll.cliMs), wallWithCliStart: summarize(stopAll.wallMs), targetMs: 2000, met: Math.max(...stopAll.cliMs) <= 2000 },
+        stopAll: {
+          experiments: 10,
+          faults: stopAll.faults,
+          cli: summarize(stopAll.cliMs),
+          wallWithCliStart: summarize(stopAll.wallMs),
+          targetMs: 2000,
+          met: Math.max(...stopAll.cliMs) <= 2000,
+        },
         breachToRemoval: {
           checkIntervalMs: 250,
-          backgroundAnalysis: a, inActivityStopCondition: b, ratioAnalysisToInActivity: Number((a.medianMs / Math.max(1, b.medianMs)).toFixed(2)),
-          targetMs: 1000, met: Math.max(...analysisMs, ...inActivityMs) <= 1000,
-          note: 'analysis: from the breaching measurement (taken every 250 ms) to the fault removed; in-activity: from the breaching probe\'s answer to the fault removed',
+          backgroundAnalysis: a,
+          inActivityStopCondition: b,
+          ratioAnalysisToInActivity: Number((a.medianMs / Math.max(1, b.medianMs)).toFixed(2)),
+          targetMs: 1000,
+          met: Math.max(...analysisMs, ...inActivityMs) <= 1000,
+          note: "analysis: from the breaching measurement (taken every 250 ms) to the fault removed; in-activity: from the breaching probe's answer to the fault removed",
         },
-        orphanedAfterCrash: { ttlMs, reapIntervalMs: 1000, window: summarize(windows), targetMs: ttlMs + 1000, met: Math.max(...windows) <= ttlMs + 1000, note: 'SIGKILL of the worker holding the fault → removed by the other worker\'s reaper' },
+        orphanedAfterCrash: {
+          ttlMs,
+          reapIntervalMs: 1000,
+          window: summarize(windows),
+          targetMs: ttlMs + 1000,
+          met: Math.max(...windows) <= ttlMs + 1000,
+          note: "SIGKILL of the worker holding the fault → removed by the other worker's reaper",
+        },
       };
     });
   } finally {
@@ -210,7 +275,12 @@ async function child(): Promise<unknown> {
   log('starting the Temporal dev server');
   const env = await startServer();
   try {
-    const result = { timestamp: new Date().toISOString(), machine: machine(), server: SERVER_NOTE, chaos: await chaosBenchmark(env, { rounds: Number.isInteger(rounds) && rounds > 0 ? rounds : 3, ttl: process.env.GENIE_BENCH_CHAOS_TTL ?? '2s' }) };
+    const result = {
+      timestamp: new Date().toISOString(),
+      machine: machine(),
+      server: SERVER_NOTE,
+      chaos: await chaosBenchmark(env, { rounds: Number.isInteger(rounds) && rounds > 0 ? rounds : 3, ttl: process.env.GENIE_BENCH_CHAOS_TTL ?? '2s' }),
+    };
     return result;
   } finally {
     await env.teardown();

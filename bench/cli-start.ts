@@ -35,11 +35,20 @@ async function measure(): Promise<Record<string, unknown>> {
     const address = server.address;
     const env = { ...process.env, TEMPORAL_ADDRESS: address, GENIE_ENCRYPTION: 'off' };
     // A closed run to describe (nothing runs it: status reads what the server holds).
-    const handle = await startRunbook(server.client, { runbook: 'hello', params: {}, requestedBy: 'bench', taskQueue: 'bench-cli-start', searchAttributes: true });
+    const handle = await startRunbook(server.client, {
+      runbook: 'hello',
+      params: {},
+      requestedBy: 'bench',
+      taskQueue: 'bench-cli-start',
+      searchAttributes: true,
+    });
     await handle.terminate('bench: only its description is read');
     const pairs = {
       help: { genie: [GENIE, '--help'], temporal: [temporalCli(), '--help'] },
-      status: { genie: [GENIE, 'status', handle.workflowId], temporal: [temporalCli(), 'workflow', 'describe', '--address', address, '--workflow-id', handle.workflowId] },
+      status: {
+        genie: [GENIE, 'status', handle.workflowId],
+        temporal: [temporalCli(), 'workflow', 'describe', '--address', address, '--workflow-id', handle.workflowId],
+      },
       validate: { genie: [GENIE, 'validate', path.join(projectRoot, 'runbooks', 'hello.yaml')] },
     } as const;
     const result: Record<string, unknown> = {};
@@ -56,8 +65,11 @@ async function measure(): Promise<Record<string, unknown>> {
       result[name] = entry;
     }
     return {
-      rounds: ROUNDS, node: process.version, temporalCli: temporalCliVersion(),
-      targetMs: 300, note: 'wall time from spawn to exit, median/p95 over rounds after one warm-up; status reads a terminated run from a local dev server',
+      rounds: ROUNDS,
+      node: process.version,
+      temporalCli: temporalCliVersion(),
+      targetMs: 300,
+      note: 'wall time from spawn to exit, median/p95 over rounds after one warm-up; status reads a terminated run from a local dev server',
       ...result,
     };
   } finally {

@@ -39,7 +39,9 @@ async function main(): Promise<unknown> {
       for (let i = 0; i < trials; i++) {
         const t = await failoverTrial(env, { primary, fault, load, portsFor: failoverPorts, stateDir, key: `${fault}-${i}`, epoch });
         results.push(t);
-        log(`${fault} ${i + 1}/${trials}: ${t.outcome} ${t.from}→${t.to ?? '-'} detect ${t.detectMs} quorum ${t.quorumMs} decide ${t.decideMs} switch ${t.switchMs} ms, write RTO ${t.writeRtoMs} ms`);
+        log(
+          `${fault} ${i + 1}/${trials}: ${t.outcome} ${t.from}→${t.to ?? '-'} detect ${t.detectMs} quorum ${t.quorumMs} decide ${t.decideMs} switch ${t.switchMs} ms, write RTO ${t.writeRtoMs} ms`,
+        );
         if (t.outcome !== 'failed-over') throw new Error(`trial ${fault} ${i}: ${t.outcome}: ${t.reason}`);
         await rejoinAsStandby(env, t.from, t.to!);
         primary = t.to!;
@@ -55,18 +57,23 @@ async function main(): Promise<unknown> {
   const stat = (xs: (number | undefined | null)[]) => {
     const v = xs.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
     const r = (x: number) => Math.round(x * 10) / 10;
-    return v.length ? { n: v.length, p50: r(percentile(v, 0.5)), p95: r(percentile(v, 0.95)), p99: r(percentile(v, 0.99)), max: r(v[v.length - 1]!), min: r(v[0]!) } : null;
+    return v.length
+      ? { n: v.length, p50: r(percentile(v, 0.5)), p95: r(percentile(v, 0.95)), p99: r(percentile(v, 0.99)), max: r(v[v.length - 1]!), min: r(v[0]!) }
+      : null;
   };
   const per = (fault: 'kill' | 'hang') => {
     const rs = results.filter((r) => r.fault === fault);
     return {
       trials: rs.length,
-      detectMs: stat(rs.map((r) => r.detectMs)), quorumMs: stat(rs.map((r) => r.quorumMs)), decideMs: stat(rs.map((r) => r.decideMs)),
+      detectMs: stat(rs.map((r) => r.detectMs)),
+      quorumMs: stat(rs.map((r) => r.quorumMs)),
+      decideMs: stat(rs.map((r) => r.decideMs)),
       switchMs: stat(rs.map((r) => r.switchMs)),
       detectionToSwitchedMs: stat(rs.map((r) => (r.switchMs !== undefined && r.detectMs !== undefined ? r.switchMs - r.detectMs : undefined))),
       promoteMs: stat(rs.map((r) => r.promoteMs)),
       writeRtoMs: stat(rs.map((r) => r.writeRtoMs)),
-      lagBytesAtFailure: stat(rs.map((r) => r.lagBytesAtFailure)), lagMsAtFailure: stat(rs.map((r) => r.lagMsAtFailure)),
+      lagBytesAtFailure: stat(rs.map((r) => r.lagBytesAtFailure)),
+      lagMsAtFailure: stat(rs.map((r) => r.lagMsAtFailure)),
       verification: {
         decisionSignatures: stat(rs.map((r) => r.verification?.decisionSignatures)),
         decisionMicros: stat(rs.map((r) => r.verification?.decisionMicros)),
@@ -77,7 +84,16 @@ async function main(): Promise<unknown> {
   };
   return {
     benchmark: 'failover',
-    setup: { regions: 3, replication: 'synchronous (ANY 1)', observers: 4, f: 1, upstreamTimeout: '1s', writeIntervalMs: 5, hysteresis: 'defaults (confirmDown 200ms)', probeTimeoutMs: 200 },
+    setup: {
+      regions: 3,
+      replication: 'synchronous (ANY 1)',
+      observers: 4,
+      f: 1,
+      upstreamTimeout: '1s',
+      writeIntervalMs: 5,
+      hysteresis: 'defaults (confirmDown 200ms)',
+      probeTimeoutMs: 200,
+    },
     kill: per('kill'),
     hang: per('hang'),
     rpo: { acknowledgedWrites: report.acknowledged, acknowledgedLost: lost.length, lost: lost.slice(0, 20), failedWrites: report.failed },

@@ -9,11 +9,16 @@ import { log } from './log';
 export function runForked(name: string, measure: () => Promise<unknown>): void {
   if (process.send) {
     measure()
-      .then((result) => new Promise<void>((resolve, reject) => process.send!({ type: 'result', result }, (err: Error | null) => (err ? reject(err) : resolve()))))
-      .then(() => process.exit(0), (err) => {
-        log(`${name} failed: ${(err as Error)?.stack ?? err}`);
-        process.exit(1);
-      });
+      .then(
+        (result) => new Promise<void>((resolve, reject) => process.send!({ type: 'result', result }, (err: Error | null) => (err ? reject(err) : resolve()))),
+      )
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log(`${name} failed: ${(err as Error)?.stack ?? err}`);
+          process.exit(1);
+        },
+      );
     return;
   }
   const forked = fork(require.main!.filename, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: [] });

@@ -82,8 +82,12 @@ export async function mttrBenchmark(env: TestWorkflowEnvironment, options: MttrO
   const taskQueue = `bench-mttr-${process.pid}`;
   const dataConverter = genieDataConverter();
   const worker = await Worker.create({
-    connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue,
-    workflowBundle: await loadWorkflowBundle(), activities: genieActivities(), ...(dataConverter ? { dataConverter } : {}),
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await loadWorkflowBundle(),
+    activities: genieActivities(),
+    ...(dataConverter ? { dataConverter } : {}),
   });
   const results: Record<string, unknown>[] = [];
   try {
@@ -92,11 +96,21 @@ export async function mttrBenchmark(env: TestWorkflowEnvironment, options: MttrO
         const name = `mttr-${failureThreshold}`;
         const port = await freeTcpPort();
         const health = `http://127.0.0.1:${port}/health`;
-        await supervisor.start({ name, argv: genieArgv(['demo-service', '--name', name, '--version', '1.0.0', '--port', String(port)]), healthUrl: health, version: '1.0.0' });
+        await supervisor.start({
+          name,
+          argv: genieArgv(['demo-service', '--name', name, '--version', '1.0.0', '--port', String(port)]),
+          healthUrl: health,
+          version: '1.0.0',
+        });
         const handle = await startRunbook(env.client, {
-          runbook: 'self-healing', requestedBy: 'bench', taskQueue, searchAttributes: false,
+          runbook: 'self-healing',
+          requestedBy: 'bench',
+          taskQueue,
+          searchAttributes: false,
           params: {
-            service: name, watch: '30s', verify: '10s',
+            service: name,
+            watch: '30s',
+            verify: '10s',
             backoff: { initial: '1s', factor: 2, max: '10s', resetAfter: '10s' },
             // The default (6 per hour) would rightly escalate a service crashing this often.
             limits: { maxAttemptsPerWindow: 1000, window: '1h' },
@@ -108,7 +122,12 @@ export async function mttrBenchmark(env: TestWorkflowEnvironment, options: MttrO
         const detection: number[] = [];
         const recorded: number[] = [];
         try {
-          await until('the monitor watching', 30_000, async () => ((await handle.query(stateQuery)).steps.some((x) => x.id === 'monitor.observe' && x.status === 'running') ? true : undefined), 100);
+          await until(
+            'the monitor watching',
+            30_000,
+            async () => ((await handle.query(stateQuery)).steps.some((x) => x.id === 'monitor.observe' && x.status === 'running') ? true : undefined),
+            100,
+          );
           for (let i = 0; i < crashes; i++) {
             await sleep(700); // a steady moment between crashes, as in life
             const pid = supervisor.status(name).pid;
@@ -116,12 +135,19 @@ export async function mttrBenchmark(env: TestWorkflowEnvironment, options: MttrO
             const crashedAt = Date.now();
             const t0 = performance.now();
             process.kill(pid, 'SIGKILL');
-            await until(`crash ${i + 1}: ${name} answering again`, 30_000, async () => ((await answers(health)) && supervisor.status(name).pid !== pid ? true : undefined));
+            await until(`crash ${i + 1}: ${name} answering again`, 30_000, async () =>
+              (await answers(health)) && supervisor.status(name).pid !== pid ? true : undefined,
+            );
             outside.push(performance.now() - t0);
-            const closed = await until(`crash ${i + 1}: incident closed`, 30_000, async () => {
-              const plan = planOf(await handle.query(stateQuery));
-              return plan && plan.state.counters.recoveries >= i + 1 && plan.state.phase === 'healthy' ? plan : undefined;
-            }, 100);
+            const closed = await until(
+              `crash ${i + 1}: incident closed`,
+              30_000,
+              async () => {
+                const plan = planOf(await handle.query(stateQuery));
+                return plan && plan.state.counters.recoveries >= i + 1 && plan.state.phase === 'healthy' ? plan : undefined;
+              },
+              100,
+            );
             const incident = closed.state.closed.at(-1)!;
             recorded.push(incident.mttrMs);
             detection.push(Date.parse(incident.since) - crashedAt);
@@ -133,7 +159,9 @@ export async function mttrBenchmark(env: TestWorkflowEnvironment, options: MttrO
         }
         const s = summarize(outside);
         results.push({
-          failureThreshold, probePeriod: PROBE_PERIOD, crashes,
+          failureThreshold,
+          probePeriod: PROBE_PERIOD,
+          crashes,
           mttr: { p50Ms: s.medianMs, p95Ms: s.p95Ms, minMs: s.minMs, maxMs: s.maxMs, meanMs: s.meanMs },
           recordedByRunbook: summarize(recorded),
           detection: summarize(detection),
@@ -172,11 +200,16 @@ async function child(): Promise<unknown> {
     return Number.isInteger(n) && n > 0 ? n : undefined;
   };
   const thresholds = process.env.GENIE_BENCH_MTTR_THRESHOLDS?.split(',').map((t) => Number(t.trim()));
-  if (thresholds?.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`GENIE_BENCH_MTTR_THRESHOLDS=${process.env.GENIE_BENCH_MTTR_THRESHOLDS}: whole numbers ≥ 1, comma-separated`);
+  if (thresholds?.some((t) => !Number.isInteger(t) || t < 1))
+    throw new Error(`GENIE_BENCH_MTTR_THRESHOLDS=${process.env.GENIE_BENCH_MTTR_THRESHOLDS}: whole numbers ≥ 1, comma-separated`);
   log('starting the Temporal dev server');
   const env = await startServer();
   try {
-    const result = { timestamp: new Date().toISOString(), machine: machine(), mttr: await mttrBenchmark(env, { crashes: intEnv('GENIE_BENCH_MTTR_CRASHES'), thresholds }) };
+    const result = {
+      timestamp: new Date().toISOString(),
+      machine: machine(),
+      mttr: await mttrBenchmark(env, { crashes: intEnv('GENIE_BENCH_MTTR_CRASHES'), thresholds }),
+    };
     return result;
   } finally {
     await env.teardown();

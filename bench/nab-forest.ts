@@ -65,12 +65,17 @@ function timeIt<T>(runs: number, work: () => T): { ms: number; last: T } {
 /** Probability that a random outlier scores above a random inlier (ties count half). */
 export function auc(scores: readonly number[], positive: readonly boolean[]): number {
   const order = scores.map((s, i) => [s, i] as const).sort((a, b) => a[0] - b[0]);
-  let rankSum = 0, positives = 0;
-  for (let k = 0; k < order.length; ) {
+  let rankSum = 0,
+    positives = 0;
+  for (let k = 0; k < order.length;) {
     let j = k;
     while (j < order.length && order[j][0] === order[k][0]) j++;
     const rank = (k + j + 1) / 2; // mean 1-based rank of the tie group
-    for (let m = k; m < j; m++) if (positive[order[m][1]]) { rankSum += rank; positives++; }
+    for (let m = k; m < j; m++)
+      if (positive[order[m][1]]) {
+        rankSum += rank;
+        positives++;
+      }
     k = j;
   }
   const negatives = order.length - positives;
@@ -85,7 +90,8 @@ function ranks(values: readonly number[]): number[] {
 }
 
 export function spearman(a: readonly number[], b: readonly number[]): number {
-  const ra = ranks(a), rb = ranks(b);
+  const ra = ranks(a),
+    rb = ranks(b);
   const n = a.length;
   let d2 = 0;
   for (let i = 0; i < n; i++) d2 += (ra[i] - rb[i]) ** 2;
@@ -105,7 +111,9 @@ export function compareForests(): ForestComparison {
     for (let i = 0; i < limit; i++) out.push(forest.score(rows, i * DIMS));
     return { scores: out, msPer1000: Number((((performance.now() - t0) / limit) * 1000).toFixed(1)) };
   };
-  const so = scoreAll(ours.last), sw = scoreAll(wrapped.last), sr = scoreAll(raw.last);
+  const so = scoreAll(ours.last),
+    sw = scoreAll(wrapped.last),
+    sr = scoreAll(raw.last);
   const r3 = (x: number) => Number(x.toFixed(3));
   return {
     rows: ROWS,

@@ -45,7 +45,8 @@ export function tune(): { file: ThresholdsFile; scores: Record<string, Record<st
     }
   }
   const file: ThresholdsFile = {
-    description: 'Frozen alert rules per detector and NAB profile: an alert fires when the score reaches the threshold after at least `cooldown` rows below it (src/predict/alerts.ts). Written by bench/nab-tune.ts; do not edit by hand.',
+    description:
+      'Frozen alert rules per detector and NAB profile: an alert fires when the score reaches the threshold after at least `cooldown` rows below it (src/predict/alerts.ts). Written by bench/nab-tune.ts; do not edit by hand.',
     tunedOn: `NAB v1.1 development split (${corpus.length} files: ${[...new Set(corpus.map((s) => s.name.split('/')[0]))].join(', ')}), detectors with default options`,
     cooldowns: COOLDOWNS,
     detectors,

@@ -40,7 +40,18 @@ function nabScores() {
     const results = evaluate(scoreCorpusSeries(corpus, source), profiles, (p) => frozenRule(rulesOf, p));
     scores[label] = {
       ...Object.fromEntries(results.map((r) => [r.profile, round(r.normalized)])),
-      detail: Object.fromEntries(results.map((r) => [r.profile, { threshold: round(r.rule.threshold, 4), cooldown: r.rule.cooldown, truePositives: r.truePositives, falsePositives: r.falsePositives, falseNegatives: r.falseNegatives }])),
+      detail: Object.fromEntries(
+        results.map((r) => [
+          r.profile,
+          {
+            threshold: round(r.rule.threshold, 4),
+            cooldown: r.rule.cooldown,
+            truePositives: r.truePositives,
+            falsePositives: r.falsePositives,
+            falseNegatives: r.falseNegatives,
+          },
+        ]),
+      ),
       seconds: round((performance.now() - t0) / 1000, 2),
     };
   };

@@ -47,7 +47,8 @@ export async function interpreterOverhead(env: TestWorkflowEnvironment, runs: nu
     const handle = await startRunbook(env.client, { runbook: 'bench-sequence-20', requestedBy: 'bench', taskQueue: TASK_QUEUE });
     const result: RunbookResult = await handle.result();
     const ms = performance.now() - t0;
-    if (result.status !== 'succeeded' || result.steps.length !== STEPS) errors.push(`yaml ${handle.workflowId}: ${result.status}, ${result.steps.length} steps`);
+    if (result.status !== 'succeeded' || result.steps.length !== STEPS)
+      errors.push(`yaml ${handle.workflowId}: ${result.status}, ${result.steps.length} steps`);
     return [ms, handle.workflowId];
   };
   const handRun = async (): Promise<[number, string]> => {
@@ -76,8 +77,14 @@ export async function interpreterOverhead(env: TestWorkflowEnvironment, runs: nu
     const h = summarize(hand.map(([ms]) => ms));
     log('reading histories for the profile');
     const profile = {
-      yaml: await profileRuns(env.client, yaml.slice(-PROFILED).map(([, id]) => id)),
-      handwritten: await profileRuns(env.client, hand.slice(-PROFILED).map(([, id]) => id)),
+      yaml: await profileRuns(
+        env.client,
+        yaml.slice(-PROFILED).map(([, id]) => id),
+      ),
+      handwritten: await profileRuns(
+        env.client,
+        hand.slice(-PROFILED).map(([, id]) => id),
+      ),
     };
     const r = { median: ratio(y.medianMs, h.medianMs), p95: ratio(y.p95Ms, h.p95Ms) };
     return { runs, warmup, steps: STEPS, yaml: y, handwritten: h, ratio: r, target: 1.15, withinTarget: r.median <= 1.15 && r.p95 <= 1.15, profile, errors };

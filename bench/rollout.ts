@@ -27,10 +27,20 @@ const ROUTE = 'app';
 export async function rollbackTime(env: TestWorkflowEnvironment, trials = 5): Promise<Record<string, unknown>> {
   const processDir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-bench-rollout-'));
   const ports = { stable: await freePort(), canary: await freePort() };
-  const demo = await startDemoEnvironment({ routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: ports.stable, canaryPort: ports.canary, token: TOKEN, processDir, route: ROUTE });
+  const demo = await startDemoEnvironment({
+    routerPort: await freePort(),
+    routerAdminPort: await freePort(),
+    stablePort: ports.stable,
+    canaryPort: ports.canary,
+    token: TOKEN,
+    processDir,
+    route: ROUTE,
+  });
   const saved = { ...process.env };
   Object.assign(process.env, {
-    GENIE_ROUTER_ADMIN_URL: demo.router.adminUrl, GENIE_ROUTER_TOKEN: TOKEN, GENIE_PROCESS_DIR: processDir,
+    GENIE_ROUTER_ADMIN_URL: demo.router.adminUrl,
+    GENIE_ROUTER_TOKEN: TOKEN,
+    GENIE_PROCESS_DIR: processDir,
     GENIE_DEPLOY_PORTS: `stable=${ports.stable},canary=${ports.canary}`,
   });
   const taskQueue = 'bench-rollout';
@@ -38,7 +48,10 @@ export async function rollbackTime(env: TestWorkflowEnvironment, trials = 5): Pr
   let loading = true;
   const load = (async () => {
     while (loading) {
-      await request(`${demo.router.url}/items/1`).then((r) => r.body.dump(), () => undefined);
+      await request(`${demo.router.url}/items/1`).then(
+        (r) => r.body.dump(),
+        () => undefined,
+      );
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
@@ -48,7 +61,10 @@ export async function rollbackTime(env: TestWorkflowEnvironment, trials = 5): Pr
       for (let i = 1; i <= trials; i++) {
         await quiet();
         const handle = await startRunbook(env.client, {
-          runbook: 'canary-rollout', taskQueue, requestedBy: 'bench', searchAttributes: true,
+          runbook: 'canary-rollout',
+          taskQueue,
+          requestedBy: 'bench',
+          searchAttributes: true,
           params: { version: `9.0.${i}`, weights: [20], stepPause: '1m', analysisInterval: '1s', demo: { errorRate: 0.5 } },
         });
         const result = await handle.result();
@@ -70,7 +86,9 @@ export async function rollbackTime(env: TestWorkflowEnvironment, trials = 5): Pr
   }
   return {
     what: 'bad canary (50% errors) at 20% weight → weights back to 100/0 and canary stopping, canary-rollout runbook, 1 s background analysis interval, ~80 rps load',
-    trials, rollbackMs: summarize(samples), targetMs: 5000,
+    trials,
+    rollbackMs: summarize(samples),
+    targetMs: 5000,
   };
 
   /** Each trial starts with no errors of the previous canary in the canary pool's 10 s window. */

@@ -75,7 +75,9 @@ export async function startNginx(binary: string, options: { port: number; upstre
   fs.writeFileSync(file, nginxConfig({ ...options, dir }));
   const child: ChildProcess = spawn(binary, ['-p', dir, '-c', file, '-e', path.join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     await waitForPort(options.port, 10_000, () => child.exitCode !== null);
@@ -118,7 +120,10 @@ async function waitForPort(port: number, timeoutMs: number, died: () => boolean)
   while (Date.now() < deadline) {
     if (died()) throw new Error('nginx exited');
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (ok) return;

@@ -114,12 +114,25 @@ export async function routerBenchmark(options: RouterBenchOptions = {}): Promise
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-bench-router-'));
   try {
     const upstreamPort = await freePort();
-    const upstream = spawnGenie('upstream', `http://127.0.0.1:${upstreamPort}`, ['demo-service', '--name', 'bench', '--version', '1.0.0', '--port', String(upstreamPort)]);
+    const upstream = spawnGenie('upstream', `http://127.0.0.1:${upstreamPort}`, [
+      'demo-service',
+      '--name',
+      'bench',
+      '--version',
+      '1.0.0',
+      '--port',
+      String(upstreamPort),
+    ]);
     processes.push(upstream);
     const configFile = path.join(dir, 'router.yaml');
     fs.writeFileSync(configFile, stringify({ pools: { app: { origins: [upstream.url], connections: 128 } }, routes: { all: { weights: { app: 100 } } } }));
     const routerPort = await freePort();
-    const router = spawnGenie('router', `http://127.0.0.1:${routerPort}`, ['router', '--config', configFile, '--port', String(routerPort), '--admin-port', String(await freePort())], { GENIE_ROUTER_TOKEN: 'bench-token' });
+    const router = spawnGenie(
+      'router',
+      `http://127.0.0.1:${routerPort}`,
+      ['router', '--config', configFile, '--port', String(routerPort), '--admin-port', String(await freePort())],
+      { GENIE_ROUTER_TOKEN: 'bench-token' },
+    );
     processes.push(router);
     await Promise.all([waitFor(upstream, /listening/), waitFor(router, /router listening/)]);
 
@@ -138,13 +151,17 @@ export async function routerBenchmark(options: RouterBenchOptions = {}): Promise
     } else nginxNote = 'nginx not found: apt-get update && apt-get install -y nginx';
 
     const fixed: Record<string, Record<string, LoadResult[]>> = Object.fromEntries(rates.map((r) => [r, Object.fromEntries(targets.map((t) => [t.name, []]))]));
-    const throughput: Record<string, Array<{ rps: number; completed: number; errors: number; latencies: number[]; cpuMs: number; upstreamCpuMs: number }>> = Object.fromEntries(targets.map((t) => [t.name, []]));
+    const throughput: Record<
+      string,
+      Array<{ rps: number; completed: number; errors: number; latencies: number[]; cpuMs: number; upstreamCpuMs: number }>
+    > = Object.fromEntries(targets.map((t) => [t.name, []]));
 
     for (let r = 0; r < rounds; r++) {
       for (const target of targets.map((_, i) => targets[(i + r) % targets.length])) {
         log(`round ${r + 1}/${rounds}: ${target.name} warm-up, then ${rates.join(' and ')} rps for ${durationS}s each`);
         await closedLoop({ origin: target.url, concurrency: 16, durationMs: 1000 });
-        for (const rate of rates) fixed[rate][target.name].push(await openLoop({ origin: target.url, rate, count: Math.round(rate * durationS), connections: 256 }));
+        for (const rate of rates)
+          fixed[rate][target.name].push(await openLoop({ origin: target.url, rate, count: Math.round(rate * durationS), connections: 256 }));
       }
     }
     for (let r = 0; r < throughputRounds; r++) {
@@ -154,27 +171,48 @@ export async function routerBenchmark(options: RouterBenchOptions = {}): Promise
         const upstreamBefore = cpuMs([upstream.child.pid!]);
         const t = await closedLoop({ origin: target.url, concurrency, durationMs: throughputS * 1000 });
         throughput[target.name].push({
-          rps: t.completed / (t.durationMs / 1000), completed: t.completed, errors: t.errors, latencies: t.latenciesMs,
-          cpuMs: cpuMs(target.pids()) - cpuBefore, upstreamCpuMs: cpuMs([upstream.child.pid!]) - upstreamBefore,
+          rps: t.completed / (t.durationMs / 1000),
+          completed: t.completed,
+          errors: t.errors,
+          latencies: t.latenciesMs,
+          cpuMs: cpuMs(target.pids()) - cpuBefore,
+          upstreamCpuMs: cpuMs([upstream.child.pid!]) - upstreamBefore,
         });
       }
     }
 
-    const fixedRate = Object.fromEntries(rates.map((rate) => [rate, Object.fromEntries(targets.map((t) => [t.name, summary(fixed[rate][t.name], durationS)]))]));
-    const maxThroughput = Object.fromEntries(targets.map((t) => {
-      const runs = throughput[t.name];
-      const best = median(runs.map((x) => x.rps));
-      const requests = runs.reduce((n, x) => n + x.completed, 0);
-      return [t.name, {
-        rps: round(best, 0),
-        roundsRps: runs.map((x) => round(x.rps, 0)),
-        errors: runs.reduce((n, x) => n + x.errors, 0),
-        p50Ms: round(percentileOf(runs.flatMap((x) => x.latencies), 0.5)),
-        p99Ms: round(percentileOf(runs.flatMap((x) => x.latencies), 0.99)),
-        ...(t.name === 'direct' ? {} : { proxyCpuMsPer1kRequests: round((runs.reduce((n, x) => n + x.cpuMs, 0) / requests) * 1000, 1) }),
-        upstreamCpuMsPer1kRequests: round((runs.reduce((n, x) => n + x.upstreamCpuMs, 0) / requests) * 1000, 1),
-      }];
-    }));
+    const fixedRate = Object.fromEntries(
+      rates.map((rate) => [rate, Object.fromEntries(targets.map((t) => [t.name, summary(fixed[rate][t.name], durationS)]))]),
+    );
+    const maxThroughput = Object.fromEntries(
+      targets.map((t) => {
+        const runs = throughput[t.name];
+        const best = median(runs.map((x) => x.rps));
+        const requests = runs.reduce((n, x) => n + x.completed, 0);
+        return [
+          t.name,
+          {
+            rps: round(best, 0),
+            roundsRps: runs.map((x) => round(x.rps, 0)),
+            errors: runs.reduce((n, x) => n + x.errors, 0),
+            p50Ms: round(
+              percentileOf(
+                runs.flatMap((x) => x.latencies),
+                0.5,
+              ),
+            ),
+            p99Ms: round(
+              percentileOf(
+                runs.flatMap((x) => x.latencies),
+                0.99,
+              ),
+            ),
+            ...(t.name === 'direct' ? {} : { proxyCpuMsPer1kRequests: round((runs.reduce((n, x) => n + x.cpuMs, 0) / requests) * 1000, 1) }),
+            upstreamCpuMsPer1kRequests: round((runs.reduce((n, x) => n + x.upstreamCpuMs, 0) / requests) * 1000, 1),
+          },
+        ];
+      }),
+    );
 
     const at = (rate: number, name: string) => (fixedRate[rate] as Record<string, ReturnType<typeof summary>>)[name];
     const top = Math.max(...rates);
@@ -183,33 +221,50 @@ export async function routerBenchmark(options: RouterBenchOptions = {}): Promise
     const ratios = {
       routerAddedP50MsAt1000: round(at(top, 'router').p50Ms - at(top, 'direct').p50Ms),
       routerAddedP99MsAt1000: round(at(top, 'router').p99Ms - at(top, 'direct').p99Ms),
-      ...(nginxBinary ? {
-        nginx1AddedP50MsAt1000: round(at(top, 'nginx1').p50Ms - at(top, 'direct').p50Ms),
-        nginxAutoAddedP50MsAt1000: round(at(top, 'nginxAuto').p50Ms - at(top, 'direct').p50Ms),
-        routerVsNginx1P50At1000: ratio(at(top, 'router').p50Ms, at(top, 'nginx1').p50Ms),
-        routerVsNginx1P99At1000: ratio(at(top, 'router').p99Ms, at(top, 'nginx1').p99Ms),
-        routerVsNginx1Throughput: ratio(tp('router'), tp('nginx1')),
-        routerVsNginxAutoThroughput: ratio(tp('router'), tp('nginxAuto')),
-      } : {}),
+      ...(nginxBinary
+        ? {
+            nginx1AddedP50MsAt1000: round(at(top, 'nginx1').p50Ms - at(top, 'direct').p50Ms),
+            nginxAutoAddedP50MsAt1000: round(at(top, 'nginxAuto').p50Ms - at(top, 'direct').p50Ms),
+            routerVsNginx1P50At1000: ratio(at(top, 'router').p50Ms, at(top, 'nginx1').p50Ms),
+            routerVsNginx1P99At1000: ratio(at(top, 'router').p99Ms, at(top, 'nginx1').p99Ms),
+            routerVsNginx1Throughput: ratio(tp('router'), tp('nginx1')),
+            routerVsNginxAutoThroughput: ratio(tp('router'), tp('nginxAuto')),
+          }
+        : {}),
       routerVsDirectThroughput: ratio(tp('router'), tp('direct')),
     };
     return {
       benchmark: 'traffic router overhead on loopback: direct vs genie router vs nginx',
       timestamp: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}`, nginx: nginxes[0]?.version ?? null },
-      method: `Fixed rates: ${rounds} rounds, target order rotated per round; per target a 1 s closed-loop warm-up, then open loop at ${rates.join(' and ')} rps for ${durationS} s each `
-        + `(latency from each request's intended start; samples of all rounds pooled). Throughput: ${throughputRounds} rounds of a ${throughputS} s closed loop with ${concurrency} connections per target, `
-        + 'order rotated per round, median round reported. '
-        + 'Upstream: one genie demo-service process (no added latency). Router: genie router, one process. nginx: worker_processes 1 and auto, upstream keepalive 128, access_log off. '
-        + 'Load generator: undici in this process. All on the same cores.',
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        node: process.version,
+        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+        nginx: nginxes[0]?.version ?? null,
+      },
+      method:
+        `Fixed rates: ${rounds} rounds, target order rotated per round; per target a 1 s closed-loop warm-up, then open loop at ${rates.join(' and ')} rps for ${durationS} s each ` +
+        `(latency from each request's intended start; samples of all rounds pooled). Throughput: ${throughputRounds} rounds of a ${throughputS} s closed loop with ${concurrency} connections per target, ` +
+        'order rotated per round, median round reported. ' +
+        'Upstream: one genie demo-service process (no added latency). Router: genie router, one process. nginx: worker_processes 1 and auto, upstream keepalive 128, access_log off. ' +
+        'Load generator: undici in this process. All on the same cores.',
       ...(nginxNote ? { note: nginxNote } : {}),
       fixedRate,
       maxThroughput,
       ratios,
       targets: {
         addedP50MsAt1000: { target: '<= 1', value: ratios.routerAddedP50MsAt1000, met: ratios.routerAddedP50MsAt1000 <= 1 },
-        throughputVsNginx1: { target: '>= 0.4', value: ratios.routerVsNginx1Throughput ?? null, met: ratios.routerVsNginx1Throughput === undefined ? null : (ratios.routerVsNginx1Throughput ?? 0) >= 0.4 },
-        throughputVsNginxAuto: { target: '>= 0.4', value: ratios.routerVsNginxAutoThroughput ?? null, met: ratios.routerVsNginxAutoThroughput === undefined ? null : (ratios.routerVsNginxAutoThroughput ?? 0) >= 0.4 },
+        throughputVsNginx1: {
+          target: '>= 0.4',
+          value: ratios.routerVsNginx1Throughput ?? null,
+          met: ratios.routerVsNginx1Throughput === undefined ? null : (ratios.routerVsNginx1Throughput ?? 0) >= 0.4,
+        },
+        throughputVsNginxAuto: {
+          target: '>= 0.4',
+          value: ratios.routerVsNginxAutoThroughput ?? null,
+          met: ratios.routerVsNginxAutoThroughput === undefined ? null : (ratios.routerVsNginxAutoThroughput ?? 0) >= 0.4,
+        },
       },
     };
   } finally {

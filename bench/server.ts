@@ -9,7 +9,8 @@ import { TEMPORAL_CLI, ensureBinary } from '../src/temporal/binaries';
 import { RunbookKind, RunbookName, RunbookStatus, RunbookTarget } from '../workflows/search-attributes';
 import { log } from './log';
 
-export const SERVER_NOTE = 'temporal CLI dev server (start-dev) via TestWorkflowEnvironment.createLocal, in-memory database, same machine as workers and client';
+export const SERVER_NOTE =
+  'temporal CLI dev server (start-dev) via TestWorkflowEnvironment.createLocal, in-memory database, same machine as workers and client';
 
 export function temporalCli(): string {
   return ensureBinary(TEMPORAL_CLI, log);

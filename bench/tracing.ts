@@ -45,13 +45,24 @@ function offCheckNs(iterations = 20_000_000): number {
   return Number(ns.toFixed(2));
 }
 
-export interface HttpTracingResult { calls: number; blocks: number; offUs: Summary; onUs: Summary; ratioMedian: number; addedUsMedian: number; spansPerCall: number }
+export interface HttpTracingResult {
+  calls: number;
+  blocks: number;
+  offUs: Summary;
+  onUs: Summary;
+  ratioMedian: number;
+  addedUsMedian: number;
+  spansPerCall: number;
+}
 
 async function httpOverhead(exporter: DiscardExporter, callsPerBlock: number, blocks: number): Promise<HttpTracingResult> {
   const upstream = http.createServer((_req, res) => res.end('ok'));
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const router = await startRouter({
-    config: { pools: { app: { origins: [`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { app: 100 } } } } as never,
+    config: {
+      pools: { app: { origins: [`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`] } },
+      routes: { web: { match: { pathPrefix: '/' }, weights: { app: 100 } } },
+    } as never,
     token: 'bench-token-bench-token-bench-token',
   });
   const block = async (): Promise<number> => {
@@ -75,7 +86,15 @@ async function httpOverhead(exporter: DiscardExporter, callsPerBlock: number, bl
   }
   const o = summarize(off);
   const n = summarize(on);
-  return { calls: callsPerBlock * blocks, blocks, offUs: o, onUs: n, ratioMedian: ratio(n.medianMs, o.medianMs), addedUsMedian: Number((n.medianMs - o.medianMs).toFixed(1)), spansPerCall: exporter.spans / (callsPerBlock * blocks) };
+  return {
+    calls: callsPerBlock * blocks,
+    blocks,
+    offUs: o,
+    onUs: n,
+    ratioMedian: ratio(n.medianMs, o.medianMs),
+    addedUsMedian: Number((n.medianMs - o.medianMs).toFixed(1)),
+    spansPerCall: exporter.spans / (callsPerBlock * blocks),
+  };
 }
 
 function echoRunbook(): Runbook {
@@ -83,7 +102,15 @@ function echoRunbook(): Runbook {
   return { apiVersion: API_VERSION, kind: 'generic', metadata: { name: 'bench-tracing-echo-5', version: '1.0.0' }, steps } as unknown as Runbook;
 }
 
-export interface RunbookTracingResult { runs: number; steps: number; off: Summary; on: Summary; ratioMedian: number; addedMsMedian: number; spansPerRun: number }
+export interface RunbookTracingResult {
+  runs: number;
+  steps: number;
+  off: Summary;
+  on: Summary;
+  ratioMedian: number;
+  addedMsMedian: number;
+  spansPerRun: number;
+}
 
 async function runbookOverhead(env: TestWorkflowEnvironment, runs: number, warmup: number): Promise<RunbookTracingResult> {
   const namespace = env.namespace ?? 'default';
@@ -94,7 +121,12 @@ async function runbookOverhead(env: TestWorkflowEnvironment, runs: number, warmu
   const tracing = startTracing({ exporters: [exporter], serviceName: 'bench' });
   try {
     const tracedWorker = await createGenieWorker({ connection: env.nativeConnection, namespace, taskQueue: 'bench-tracing-on' });
-    const tracedClient = new Client({ connection: env.connection, namespace, ...(dataConverter ? { dataConverter } : {}), interceptors: tracing.clientInterceptors() });
+    const tracedClient = new Client({
+      connection: env.connection,
+      namespace,
+      ...(dataConverter ? { dataConverter } : {}),
+      interceptors: tracing.clientInterceptors(),
+    });
     const run = async (client: Client, taskQueue: string): Promise<number> => {
       const t0 = performance.now();
       const handle = await startRunbook(client, { runbook: echoRunbook(), requestedBy: 'bench', taskQueue });
@@ -102,23 +134,33 @@ async function runbookOverhead(env: TestWorkflowEnvironment, runs: number, warmu
       if (result.status !== 'succeeded') throw new Error(`${handle.workflowId}: ${result.status}`);
       return performance.now() - t0;
     };
-    return await plainWorker.runUntil(() => tracedWorker.runUntil(async () => {
-      for (let i = 0; i < warmup; i++) {
-        await run(env.client, 'bench-tracing-off');
-        await run(tracedClient, 'bench-tracing-on');
-      }
-      const off: number[] = [];
-      const on: number[] = [];
-      const before = exporter.spans;
-      for (let i = 0; i < runs; i++) {
-        off.push(await run(env.client, 'bench-tracing-off'));
-        on.push(await run(tracedClient, 'bench-tracing-on'));
-      }
-      await tracing.flush();
-      const o = summarize(off);
-      const n = summarize(on);
-      return { runs, steps: 5, off: o, on: n, ratioMedian: ratio(n.medianMs, o.medianMs), addedMsMedian: Number((n.medianMs - o.medianMs).toFixed(1)), spansPerRun: Math.round((exporter.spans - before) / runs) };
-    }));
+    return await plainWorker.runUntil(() =>
+      tracedWorker.runUntil(async () => {
+        for (let i = 0; i < warmup; i++) {
+          await run(env.client, 'bench-tracing-off');
+          await run(tracedClient, 'bench-tracing-on');
+        }
+        const off: number[] = [];
+        const on: number[] = [];
+        const before = exporter.spans;
+        for (let i = 0; i < runs; i++) {
+          off.push(await run(env.client, 'bench-tracing-off'));
+          on.push(await run(tracedClient, 'bench-tracing-on'));
+        }
+        await tracing.flush();
+        const o = summarize(off);
+        const n = summarize(on);
+        return {
+          runs,
+          steps: 5,
+          off: o,
+          on: n,
+          ratioMedian: ratio(n.medianMs, o.medianMs),
+          addedMsMedian: Number((n.medianMs - o.medianMs).toFixed(1)),
+          spansPerRun: Math.round((exporter.spans - before) / runs),
+        };
+      }),
+    );
   } finally {
     await stopTracing();
   }
@@ -149,7 +191,13 @@ export async function tracingOverhead(env: TestWorkflowEnvironment | undefined, 
     log(`tracing: ${runs}+${runs} runbook runs, off vs on`);
     runbook = await runbookOverhead(env, runs, 3);
   }
-  return { offCheckNs: check, sdkStart, http: httpResult, ...(runbook ? { runbook } : {}), note: 'on = spans made and handed to a discarding exporter (no network); off = no SDK loaded, no interceptors' };
+  return {
+    offCheckNs: check,
+    sdkStart,
+    http: httpResult,
+    ...(runbook ? { runbook } : {}),
+    note: 'on = spans made and handed to a discarding exporter (no network); off = no SDK loaded, no interceptors',
+  };
 }
 
 if (require.main === module) {
@@ -161,8 +209,11 @@ if (require.main === module) {
     } finally {
       await env.teardown();
     }
-  })().then(() => process.exit(0), (err) => {
-    log(`tracing bench failed: ${(err as Error)?.stack ?? err}`);
-    process.exit(1);
-  });
+  })().then(
+    () => process.exit(0),
+    (err) => {
+      log(`tracing bench failed: ${(err as Error)?.stack ?? err}`);
+      process.exit(1);
+    },
+  );
 }

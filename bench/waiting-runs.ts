@@ -70,7 +70,9 @@ function errorLog(): { add(where: string, err: unknown): void; list(): string[] 
 
 async function withDeadline<T>(what: string, p: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not finish within ${PHASE_TIMEOUT_MS / 1000}s`)), PHASE_TIMEOUT_MS); });
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${PHASE_TIMEOUT_MS / 1000}s`)), PHASE_TIMEOUT_MS);
+  });
   try {
     return await Promise.race([p, deadline]);
   } finally {
@@ -92,18 +94,37 @@ export async function waitingRuns(env: TestWorkflowEnvironment, count: number, p
   const errors = errorLog();
   log(`waiting runs (${label}): forking the worker process`);
   const child = await startWorkerChild({
-    GENIE_BENCH_ADDRESS: env.address, GENIE_BENCH_NAMESPACE: env.namespace ?? 'default', GENIE_BENCH_TASK_QUEUE: taskQueue,
-    GENIE_BENCH_MAX_CACHED: String(maxCached), GENIE_RUNBOOK_DIR: BENCH_RUNBOOK_DIR,
+    GENIE_BENCH_ADDRESS: env.address,
+    GENIE_BENCH_NAMESPACE: env.namespace ?? 'default',
+    GENIE_BENCH_TASK_QUEUE: taskQueue,
+    GENIE_BENCH_MAX_CACHED: String(maxCached),
+    GENIE_RUNBOOK_DIR: BENCH_RUNBOOK_DIR,
     GENIE_BENCH_BUNDLE: pass.workload === 'baseline' ? await baselineBundleFile() : '',
   });
-  const start = (workflowId: string): Promise<unknown> => pass.workload === 'runbook'
-    ? startRunbook(env.client, { runbook: RUNBOOK, requestedBy: 'bench', taskQueue, workflowId })
-    : env.client.workflow.start('baselineApprovalWait', {
-      taskQueue, workflowId, args: [], typedSearchAttributes: [{ key: RunbookName, value: BASELINE }, { key: RunbookStatus, value: 'queued' }],
-    });
+  const start = (workflowId: string): Promise<unknown> =>
+    pass.workload === 'runbook'
+      ? startRunbook(env.client, { runbook: RUNBOOK, requestedBy: 'bench', taskQueue, workflowId })
+      : env.client.workflow.start('baselineApprovalWait', {
+          taskQueue,
+          workflowId,
+          args: [],
+          typedSearchAttributes: [
+            { key: RunbookName, value: BASELINE },
+            { key: RunbookStatus, value: 'queued' },
+          ],
+        });
   // Peak RSS between the snapshots, sampled once a second.
   let peak = 0;
-  const sampler = setInterval(() => void child.memory().then((m) => { peak = Math.max(peak, m.rssMb); }, () => undefined), 1000);
+  const sampler = setInterval(
+    () =>
+      void child.memory().then(
+        (m) => {
+          peak = Math.max(peak, m.rssMb);
+        },
+        () => undefined,
+      ),
+    1000,
+  );
   try {
     await sleep(2000); // let the freshly started worker settle before calling it idle
     const idle = await child.memory();
@@ -111,44 +132,79 @@ export async function waitingRuns(env: TestWorkflowEnvironment, count: number, p
 
     const t0 = performance.now();
     const ids = Array.from({ length: count }, (_, i) => `bench-wait-${label}-${i}`);
-    await withDeadline('starting the runs', mapLimit(ids, CONCURRENCY, (workflowId) => start(workflowId).catch((e) => errors.add('start', e))));
+    await withDeadline(
+      'starting the runs',
+      mapLimit(ids, CONCURRENCY, (workflowId) => start(workflowId).catch((e) => errors.add('start', e))),
+    );
     const secondsToStartAll = seconds(t0);
     log(`  all started in ${secondsToStartAll}s; waiting for RunbookStatus = 'waiting_approval' on all`);
 
     // Visibility is eventually consistent, so this can only overstate the time, never understate it.
     const waitingQuery = `RunbookName = '${name}' AND RunbookStatus = 'waiting_approval' AND TaskQueue = '${taskQueue}'`;
     let waiting = 0;
-    await withDeadline('all runs waiting for approval', (async () => {
-      while ((waiting = (await env.client.workflow.count(waitingQuery)).count) < count) await sleep(250);
-    })()).catch((e) => errors.add(`waiting (${waiting}/${count} seen)`, e));
+    await withDeadline(
+      'all runs waiting for approval',
+      (async () => {
+        while ((waiting = (await env.client.workflow.count(waitingQuery)).count) < count) await sleep(250);
+      })(),
+    ).catch((e) => errors.add(`waiting (${waiting}/${count} seen)`, e));
     const secondsToAllWaiting = seconds(t0);
     const allWaiting = await child.memory();
     const sampleStateCheck = await checkSample(env, ids, errors);
     log(`  ${waiting} waiting after ${secondsToAllWaiting}s; worker RSS ${allWaiting.rssMb} MB, ${allWaiting.cachedWorkflows} cached; ${sampleStateCheck}`);
 
     const t1 = performance.now();
-    await withDeadline('approving all runs', mapLimit(ids, CONCURRENCY, (id) =>
-      env.client.workflow.getHandle(id).executeUpdate(overrideUpdates.approve, { args: [{ by: 'bench', reason: 'bench' }] }).catch((e) => errors.add('approve', e))));
+    await withDeadline(
+      'approving all runs',
+      mapLimit(ids, CONCURRENCY, (id) =>
+        env.client.workflow
+          .getHandle(id)
+          .executeUpdate(overrideUpdates.approve, { args: [{ by: 'bench', reason: 'bench' }] })
+          .catch((e) => errors.add('approve', e)),
+      ),
+    );
     const secondsToApproveAll = seconds(t1);
     log(`  all approvals accepted in ${secondsToApproveAll}s; waiting for results`);
     const completed: Record<string, number> = {};
-    await withDeadline('completing all runs', mapLimit(ids, CONCURRENCY * 2, async (id) => {
-      const status = await env.client.workflow.getHandle<() => Promise<RunbookResult>>(id).result().then((r) => r.status, (e) => { errors.add('result', e); return 'error'; });
-      completed[status] = (completed[status] ?? 0) + 1;
-    })).catch((e) => errors.add('complete', e));
+    await withDeadline(
+      'completing all runs',
+      mapLimit(ids, CONCURRENCY * 2, async (id) => {
+        const status = await env.client.workflow
+          .getHandle<() => Promise<RunbookResult>>(id)
+          .result()
+          .then(
+            (r) => r.status,
+            (e) => {
+              errors.add('result', e);
+              return 'error';
+            },
+          );
+        completed[status] = (completed[status] ?? 0) + 1;
+      }),
+    ).catch((e) => errors.add('complete', e));
     const secondsToCompleteAll = seconds(t1);
     await sleep(1000);
     const after = await child.memory();
     log(`  completed ${JSON.stringify(completed)} ${secondsToCompleteAll}s after the first approval; worker RSS ${after.rssMb} MB`);
     peak = Math.max(peak, idle.rssMb, allWaiting.rssMb, after.rssMb);
     return {
-      pass: label, workload: pass.workload,
-      count, maxCachedWorkflows: maxCached, effectiveMaxCachedWorkflows: idle.maxCachedWorkflows,
+      pass: label,
+      workload: pass.workload,
+      count,
+      maxCachedWorkflows: maxCached,
+      effectiveMaxCachedWorkflows: idle.maxCachedWorkflows,
       workerRssMb: { idle: idle.rssMb, allWaiting: allWaiting.rssMb, afterCompletion: after.rssMb, peak },
       workerHeapUsedMb: { idle: idle.heapUsedMb, allWaiting: allWaiting.heapUsedMb, afterCompletion: after.heapUsedMb },
       cachedWorkflowsWhenAllWaiting: allWaiting.cachedWorkflows,
-      secondsToStartAll, secondsToAllWaiting, secondsToApproveAll, secondsToCompleteAll, completed, sampleStateCheck,
-      target: 400, withinTarget: peak <= 400, errors: errors.list(),
+      secondsToStartAll,
+      secondsToAllWaiting,
+      secondsToApproveAll,
+      secondsToCompleteAll,
+      completed,
+      sampleStateCheck,
+      target: 400,
+      withinTarget: peak <= 400,
+      errors: errors.list(),
     };
   } finally {
     clearInterval(sampler);

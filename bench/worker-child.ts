@@ -12,7 +12,9 @@ export interface WorkerChild {
 export async function startWorkerChild(env: Record<string, string>, timeoutMs = 120_000): Promise<WorkerChild> {
   // No special Node flags: the worker runs as an operator would run it.
   const child: ChildProcess = fork(require.resolve('./worker-process'), [], {
-    env: { ...process.env, ...env }, execArgv: [], stdio: ['ignore', 2, 2, 'ipc'] // its stdout too goes to stderr: stdout is the JSON's,
+    env: { ...process.env, ...env },
+    execArgv: [],
+    stdio: ['ignore', 2, 2, 'ipc'], // its stdout too goes to stderr: stdout is the JSON's,
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let seq = 0;
@@ -26,7 +28,10 @@ export async function startWorkerChild(env: Record<string, string>, timeoutMs = 
         resolve(m);
       };
       child.on('message', onMessage);
-      void exited.then((code) => { clearTimeout(timer); reject(new Error(`worker process exited (${code}) before '${type}'`)); });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`worker process exited (${code}) before '${type}'`));
+      });
     });
   const ready = await next('ready', timeoutMs);
   return {

@@ -31,8 +31,12 @@ const mb = (bytes: number): number => Number((bytes / 2 ** 20).toFixed(1));
 function memory(worker: Worker): WorkerMemory {
   const m = process.memoryUsage();
   return {
-    type: 'memory', rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external),
-    cachedWorkflows: worker.getStatus().numCachedWorkflows, maxCachedWorkflows: worker.options.maxCachedWorkflows,
+    type: 'memory',
+    rssMb: mb(m.rss),
+    heapUsedMb: mb(m.heapUsed),
+    externalMb: mb(m.external),
+    cachedWorkflows: worker.getStatus().numCachedWorkflows,
+    maxCachedWorkflows: worker.options.maxCachedWorkflows,
   };
 }
 
@@ -45,7 +49,9 @@ async function main(): Promise<void> {
   installWorkerLogging();
   const connection = await NativeConnection.connect({ address });
   const worker = await createGenieWorker({
-    connection, namespace: process.env.GENIE_BENCH_NAMESPACE ?? 'default', taskQueue,
+    connection,
+    namespace: process.env.GENIE_BENCH_NAMESPACE ?? 'default',
+    taskQueue,
     ...(bundleFile ? { workflowBundle: { code: fs.readFileSync(bundleFile, 'utf8') } } : {}),
     ...(cached && cached !== 'default' ? { maxCachedWorkflows: Number(cached) } : {}),
   });

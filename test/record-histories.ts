@@ -19,7 +19,10 @@ import { projectRoot } from '../src/paths';
 import { scenarios, startTargets, type Scenario } from './scenarios/shipped';
 import { localEnv, stopSharedServer, uniqueQueue, withWorker } from './helpers/temporal';
 
-interface ShownHistory { text: string; events: Array<{ workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string } }> }
+interface ShownHistory {
+  text: string;
+  events: Array<{ workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string } }>;
+}
 
 function chosen(names: string[]): Scenario[] {
   const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
@@ -38,8 +41,11 @@ function show(address: string, workflowId: string, runId?: string): ShownHistory
 /** Every run of the chain, first to last: from the last run back along continuedExecutionRunId. */
 function chain(address: string, workflowId: string): ShownHistory[] {
   const runs = [show(address, workflowId)];
-  for (let previous = runs[0].events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId; previous;
-    previous = runs[0].events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId) {
+  for (
+    let previous = runs[0].events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    previous;
+    previous = runs[0].events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId
+  ) {
     runs.unshift(show(address, workflowId, previous));
   }
   return runs;
@@ -70,7 +76,9 @@ async function main(): Promise<void> {
       runs.forEach((run, i) => {
         const file = path.join(dir, runs.length === 1 ? `${scenario.name}.json` : `${scenario.name}.run-${i + 1}.json`);
         fs.writeFileSync(file, run.text);
-        console.log(`${scenario.name}: ${result.status}, ${run.events.length} events, ${Math.round(run.text.length / 1024)} KiB → ${path.relative(projectRoot, file)}`);
+        console.log(
+          `${scenario.name}: ${result.status}, ${run.events.length} events, ${Math.round(run.text.length / 1024)} KiB → ${path.relative(projectRoot, file)}`,
+        );
       });
     }
   } finally {

@@ -53,8 +53,12 @@ export class MetricTally {
 
   report(): Record<string, unknown> {
     return {
-      name: this.spec.name, verdict: this.verdict() ?? 'Successful',
-      successful: this.successful, failed: this.failed, inconclusive: this.inconclusive, errors: this.errors,
+      name: this.spec.name,
+      verdict: this.verdict() ?? 'Successful',
+      successful: this.successful,
+      failed: this.failed,
+      inconclusive: this.inconclusive,
+      errors: this.errors,
       measurements: this.measurements,
     };
   }

@@ -165,12 +165,14 @@ export interface SignalEntry {
 export const stateQuery = defineQuery<RunState>('state');
 
 /** Each override exists as an update (validated, answer visible to the caller) and as a signal (for the UI and `temporal workflow signal`). */
-export const overrideUpdates = Object.fromEntries(
-  OVERRIDE_NAMES.map((name) => [name, defineUpdate<OverrideAck, [OverrideArgs]>(name)]),
-) as Record<OverrideName, ReturnType<typeof defineUpdate<OverrideAck, [OverrideArgs]>>>;
-export const overrideSignals = Object.fromEntries(
-  OVERRIDE_NAMES.map((name) => [name, defineSignal<[OverrideArgs]>(name)]),
-) as Record<OverrideName, ReturnType<typeof defineSignal<[OverrideArgs]>>>;
+export const overrideUpdates = Object.fromEntries(OVERRIDE_NAMES.map((name) => [name, defineUpdate<OverrideAck, [OverrideArgs]>(name)])) as Record<
+  OverrideName,
+  ReturnType<typeof defineUpdate<OverrideAck, [OverrideArgs]>>
+>;
+export const overrideSignals = Object.fromEntries(OVERRIDE_NAMES.map((name) => [name, defineSignal<[OverrideArgs]>(name)])) as Record<
+  OverrideName,
+  ReturnType<typeof defineSignal<[OverrideArgs]>>
+>;
 
 /** What continue-as-new carries into the next run so nothing is lost or repeated. */
 export interface Continuation {

@@ -67,26 +67,37 @@ export class OverrideGate {
    * the caller sees the refusal. `recheck` repeats the state checks the validator made,
    * since the run may have moved on while the policy was consulted.
    */
-  update<R>(action: string, target: () => Target | undefined, args: unknown, proceed: () => R, refuse: (why: string) => void, recheck: () => string | undefined): R | Promise<R> {
+  update<R>(
+    action: string,
+    target: () => Target | undefined,
+    args: unknown,
+    proceed: () => R,
+    refuse: (why: string) => void,
+    recheck: () => string | undefined,
+  ): R | Promise<R> {
     if (!patched(AUTHORIZE_PATCH)) return proceed();
-    return unlessEvicted((async () => {
-      const why = (await this.check(action, target(), args, 'update')) ?? recheck();
-      if (why) {
-        refuse(why);
-        throw ApplicationFailure.nonRetryable(why, 'OVERRIDE_REFUSED' satisfies RuntimeCode);
-      }
-      return proceed();
-    })());
+    return unlessEvicted(
+      (async () => {
+        const why = (await this.check(action, target(), args, 'update')) ?? recheck();
+        if (why) {
+          refuse(why);
+          throw ApplicationFailure.nonRetryable(why, 'OVERRIDE_REFUSED' satisfies RuntimeCode);
+        }
+        return proceed();
+      })(),
+    );
   }
 
   /** A signal (the UI's form, `temporal workflow signal`): a refusal is only recorded. */
   signal(action: string, target: () => Target | undefined, args: unknown, proceed: () => void, refuse: (why: string) => void): void | Promise<void> {
     if (!patched(AUTHORIZE_PATCH)) return proceed();
-    return unlessEvicted((async () => {
-      const why = await this.check(action, target(), args, 'signal');
-      if (why) refuse(why);
-      else proceed();
-    })());
+    return unlessEvicted(
+      (async () => {
+        const why = await this.check(action, target(), args, 'signal');
+        if (why) refuse(why);
+        else proceed();
+      })(),
+    );
   }
 
   /** Undefined when allowed (or when there is nothing to check yet); otherwise why not. */
@@ -102,7 +113,14 @@ export class OverrideGate {
     this.pending += 1;
     let result;
     try {
-      result = await authorizeOverride({ action, workflowId: workflowInfo().workflowId, runId: workflowInfo().firstExecutionRunId, target, args: args as Record<string, unknown>, via });
+      result = await authorizeOverride({
+        action,
+        workflowId: workflowInfo().workflowId,
+        runId: workflowInfo().firstExecutionRunId,
+        target,
+        args: args as Record<string, unknown>,
+        via,
+      });
     } finally {
       this.pending -= 1;
     }

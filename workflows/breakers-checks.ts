@@ -1,7 +1,5 @@
 /** Validation of breaker override requests: every refusal says what is wrong and what would be right. Pure. */
-import {
-  BREAKER_NAME_PATTERN, FORCED_BREAKER_STATES, MAX_BREAKER_NAME, type ForceBreakerArgs, type ResetBreakerArgs,
-} from './breakers-api';
+import { BREAKER_NAME_PATTERN, FORCED_BREAKER_STATES, MAX_BREAKER_NAME, type ForceBreakerArgs, type ResetBreakerArgs } from './breakers-api';
 
 const MAX_TEXT = 1000;
 
@@ -25,7 +23,9 @@ export function forceProblem(args: ForceBreakerArgs): string | undefined {
   if (!args || typeof args !== 'object') return 'force needs {"name", "state", "by", "reason"}';
   return (
     nameProblem(args.name) ??
-    (FORCED_BREAKER_STATES.includes(args.state) ? undefined : `"state" must be one of ${FORCED_BREAKER_STATES.join(', ')} (use reset to return to automatic), not ${JSON.stringify(args.state)}`) ??
+    (FORCED_BREAKER_STATES.includes(args.state)
+      ? undefined
+      : `"state" must be one of ${FORCED_BREAKER_STATES.join(', ')} (use reset to return to automatic), not ${JSON.stringify(args.state)}`) ??
     textProblem('by', args.by, true) ??
     textProblem('reason', args.reason, true)
   );

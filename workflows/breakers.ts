@@ -7,8 +7,19 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  CARRIED_NONCES, RECENT_CHANGES, forceBreakerSignal, forceBreakerUpdate, overridesQuery, resetBreakerSignal, resetBreakerUpdate,
-  type BreakerAck, type BreakerChange, type BreakerOverridesView, type BreakersInput, type ForceBreakerArgs, type ResetBreakerArgs,
+  CARRIED_NONCES,
+  RECENT_CHANGES,
+  forceBreakerSignal,
+  forceBreakerUpdate,
+  overridesQuery,
+  resetBreakerSignal,
+  resetBreakerUpdate,
+  type BreakerAck,
+  type BreakerChange,
+  type BreakerOverridesView,
+  type BreakersInput,
+  type ForceBreakerArgs,
+  type ResetBreakerArgs,
 } from './breakers-api';
 import { forceProblem, resetProblem } from './breakers-checks';
 import { OverrideGate } from './authorize';
@@ -32,13 +43,19 @@ export async function breakers(input: BreakersInput = {}): Promise<void> {
     }
     view.overrides[args.name] = { state: args.state, by: args.by, reason: args.reason, at: new Date().toISOString() };
     view.version++;
-    return { accepted: true, changed: true, version: view.version, message: `${args.name} forced ${args.state} on every worker${before ? ` (was forced ${before.state} by ${before.by})` : ''}` };
+    return {
+      accepted: true,
+      changed: true,
+      version: view.version,
+      message: `${args.name} forced ${args.state} on every worker${before ? ` (was forced ${before.state} by ${before.by})` : ''}`,
+    };
   };
 
   const reset = (args: ResetBreakerArgs, via: 'update' | 'signal'): BreakerAck => {
     const before = view.overrides[args.name];
     log({ action: 'reset', name: args.name, by: args.by, ...(args.reason ? { reason: args.reason } : {}), via, accepted: true });
-    if (!before) return { accepted: true, changed: false, version: view.version, message: `${args.name} has no override; its breaker already runs automatically` };
+    if (!before)
+      return { accepted: true, changed: false, version: view.version, message: `${args.name} has no override; its breaker already runs automatically` };
     delete view.overrides[args.name];
     view.version++;
     return { accepted: true, changed: true, version: view.version, message: `${args.name} back to automatic (was forced ${before.state} by ${before.by})` };
@@ -54,8 +71,32 @@ export async function breakers(input: BreakersInput = {}): Promise<void> {
   const refused = (action: 'force' | 'reset', args: { name?: unknown; by?: unknown }, via: 'update' | 'signal') => (why: string) =>
     log({ action, name: String(args?.name ?? ''), by: String(args?.by ?? ''), via, accepted: false, refusal: why });
   setHandler(overridesQuery, () => view);
-  setHandler(forceBreakerUpdate, (args) => gate.update('breaker.force', target(args), args, () => force(args, 'update'), refused('force', args, 'update'), () => forceProblem(args)), { validator: (args) => refuse(forceProblem(args)) });
-  setHandler(resetBreakerUpdate, (args) => gate.update('breaker.force', target(args), args, () => reset(args, 'update'), refused('reset', args, 'update'), () => resetProblem(args)), { validator: (args) => refuse(resetProblem(args)) });
+  setHandler(
+    forceBreakerUpdate,
+    (args) =>
+      gate.update(
+        'breaker.force',
+        target(args),
+        args,
+        () => force(args, 'update'),
+        refused('force', args, 'update'),
+        () => forceProblem(args),
+      ),
+    { validator: (args) => refuse(forceProblem(args)) },
+  );
+  setHandler(
+    resetBreakerUpdate,
+    (args) =>
+      gate.update(
+        'breaker.force',
+        target(args),
+        args,
+        () => reset(args, 'update'),
+        refused('reset', args, 'update'),
+        () => resetProblem(args),
+      ),
+    { validator: (args) => refuse(resetProblem(args)) },
+  );
   setHandler(forceBreakerSignal, (args) => {
     const problem = forceProblem(args);
     if (problem) refused('force', args, 'signal')(problem);

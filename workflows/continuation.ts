@@ -20,7 +20,7 @@ export function trustedContinuation(input: RunbookInput): Continuation | undefin
   if (!info.continuedFromExecutionRunId || info.attempt > 1 || info.cronSchedule) {
     throw ApplicationFailure.nonRetryable(
       'input field "continued" is set only by Genie itself when a long run continues as new; a new run cannot set it. ' +
-      'Start the run with only "runbook" and "params"',
+        'Start the run with only "runbook" and "params"',
       'CONTINUED_FORGED' satisfies RuntimeCode,
     );
   }

@@ -5,9 +5,7 @@
  * with who and why.
  */
 import { setHandler } from '@temporalio/workflow';
-import {
-  OVERRIDE_NAMES, overrideSignals, overrideUpdates, stateQuery, type OverrideArgs, type OverrideName,
-} from './api';
+import { OVERRIDE_NAMES, overrideSignals, overrideUpdates, stateQuery, type OverrideArgs, type OverrideName } from './api';
 import type { ApprovalWait, RunContext } from './run-state';
 import { OverrideGate } from './authorize';
 
@@ -77,8 +75,13 @@ const checks: Record<OverrideName, Check> = {
     const problem = stillRunning(run);
     if (problem) return problem;
     const waiting = [...run.decisions.keys()];
-    if (!args.stepId) return waiting.length === 1 ? undefined : `retry needs stepId${waiting.length ? ` (waiting: ${waiting.join(', ')})` : '; no step is waiting for a decision'}`;
-    return run.decisions.has(args.stepId) ? undefined : `step ${args.stepId} is not a failed step waiting for a decision${waiting.length ? ` (waiting: ${waiting.join(', ')})` : ''}`;
+    if (!args.stepId)
+      return waiting.length === 1
+        ? undefined
+        : `retry needs stepId${waiting.length ? ` (waiting: ${waiting.join(', ')})` : '; no step is waiting for a decision'}`;
+    return run.decisions.has(args.stepId)
+      ? undefined
+      : `step ${args.stepId} is not a failed step waiting for a decision${waiting.length ? ` (waiting: ${waiting.join(', ')})` : ''}`;
   },
   promote: (run, args) => {
     const problem = stillRunning(run);
@@ -88,11 +91,14 @@ const checks: Record<OverrideName, Check> = {
   },
   forceCheck: (run) => stillRunning(run),
   emergencyStop: (run) => stillRunning(run) ?? (run.abortedBy ? `already stopped by ${run.abortedBy.by}` : undefined),
-  forceFailover: (run, args) => stillRunning(run) ?? (typeof args.target === 'string' && args.target.trim() !== '' ? undefined : 'forceFailover needs "target": the region to promote'),
+  forceFailover: (run, args) =>
+    stillRunning(run) ?? (typeof args.target === 'string' && args.target.trim() !== '' ? undefined : 'forceFailover needs "target": the region to promote'),
   holdFailover: (run) => stillRunning(run),
   releaseHold: (run) => stillRunning(run),
   failback: (run) => stillRunning(run),
-  skipStrategy: (run, args) => stillRunning(run) ?? (typeof args.strategy === 'string' && args.strategy.trim() !== '' ? undefined : 'skipStrategy needs "strategy": the recovery strategy to leave out'),
+  skipStrategy: (run, args) =>
+    stillRunning(run) ??
+    (typeof args.strategy === 'string' && args.strategy.trim() !== '' ? undefined : 'skipStrategy needs "strategy": the recovery strategy to leave out'),
 };
 
 const applies: Record<OverrideName, Apply> = {
@@ -184,18 +190,32 @@ export function installControls(run: RunContext): void {
   for (const name of OVERRIDE_NAMES) {
     const record = (args: OverrideArgs, via: 'update' | 'signal', refusal?: string): void =>
       run.recordOverride({
-        action: name, by: String(args?.by ?? ''), via, accepted: refusal === undefined,
-        ...(args?.reason ? { reason: args.reason } : {}), ...(args?.stepId ? { stepId: args.stepId } : {}), ...(refusal ? { refusal } : {}),
-        ...(typeof args?.full === 'boolean' ? { full: args.full } : {}), ...(typeof args?.strategy === 'string' ? { strategy: args.strategy } : {}),
+        action: name,
+        by: String(args?.by ?? ''),
+        via,
+        accepted: refusal === undefined,
+        ...(args?.reason ? { reason: args.reason } : {}),
+        ...(args?.stepId ? { stepId: args.stepId } : {}),
+        ...(refusal ? { refusal } : {}),
+        ...(typeof args?.full === 'boolean' ? { full: args.full } : {}),
+        ...(typeof args?.strategy === 'string' ? { strategy: args.strategy } : {}),
         ...(typeof args?.target === 'string' ? { target: args.target } : {}),
         ...(typeof args?.auth?.nonce === 'string' ? { nonce: args.auth.nonce } : {}),
       });
     setHandler(
       overrideUpdates[name],
-      (args) => gate.update(name, target, args, () => {
-        record(args, 'update');
-        return { accepted: true as const, message: applies[name](run, args) };
-      }, (why) => record(args, 'update', why), () => validate(name, run, args)),
+      (args) =>
+        gate.update(
+          name,
+          target,
+          args,
+          () => {
+            record(args, 'update');
+            return { accepted: true as const, message: applies[name](run, args) };
+          },
+          (why) => record(args, 'update', why),
+          () => validate(name, run, args),
+        ),
       {
         validator: (args) => {
           const problem = validate(name, run, args);
@@ -203,10 +223,18 @@ export function installControls(run: RunContext): void {
         },
       },
     );
-    setHandler(overrideSignals[name], (args) => gate.signal(name, target, args, () => {
-      const problem = validate(name, run, args);
-      record(args, 'signal', problem);
-      if (!problem) applies[name](run, args);
-    }, (why) => record(args, 'signal', why)));
+    setHandler(overrideSignals[name], (args) =>
+      gate.signal(
+        name,
+        target,
+        args,
+        () => {
+          const problem = validate(name, run, args);
+          record(args, 'signal', problem);
+          if (!problem) applies[name](run, args);
+        },
+        (why) => record(args, 'signal', why),
+      ),
+    );
   }
 }

@@ -2,7 +2,13 @@
 import type { LiveStatus, PendingApproval, RunbookIdentity, StepRecord } from './api';
 
 const ICON: Record<string, string> = {
-  pending: '⏳', running: '▶️', waiting: '⏸️', succeeded: '✅', failed: '❌', skipped: '⏭️', cancelled: '🚫',
+  pending: '⏳',
+  running: '▶️',
+  waiting: '⏸️',
+  succeeded: '✅',
+  failed: '❌',
+  skipped: '⏭️',
+  cancelled: '🚫',
 };
 const MAX_ROWS = 40;
 

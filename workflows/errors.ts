@@ -8,7 +8,10 @@ import type { RuntimeCode } from '../src/dsl/runtime-codes';
 export class StepFailed extends GenieError {
   readonly code = 'STEP_FAILED';
 
-  constructor(readonly stepId: string, readonly error: StepError) {
+  constructor(
+    readonly stepId: string,
+    readonly error: StepError,
+  ) {
     super(`step ${stepId} failed: ${error.code}: ${error.message}`);
   }
 }
@@ -17,7 +20,10 @@ export class StepFailed extends GenieError {
 export class JumpToHandler extends GenieError {
   readonly code = 'JUMP_TO_HANDLER';
 
-  constructor(readonly target: string, readonly from: string) {
+  constructor(
+    readonly target: string,
+    readonly from: string,
+  ) {
     super(`step ${from} failed; continuing at handler ${target}`);
   }
 }
@@ -42,7 +48,13 @@ export function toStepError(err: unknown): StepError {
   if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) {
     return err.cause ? toStepError(err.cause) : { code: 'ACTIVITY_FAILED' satisfies RuntimeCode, message: err.message };
   }
-  if (err instanceof TimeoutFailure) return { code: 'TIMEOUT' satisfies RuntimeCode, message: `timed out (${String(err.timeoutType ?? 'deadline').toLowerCase().replace(/_/g, '-')})` };
+  if (err instanceof TimeoutFailure)
+    return {
+      code: 'TIMEOUT' satisfies RuntimeCode,
+      message: `timed out (${String(err.timeoutType ?? 'deadline')
+        .toLowerCase()
+        .replace(/_/g, '-')})`,
+    };
   if (err instanceof ApplicationFailure) {
     const details = err.details?.[0];
     return { code: err.type ?? ('ERROR' satisfies RuntimeCode), message: err.message, ...(details !== undefined ? { details } : {}) };
@@ -51,4 +63,3 @@ export function toStepError(err: unknown): StepError {
   if (err instanceof Error) return { code: err.name || ('ERROR' satisfies RuntimeCode), message: err.message };
   return { code: 'ERROR' satisfies RuntimeCode, message: String(err) };
 }
-

@@ -10,7 +10,14 @@ import type * as expressionActivities from '../activities/expression';
 import { parseDuration } from '../src/dsl/duration';
 import { expressionBody, isExpression } from '../src/dsl/expression';
 import {
-  compileBudgeted, evaluateBudgeted, type ExpressionBudget, ExpressionBudgetExceeded, expressionFailure, LEGACY_WORKFLOW_EXPRESSION_BUDGET, plainJson, WORKFLOW_EXPRESSION_BUDGET,
+  compileBudgeted,
+  evaluateBudgeted,
+  type ExpressionBudget,
+  ExpressionBudgetExceeded,
+  expressionFailure,
+  LEGACY_WORKFLOW_EXPRESSION_BUDGET,
+  plainJson,
+  WORKFLOW_EXPRESSION_BUDGET,
 } from '../src/dsl/expression-budget';
 import { runbookError } from './errors';
 

@@ -32,8 +32,13 @@ export class Interpreter {
       params: this.run.loaded.params,
       steps: scope.views,
       run: {
-        id: this.run.workflowId(), name: this.run.identity?.name, version: this.run.identity?.version,
-        startedAt: this.run.startedAt, requestedBy: this.run.requestedBy, signals: this.run.signals(), alerts: this.run.alerts,
+        id: this.run.workflowId(),
+        name: this.run.identity?.name,
+        version: this.run.identity?.version,
+        startedAt: this.run.startedAt,
+        requestedBy: this.run.requestedBy,
+        signals: this.run.signals(),
+        alerts: this.run.alerts,
       },
       ...scope.vars,
     };
@@ -45,7 +50,13 @@ export class Interpreter {
     return this.runWithBackground(steps, scope, from, untilAttempt);
   }
 
-  private async runSteps(steps: Step[], scope: Scope, from: number, untilAttempt: number | undefined, startBackground?: (step: Step, scope: Scope) => void): Promise<void> {
+  private async runSteps(
+    steps: Step[],
+    scope: Scope,
+    from: number,
+    untilAttempt: number | undefined,
+    startBackground?: (step: Step, scope: Scope) => void,
+  ): Promise<void> {
     for (let i = from; i < steps.length; i++) {
       const topLevel = scope.topIndex !== undefined;
       if (topLevel && this.checkpoint && i > from) await this.checkpoint(i);
@@ -82,12 +93,14 @@ export class Interpreter {
     const startBackground = (step: Step, stepScope: Scope): void => {
       const control: BackgroundControl = { stopped: false };
       const own = new CancellationScope();
-      const done = own.run(() => this.runStep(step, stepScope, undefined, control)).catch((err) => {
-        if (failure === undefined && !(isCancellation(err) && control.stopped)) {
-          failure = err;
-          watched.cancel();
-        }
-      });
+      const done = own
+        .run(() => this.runStep(step, stepScope, undefined, control))
+        .catch((err) => {
+          if (failure === undefined && !(isCancellation(err) && control.stopped)) {
+            failure = err;
+            watched.cancel();
+          }
+        });
       running.push({ control, done, scope: own });
     };
     try {
@@ -124,7 +137,11 @@ export class Interpreter {
       return this.run.finish(record, 'skipped', scope.views, { note: 'condition false' });
     }
     const ctx: StepContext = {
-      run: this.run, evaluator: this.evaluator, scope, path, record,
+      run: this.run,
+      evaluator: this.evaluator,
+      scope,
+      path,
+      record,
       runSequence: (steps, s) => this.runSequence(steps, s),
       bindings: (s) => this.bindings(s ?? scope),
     };
@@ -134,7 +151,9 @@ export class Interpreter {
       const entry: { scope: CancellationScope; skippedBy?: string } = { scope: stepScope };
       this.run.running.set(path, entry);
       try {
-        const output = await stepScope.run(() => this.withDeadline(step, runner, scope, stepScope, () => this.execute(step, runner, ctx, scope, untilAttempt, background)));
+        const output = await stepScope.run(() =>
+          this.withDeadline(step, runner, scope, stepScope, () => this.execute(step, runner, ctx, scope, untilAttempt, background)),
+        );
         return this.run.finish(record, 'succeeded', scope.views, { output });
       } catch (err) {
         if (err instanceof ContinueAsNew) throw err;
@@ -160,7 +179,14 @@ export class Interpreter {
     }
   }
 
-  private async execute(step: Step, runner: StepRunner<StepKind>, ctx: StepContext, scope: Scope, untilAttempt?: number, background?: BackgroundControl): Promise<unknown> {
+  private async execute(
+    step: Step,
+    runner: StepRunner<StepKind>,
+    ctx: StepContext,
+    scope: Scope,
+    untilAttempt?: number,
+    background?: BackgroundControl,
+  ): Promise<unknown> {
     const call: RunnerCall = { resumeAttempt: untilAttempt, background };
     if (runner.checkpoints) {
       const topIndex = scope.topIndex;
@@ -176,10 +202,15 @@ export class Interpreter {
     const ms = await this.evaluator.durationMs(step.timeout, this.bindings(scope));
     let timedOut = false;
     const timerScope = new CancellationScope();
-    const timer = timerScope.run(() => sleep(ms)).then(
-      () => { timedOut = true; stepScope.cancel(); },
-      () => undefined,
-    );
+    const timer = timerScope
+      .run(() => sleep(ms))
+      .then(
+        () => {
+          timedOut = true;
+          stepScope.cancel();
+        },
+        () => undefined,
+      );
     try {
       return await fn();
     } catch (err) {

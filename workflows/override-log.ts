@@ -38,7 +38,10 @@ export function appendBounded(log: OverrideRecord[], record: OverrideRecord): nu
   let dropped = 0;
   let refused = log.reduce((n, o) => n + (o.accepted ? 0 : 1), 0);
   while (refused > REFUSED_KEPT) {
-    log.splice(log.findIndex((o) => !o.accepted), 1);
+    log.splice(
+      log.findIndex((o) => !o.accepted),
+      1,
+    );
     refused -= 1;
     dropped += 1;
   }

@@ -9,7 +9,17 @@ import type { Runbook, Step } from '../src/dsl/types';
 import { maskValues, secretTexts } from '../src/dsl/mask';
 import { DOMAIN_SIGNALS, childSequences, stepKind, type DomainSignal } from '../src/dsl/step-kinds';
 import type {
-  LiveStatus, LoadedRunbook, OverrideRecord, PendingApproval, RunbookIdentity, RunState, SignalEntry, StepError, StepRecord, StepStatus, StepView,
+  LiveStatus,
+  LoadedRunbook,
+  OverrideRecord,
+  PendingApproval,
+  RunbookIdentity,
+  RunState,
+  SignalEntry,
+  StepError,
+  StepRecord,
+  StepStatus,
+  StepView,
 } from './api';
 import { appendBounded } from './override-log';
 import { renderDetails } from './details';
@@ -53,7 +63,10 @@ export class RunContext {
   private lastPublishedStatus?: LiveStatus;
 
   // requestedBy: replaced by the verified signer (or marked unverified) once the start rules have answered.
-  constructor(public requestedBy: string, readonly startedAt: string) {}
+  constructor(
+    public requestedBy: string,
+    readonly startedAt: string,
+  ) {}
 
   get definition(): Runbook {
     return this.loaded.resolved.definition;
@@ -141,7 +154,11 @@ export class RunContext {
     for (const o of this.overrides) {
       if (!o.accepted || !(o.action in out)) continue;
       out[o.action as DomainSignal].push({
-        by: o.by, at: o.at, ...(o.reason ? { reason: o.reason } : {}), ...(o.full !== undefined ? { full: o.full } : {}), ...(o.strategy ? { strategy: o.strategy } : {}),
+        by: o.by,
+        at: o.at,
+        ...(o.reason ? { reason: o.reason } : {}),
+        ...(o.full !== undefined ? { full: o.full } : {}),
+        ...(o.strategy ? { strategy: o.strategy } : {}),
         ...(o.target ? { target: o.target } : {}),
       });
     }
@@ -164,21 +181,24 @@ export class RunContext {
   }
 
   snapshot(): RunState {
-    return maskValues({
-      runbook: this.identity,
-      status: this.liveStatus(),
-      paused: this.paused,
-      requestedBy: this.requestedBy,
-      startedAt: this.startedAt,
-      params: this.loaded ? maskSecrets(this.loaded.params, this.loaded.secretParams) : {},
-      steps: [...this.records.values()],
-      pendingApprovals: [...this.approvals.values()].map(({ path: _p, eligible: _e, separationOfDuties: _s, rejectedBy: _r, ...pending }) => pending),
-      awaitingDecision: [...this.decisions].filter(([, d]) => d === undefined).map(([path]) => path),
-      overrides: this.overrides,
-      ...(this.overridesDropped ? { overridesDropped: this.overridesDropped } : {}),
-      ...(this.error ? { error: this.error } : {}),
-      ...(this.loaded?.accessPolicy !== undefined ? { accessPolicy: this.loaded.accessPolicy } : {}),
-    }, this.secrets());
+    return maskValues(
+      {
+        runbook: this.identity,
+        status: this.liveStatus(),
+        paused: this.paused,
+        requestedBy: this.requestedBy,
+        startedAt: this.startedAt,
+        params: this.loaded ? maskSecrets(this.loaded.params, this.loaded.secretParams) : {},
+        steps: [...this.records.values()],
+        pendingApprovals: [...this.approvals.values()].map(({ path: _p, eligible: _e, separationOfDuties: _s, rejectedBy: _r, ...pending }) => pending),
+        awaitingDecision: [...this.decisions].filter(([, d]) => d === undefined).map(([path]) => path),
+        overrides: this.overrides,
+        ...(this.overridesDropped ? { overridesDropped: this.overridesDropped } : {}),
+        ...(this.error ? { error: this.error } : {}),
+        ...(this.loaded?.accessPolicy !== undefined ? { accessPolicy: this.loaded.accessPolicy } : {}),
+      },
+      this.secrets(),
+    );
   }
 
   workflowId(): string {

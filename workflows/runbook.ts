@@ -4,8 +4,14 @@
  * cancel. Its history is the run's audit trail.
  */
 import {
-  CancellationScope, allHandlersFinished, condition, continueAsNew, isCancellation,
-  proxyLocalActivities, workflowInfo, ContinueAsNew,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyLocalActivities,
+  workflowInfo,
+  ContinueAsNew,
 } from '@temporalio/workflow';
 import type { Continuation, RunbookInput, RunbookResult, RunStatus, StepError } from './api';
 import { maskValues } from '../src/dsl/mask';
@@ -31,7 +37,9 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   const run = new RunContext(continued?.requestedBy ?? input.requestedBy ?? 'unknown', continued?.startedAt ?? new Date().toISOString());
   installControls(run);
   installAlerts(run);
-  run.loaded = continued ? await loadContinued(continued, loadRunbook) : await loadRunbook({ runbook: input.runbook, params: input.params ?? {}, ...startCheck(input, run.requestedBy) });
+  run.loaded = continued
+    ? await loadContinued(continued, loadRunbook)
+    : await loadRunbook({ runbook: input.runbook, params: input.params ?? {}, ...startCheck(input, run.requestedBy) });
   if (continued) restore(run, continued);
   const { definition, sha256, source } = run.loaded.resolved;
   run.identity = { name: definition.metadata.name, version: definition.metadata.version, kind: definition.kind, sha256, source };
@@ -42,7 +50,17 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   run.upsert([
     { key: RunbookName, value: definition.metadata.name },
     { key: RunbookKind, value: definition.kind },
-    ...(definition.metadata.target ? [{ key: RunbookTarget, value: searchableTarget(await evaluator.value(definition.metadata.target, interpreter.bindings({ prefix: '', views: {}, vars: {} })), run.secrets()) }] : []),
+    ...(definition.metadata.target
+      ? [
+          {
+            key: RunbookTarget,
+            value: searchableTarget(
+              await evaluator.value(definition.metadata.target, interpreter.bindings({ prefix: '', views: {}, vars: {} })),
+              run.secrets(),
+            ),
+          },
+        ]
+      : []),
   ]);
   run.setStatus('running');
 
@@ -72,12 +90,19 @@ export async function runbook(input: RunbookInput): Promise<RunbookResult> {
   if (definition.finally) status = await runFinally(run, interpreter, status);
   // A run that did not succeed still reports what it can (a chaos verdict, the judgement that failed a canary);
   // an output that cannot be computed then is left out rather than hiding the real failure.
-  if (status !== 'succeeded' && definition.outputs) outputs = await bestEffortOutputs(evaluator, definition.outputs, interpreter.bindings({ ...top, vars: { status, error: run.error ?? null } }));
+  if (status !== 'succeeded' && definition.outputs)
+    outputs = await bestEffortOutputs(evaluator, definition.outputs, interpreter.bindings({ ...top, vars: { status, error: run.error ?? null } }));
   run.setStatus(status);
   await condition(allHandlersFinished);
   const result: RunbookResult = {
-    status, outputs, steps: [...run.records.values()], runbook: run.identity, overrides: run.overrides,
-    requestedBy: run.requestedBy, startedAt: run.startedAt, ...(run.error ? { error: run.error } : {}),
+    status,
+    outputs,
+    steps: [...run.records.values()],
+    runbook: run.identity,
+    overrides: run.overrides,
+    requestedBy: run.requestedBy,
+    startedAt: run.startedAt,
+    ...(run.error ? { error: run.error } : {}),
   };
   return maskValues(result, run.secrets());
 }
@@ -99,14 +124,31 @@ export function searchableTarget(value: unknown, secrets: string[]): string {
 function startCheck(input: RunbookInput, requestedBy: string): { start?: StartInput } {
   const info = workflowInfo();
   if (info.parent) return {};
-  return { start: { workflowId: info.workflowId, firstRunId: info.firstExecutionRunId, requestedBy, inline: typeof input.runbook !== 'string', ...(input.auth ? { auth: input.auth } : {}) } };
+  return {
+    start: {
+      workflowId: info.workflowId,
+      firstRunId: info.firstExecutionRunId,
+      requestedBy,
+      inline: typeof input.runbook !== 'string',
+      ...(input.auth ? { auth: input.auth } : {}),
+    },
+  };
 }
 
 /** The start rules said no: the run ends at once, recording who tried and why; no step has run. */
 function refused(run: RunContext, refusal: string): RunbookResult {
   run.error = { code: 'START_REFUSED' satisfies RuntimeCode, message: refusal };
   run.setStatus('refused');
-  return { status: 'refused', outputs: {}, steps: [], runbook: run.identity!, overrides: [], requestedBy: run.requestedBy, startedAt: run.startedAt, error: run.error };
+  return {
+    status: 'refused',
+    outputs: {},
+    steps: [],
+    runbook: run.identity!,
+    overrides: [],
+    requestedBy: run.requestedBy,
+    startedAt: run.startedAt,
+    error: run.error,
+  };
 }
 
 async function bestEffortOutputs(evaluator: Evaluator, outputs: Record<string, unknown>, bindings: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -28,14 +28,19 @@ export const command = defineAction({
     let exitCode: number | null;
     let output: string;
     try {
-      const result = await runCommand.run({ command: args.command, args: args.args ?? [], ...(args.timeout ? { timeout: args.timeout } : {}), maxOutputBytes: 4096 });
+      const result = await runCommand.run({
+        command: args.command,
+        args: args.args ?? [],
+        ...(args.timeout ? { timeout: args.timeout } : {}),
+        maxOutputBytes: 4096,
+      });
       exitCode = result.exitCode;
       output = result.stdout.trim();
     } catch (err) {
       // Not allowlisted, not found: the check itself is broken — fail, don't report "unhealthy".
       if (!(err instanceof ApplicationFailure) || (err.type !== 'COMMAND_EXIT' && err.type !== 'COMMAND_TIMEOUT')) throw err;
       const details = (err.details?.[0] ?? {}) as { exitCode?: number | null; stdout?: string; stderr?: string };
-      exitCode = err.type === 'COMMAND_TIMEOUT' ? null : details.exitCode ?? null;
+      exitCode = err.type === 'COMMAND_TIMEOUT' ? null : (details.exitCode ?? null);
       output = (details.stdout || details.stderr || err.message).trim();
     }
     const status: HealthStatus = exitCode === 0 ? 'healthy' : exitCode === 1 ? 'degraded' : 'unhealthy';

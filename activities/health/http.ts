@@ -32,10 +32,20 @@ export const http = defineAction({
       const response = await withHeartbeat(
         // A probe observes the destination as it is: no circuit breaker may answer for it (that
         // would hide a recovery for a whole open duration), and its expected 5xx are not failures.
-        httpRequest({ method: args.method ?? 'GET', url: args.url, headers: args.headers ?? {}, timeoutMs, signal: cancellationSignal(), maxBodyBytes: 64 * 1024, breakers: false }),
+        httpRequest({
+          method: args.method ?? 'GET',
+          url: args.url,
+          headers: args.headers ?? {},
+          timeoutMs,
+          signal: cancellationSignal(),
+          maxBodyBytes: 64 * 1024,
+          breakers: false,
+        }),
       );
       const judged: { status: HealthStatus; reason?: string }[] = [
-        statusMatches(response.status, expectStatus) ? { status: 'healthy' } : { status: 'unhealthy', reason: `status ${response.status}, expected ${expectStatus}` },
+        statusMatches(response.status, expectStatus)
+          ? { status: 'healthy' }
+          : { status: 'unhealthy', reason: `status ${response.status}, expected ${expectStatus}` },
         args.bodyContains === undefined || response.body.includes(args.bodyContains)
           ? { status: 'healthy' }
           : { status: 'unhealthy', reason: `body does not contain "${args.bodyContains}"` },
@@ -44,7 +54,12 @@ export const http = defineAction({
       return verdict(args.url, judged, { httpStatus: response.status, latencyMs: response.latencyMs, thresholds }, args.failOnUnhealthy);
     } catch (err) {
       if (!(err instanceof HttpClientError) || err.code === 'BAD_ARGUMENT') throw err;
-      return verdict(args.url, [{ status: 'unhealthy', reason: `${err.code}: ${err.message}` }], { httpStatus: null, latencyMs: null, thresholds }, args.failOnUnhealthy);
+      return verdict(
+        args.url,
+        [{ status: 'unhealthy', reason: `${err.code}: ${err.message}` }],
+        { httpStatus: null, latencyMs: null, thresholds },
+        args.failOnUnhealthy,
+      );
     }
   },
 });

@@ -39,7 +39,7 @@ export const process_ = defineAction({
     const target = args.pid !== undefined ? `pid ${args.pid}` : `process ${args.name}`;
     const pids = args.pid !== undefined ? [args.pid] : await pidsNamed(args.name!);
     const found = (await Promise.all(pids.map(facts))).filter((f): f is ProcessFacts => f !== undefined);
-    const minInstances = args.pid !== undefined ? 1 : args.minInstances ?? 1;
+    const minInstances = args.pid !== undefined ? 1 : (args.minInstances ?? 1);
     const judged: { status: HealthStatus; reason?: string }[] = [];
     if (found.length < minInstances) judged.push({ status: 'unhealthy', reason: `${found.length} running, expected at least ${minInstances}` });
     for (const f of found) {
@@ -66,7 +66,10 @@ export async function facts(pid: number): Promise<ProcessFacts | undefined> {
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const rssKb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  const openFiles = await fs.readdir(`/proc/${pid}/fd`).then((fds) => fds.length, () => null);
+  const openFiles = await fs.readdir(`/proc/${pid}/fd`).then(
+    (fds) => fds.length,
+    () => null,
+  );
   return { pid, name, state, rssMb: rssKb ? Math.round(Number(rssKb) / 102.4) / 10 : null, openFiles };
 }
 
@@ -84,10 +87,12 @@ async function pidsNamed(name: string): Promise<number[]> {
   const entries = await fs.readdir('/proc').catch(() => [] as string[]);
   const pids: number[] = [];
   await Promise.all(
-    entries.filter((e) => /^\d+$/.test(e)).map(async (e) => {
-      const comm = await fs.readFile(`/proc/${e}/comm`, 'utf8').catch(() => '');
-      if (comm.trim() === name) pids.push(Number(e));
-    }),
+    entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(async (e) => {
+        const comm = await fs.readFile(`/proc/${e}/comm`, 'utf8').catch(() => '');
+        if (comm.trim() === name) pids.push(Number(e));
+      }),
   );
   return pids.sort((a, b) => a - b);
 }

@@ -32,17 +32,28 @@ export function worst(statuses: HealthStatus[]): HealthStatus {
 
 /** A value against an optional degraded bound and an optional unhealthy bound (higher is worse). */
 export function judgeUpper(metric: string, value: number, unit: string, degradedAt?: number, unhealthyAt?: number): { status: HealthStatus; reason?: string } {
-  if (unhealthyAt !== undefined && value >= unhealthyAt) return { status: 'unhealthy', reason: `${metric} ${value}${unit} is at or above ${unhealthyAt}${unit}` };
+  if (unhealthyAt !== undefined && value >= unhealthyAt)
+    return { status: 'unhealthy', reason: `${metric} ${value}${unit} is at or above ${unhealthyAt}${unit}` };
   if (degradedAt !== undefined && value >= degradedAt) return { status: 'degraded', reason: `${metric} ${value}${unit} is at or above ${degradedAt}${unit}` };
   return { status: 'healthy' };
 }
 
 /** Folds judgements into a verdict; throws HEALTH_THRESHOLD when unhealthy and the step asked to fail. */
-export function verdict<T extends object>(target: string, judged: { status: HealthStatus; reason?: string }[], result: T, failOnUnhealthy?: boolean): T & HealthVerdict {
+export function verdict<T extends object>(
+  target: string,
+  judged: { status: HealthStatus; reason?: string }[],
+  result: T,
+  failOnUnhealthy?: boolean,
+): T & HealthVerdict {
   const status = worst(judged.map((j) => j.status));
   const out = { ...result, status, reasons: judged.flatMap((j) => (j.reason ? [j.reason] : [])) };
   if (status === 'unhealthy' && failOnUnhealthy) {
-    throw ApplicationFailure.create({ type: 'HEALTH_THRESHOLD', message: `${target} unhealthy: ${out.reasons.join('; ')}`, nonRetryable: false, details: [out] });
+    throw ApplicationFailure.create({
+      type: 'HEALTH_THRESHOLD',
+      message: `${target} unhealthy: ${out.reasons.join('; ')}`,
+      nonRetryable: false,
+      details: [out],
+    });
   }
   return out;
 }

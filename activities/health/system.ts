@@ -47,8 +47,9 @@ export const system = defineAction({
     const [cpuPercent, memoryPercent, allDisks, network] = await Promise.all([sampleCpu(), memoryUsed(), disks(), networkErrors()]);
     const wanted = args.mounts;
     // Named mounts are checked whatever their type; by default only real storage is.
-    const checked = (wanted ? allDisks.filter((d) => wanted.includes(d.mount)) : allDisks.filter((d) => !IGNORED_FS_TYPES.has(d.type)))
-      .map(({ mount, usedPercent }) => ({ mount, usedPercent }));
+    const checked = (wanted ? allDisks.filter((d) => wanted.includes(d.mount)) : allDisks.filter((d) => !IGNORED_FS_TYPES.has(d.type))).map(
+      ({ mount, usedPercent }) => ({ mount, usedPercent }),
+    );
 
     const judged: Judgement[] = [
       judge('cpu', cpuPercent, args.maxCpuPercent),

@@ -23,7 +23,12 @@ export const tcp = defineAction({
     const thresholds = { degradedLatencyMs: args.degradedLatencyMs, maxLatencyMs: args.maxLatencyMs };
     const outcome = await connectOnce(args.host, args.port, args.timeout ? parseDuration(args.timeout) : 5_000, cancellationSignal());
     if ('error' in outcome) return verdict(target, [{ status: 'unhealthy', reason: outcome.error }], { latencyMs: null, thresholds }, args.failOnUnhealthy);
-    return verdict(target, [judgeUpper('connect latency', outcome.latencyMs, 'ms', args.degradedLatencyMs, args.maxLatencyMs)], { latencyMs: outcome.latencyMs, thresholds }, args.failOnUnhealthy);
+    return verdict(
+      target,
+      [judgeUpper('connect latency', outcome.latencyMs, 'ms', args.degradedLatencyMs, args.maxLatencyMs)],
+      { latencyMs: outcome.latencyMs, thresholds },
+      args.failOnUnhealthy,
+    );
   },
 });
 

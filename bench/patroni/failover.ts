@@ -12,14 +12,23 @@ import { PATRONI_SETTINGS, startPatroniCluster, type PatroniCluster } from '../.
 import { PATRONI_VERSION } from '../../src/failover/patroni/setup';
 import { percentile } from '../stats';
 
-export interface PatroniTrial { fault: 'kill' | 'hang'; from: string; to?: string; outcome: 'failed-over' | 'timed-out'; switchMs?: number; writeRtoMs?: number }
+export interface PatroniTrial {
+  fault: 'kill' | 'hang';
+  from: string;
+  to?: string;
+  outcome: 'failed-over' | 'timed-out';
+  switchMs?: number;
+  writeRtoMs?: number;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const stat = (xs: (number | undefined | null)[]) => {
   const v = xs.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
-  return v.length ? { n: v.length, p50: r(percentile(v, 0.5)), p95: r(percentile(v, 0.95)), p99: r(percentile(v, 0.99)), max: r(v[v.length - 1]!), min: r(v[0]!) } : null;
+  return v.length
+    ? { n: v.length, p50: r(percentile(v, 0.5)), p95: r(percentile(v, 0.95)), p99: r(percentile(v, 0.99)), max: r(v[v.length - 1]!), min: r(v[0]!) }
+    : null;
 };
 
 async function trial(cluster: PatroniCluster, load: WriteLoad, fault: 'kill' | 'hang', trialTimeoutMs: number): Promise<PatroniTrial> {
@@ -43,7 +52,13 @@ async function trial(cluster: PatroniCluster, load: WriteLoad, fault: 'kill' | '
   else cluster.fault(from, 'SIGCONT');
   if (to) await cluster.waitForReplica(from, 120_000);
   else await sleep(1_000);
-  return { fault, from, ...(to ? { to, switchMs } : {}), outcome: to ? 'failed-over' : 'timed-out', ...(to && gapMs !== undefined ? { writeRtoMs: gapMs } : {}) };
+  return {
+    fault,
+    from,
+    ...(to ? { to, switchMs } : {}),
+    outcome: to ? 'failed-over' : 'timed-out',
+    ...(to && gapMs !== undefined ? { writeRtoMs: gapMs } : {}),
+  };
 }
 
 export async function runPatroniFailover(options: { trials: number; trialTimeoutMs?: number; log?: (l: string) => void }): Promise<Record<string, unknown>> {
@@ -66,15 +81,31 @@ export async function runPatroniFailover(options: { trials: number; trialTimeout
     report = await load.stop();
     const leader = await cluster.leader().catch(() => undefined);
     const m = cluster.members.find((x) => x.name === leader);
-    lost = m ? await missingAcknowledged({ region: m.name, host: '127.0.0.1', port: m.pgPort, user: 'postgres', database: 'postgres' }, report.acks).catch((e) => [`could not check: ${(e as Error).message}`]) : ['could not check: no leader at the end'];
+    lost = m
+      ? await missingAcknowledged({ region: m.name, host: '127.0.0.1', port: m.pgPort, user: 'postgres', database: 'postgres' }, report.acks).catch((e) => [
+          `could not check: ${(e as Error).message}`,
+        ])
+      : ['could not check: no leader at the end'];
     await cluster.stop();
   }
   const per = (fault: 'kill' | 'hang') => {
     const rs = results.filter((r) => r.fault === fault);
-    return { trials: rs.length, failedOver: rs.filter((r) => r.outcome === 'failed-over').length, switchMs: stat(rs.map((r) => r.switchMs)), writeRtoMs: stat(rs.map((r) => r.writeRtoMs)) };
+    return {
+      trials: rs.length,
+      failedOver: rs.filter((r) => r.outcome === 'failed-over').length,
+      switchMs: stat(rs.map((r) => r.switchMs)),
+      writeRtoMs: stat(rs.map((r) => r.writeRtoMs)),
+    };
   };
   return {
-    setup: { patroni: PATRONI_VERSION, dcs: 'etcd 3 (Debian etcd-server, one member)', ...PATRONI_SETTINGS, synchronous_mode: false, routing: 'HAProxy, option httpchk GET /primary, inter 100ms fall 1 rise 1, on-marked-down shutdown-sessions', trialTimeoutMs },
+    setup: {
+      patroni: PATRONI_VERSION,
+      dcs: 'etcd 3 (Debian etcd-server, one member)',
+      ...PATRONI_SETTINGS,
+      synchronous_mode: false,
+      routing: 'HAProxy, option httpchk GET /primary, inter 100ms fall 1 rise 1, on-marked-down shutdown-sessions',
+      trialTimeoutMs,
+    },
     kill: per('kill'),
     hang: per('hang'),
     rpo: { acknowledgedWrites: report.acknowledged, acknowledgedLost: lost.length, lost: lost.slice(0, 20), failedWrites: report.failed },

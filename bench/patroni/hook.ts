@@ -5,7 +5,10 @@
  */
 import { runPatroniFailover } from './failover';
 
-export interface BenchArgs { trials?: number; vs?: 'patroni' }
+export interface BenchArgs {
+  trials?: number;
+  vs?: 'patroni';
+}
 
 export function benchArgs(argv: string[]): BenchArgs {
   const out: BenchArgs = {};
@@ -33,7 +36,9 @@ export function benchArgs(argv: string[]): BenchArgs {
 
 type Stat = { p50: number; p99: number } | null | undefined;
 const ratio = (patroni: Stat, genie: Stat) =>
-  patroni && genie && genie.p50 > 0 && genie.p99 > 0 ? { p50: Math.round((patroni.p50 / genie.p50) * 10) / 10, p99: Math.round((patroni.p99 / genie.p99) * 10) / 10 } : null;
+  patroni && genie && genie.p50 > 0 && genie.p99 > 0
+    ? { p50: Math.round((patroni.p50 / genie.p50) * 10) / 10, p99: Math.round((patroni.p99 / genie.p99) * 10) / 10 }
+    : null;
 
 export async function withPatroni(genie: () => Promise<unknown>, argv: string[], log: (l: string) => void): Promise<unknown> {
   const args = benchArgs(argv);
@@ -41,6 +46,8 @@ export async function withPatroni(genie: () => Promise<unknown>, argv: string[],
   if (args.vs !== 'patroni') return g;
   const trials = args.trials ?? Number(process.env.GENIE_BENCH_FAILOVER_TRIALS ?? 20);
   const p = (await runPatroniFailover({ trials, log })) as Record<string, any>;
-  const ratios = Object.fromEntries((['kill', 'hang'] as const).map((f) => [f, { writeRtoMs: ratio(p[f]?.writeRtoMs, g[f]?.writeRtoMs), switchMs: ratio(p[f]?.switchMs, g[f]?.switchMs) }]));
+  const ratios = Object.fromEntries(
+    (['kill', 'hang'] as const).map((f) => [f, { writeRtoMs: ratio(p[f]?.writeRtoMs, g[f]?.writeRtoMs), switchMs: ratio(p[f]?.switchMs, g[f]?.switchMs) }]),
+  );
   return { ...g, patroni: p, patroniOverGenie: ratios };
 }

@@ -81,7 +81,9 @@ export function parseAlertGroup(body: unknown): AlertGroup {
   const truncated = body.truncatedAlerts ?? 0;
   if (typeof truncated !== 'number' || !Number.isInteger(truncated) || truncated < 0) fail('truncatedAlerts', 'must be a whole number ≥ 0');
   return {
-    version: '4', groupKey, truncatedAlerts: truncated,
+    version: '4',
+    groupKey,
+    truncatedAlerts: truncated,
     status: status(body.status, 'status'),
     receiver: text(body.receiver, 'receiver'),
     groupLabels: labels(body.groupLabels, 'groupLabels', true),
@@ -109,7 +111,15 @@ export function alertNotice(group: AlertGroup, receivedAt: string) {
     labels: group.commonLabels,
     firing: group.alerts.filter((a) => a.status === 'firing').length,
     resolved: group.alerts.filter((a) => a.status === 'resolved').length,
-    alerts: group.alerts.slice(0, 20).map((a) => ({ status: a.status, labels: a.labels, startsAt: a.startsAt, ...(a.endsAt && !a.endsAt.startsWith('0001') ? { endsAt: a.endsAt } : {}), fingerprint: a.fingerprint })),
+    alerts: group.alerts
+      .slice(0, 20)
+      .map((a) => ({
+        status: a.status,
+        labels: a.labels,
+        startsAt: a.startsAt,
+        ...(a.endsAt && !a.endsAt.startsWith('0001') ? { endsAt: a.endsAt } : {}),
+        fingerprint: a.fingerprint,
+      })),
     truncatedAlerts: group.truncatedAlerts + Math.max(0, group.alerts.length - 20),
     externalURL: group.externalURL,
     at: receivedAt,

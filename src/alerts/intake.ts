@@ -47,7 +47,8 @@ export async function deliverAlert(group: AlertGroup, options: IntakeOptions): P
   const notice = alertNotice(group, new Date().toISOString());
   const open = await openRunId(client, workflowId);
   if (group.status === 'resolved') {
-    if (!open) return { workflowId, status: 'resolved', started: false, delivered: false, message: 'no open incident for this alert group; nothing to resolve' };
+    if (!open)
+      return { workflowId, status: 'resolved', started: false, delivered: false, message: 'no open incident for this alert group; nothing to resolve' };
     await client.workflow.getHandle(workflowId).signal(alertSignal, notice);
     return { workflowId, status: 'resolved', started: false, delivered: true, runId: open, message: 'resolved delivered to the incident run' };
   }
@@ -57,13 +58,28 @@ export async function deliverAlert(group: AlertGroup, options: IntakeOptions): P
     requestedBy: `alertmanager:${group.receiver}`,
   };
   const handle = await client.workflow.signalWithStart<(i: RunbookInput) => Promise<RunbookResult>, [typeof notice]>(WORKFLOW_TYPE, {
-    workflowId, taskQueue, args: [input], signal: alertSignal, signalArgs: [notice],
-    ...(options.searchAttributes === false ? {} : { typedSearchAttributes: [{ key: RunbookName, value: runbook }, { key: RunbookStatus, value: 'queued' }] }),
+    workflowId,
+    taskQueue,
+    args: [input],
+    signal: alertSignal,
+    signalArgs: [notice],
+    ...(options.searchAttributes === false
+      ? {}
+      : {
+          typedSearchAttributes: [
+            { key: RunbookName, value: runbook },
+            { key: RunbookStatus, value: 'queued' },
+          ],
+        }),
     staticSummary: `${runbook} — ${notice.name}: ${notice.summary} (Alertmanager ${group.receiver})`,
   });
   const started = open === undefined;
   return {
-    workflowId, status: 'firing', started, delivered: true, runId: handle.signaledRunId,
+    workflowId,
+    status: 'firing',
+    started,
+    delivered: true,
+    runId: handle.signaledRunId,
     message: started ? `incident run started for ${notice.name}` : 'repeat notification added to the open incident run',
   };
 }

@@ -61,7 +61,7 @@ export function checkAlertIntakeExposure(host: string, token: string | undefined
   if (!token && !isLoopbackHost(host)) {
     throw new AlertIntakeConfigError(
       `alert intake: refusing to listen on ${host} without a token (anyone on the network could resolve any alert group); ` +
-      'set GENIE_ALERTS_TOKEN (and Alertmanager http_config.authorization.credentials), or listen on 127.0.0.1',
+        'set GENIE_ALERTS_TOKEN (and Alertmanager http_config.authorization.credentials), or listen on 127.0.0.1',
     );
   }
 }
@@ -115,14 +115,17 @@ export async function startAlertServer(options: AlertServerOptions): Promise<Ale
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
-  log(options.token
-    ? `alert intake on ${options.host ?? '127.0.0.1'}:${port}: bearer token required`
-    : `alert intake on ${options.host ?? '127.0.0.1'}:${port}: NO TOKEN (loopback only); set GENIE_ALERTS_TOKEN before listening beyond loopback`);
+  log(
+    options.token
+      ? `alert intake on ${options.host ?? '127.0.0.1'}:${port}: bearer token required`
+      : `alert intake on ${options.host ?? '127.0.0.1'}:${port}: NO TOKEN (loopback only); set GENIE_ALERTS_TOKEN before listening beyond loopback`,
+  );
   return {
     url: `http://${host}:${port}${ALERTS_PATH}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -6,8 +6,12 @@
 import type { TimelineEntry } from '../temporal/history';
 
 const STAGES: [RegExp, string][] = [
-  [/^detect/i, 'Detect'], [/^assess/i, 'Assess'], [/^mitigate/i, 'Mitigate'],
-  [/^recover/i, 'Recover'], [/^escalate/i, 'Escalate'], [/^log/i, 'Log'],
+  [/^detect/i, 'Detect'],
+  [/^assess/i, 'Assess'],
+  [/^mitigate/i, 'Mitigate'],
+  [/^recover/i, 'Recover'],
+  [/^escalate/i, 'Escalate'],
+  [/^log/i, 'Log'],
 ];
 
 function stageOf(text: string): string | undefined {

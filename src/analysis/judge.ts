@@ -93,7 +93,8 @@ export function judge(metrics: readonly MetricInput[], options: JudgeOptions = {
   const marginal = options.marginal ?? DEFAULTS.marginal;
   const minSamples = options.minSamples ?? DEFAULTS.minSamples;
   if (!(confidence > 0 && confidence < 1)) throw new JudgeInputError(`confidence must be between 0 and 1 (exclusive), e.g. 0.98, not ${confidence}`);
-  if (!(pass >= 0 && pass <= 100) || !(marginal >= 0 && marginal <= pass)) throw new JudgeInputError(`thresholds need 0 ≤ marginal ≤ pass ≤ 100; got marginal ${marginal}, pass ${pass}`);
+  if (!(pass >= 0 && pass <= 100) || !(marginal >= 0 && marginal <= pass))
+    throw new JudgeInputError(`thresholds need 0 ≤ marginal ≤ pass ≤ 100; got marginal ${marginal}, pass ${pass}`);
   if (!Number.isInteger(minSamples) || minSamples < 1) throw new JudgeInputError(`minSamples must be a positive integer, not ${minSamples}`);
   if (metrics.length === 0) throw new JudgeInputError('give at least one metric to judge');
   const names = new Set<string>();
@@ -106,22 +107,36 @@ export function judge(metrics: readonly MetricInput[], options: JudgeOptions = {
   const judged = metrics.map((m) => judgeMetric(m, alpha, minSamples));
   const totalWeight = judged.reduce((s, m) => s + m.weight, 0);
   const weightOf = (f: (m: MetricJudgement) => boolean) => judged.filter(f).reduce((s, m) => s + m.weight, 0);
-  const score = totalWeight > 0 ? round(100 * weightOf((m) => m.passed) / totalWeight, 2) : 0;
+  const score = totalWeight > 0 ? round((100 * weightOf((m) => m.passed)) / totalWeight, 2) : 0;
   const noDataWeightShare = totalWeight > 0 ? round(weightOf((m) => m.classification === 'NoData') / totalWeight, 4) : 1;
   const counts: Record<Classification, number> = { Pass: 0, High: 0, Low: 0, NoData: 0 };
   for (const m of judged) counts[m.classification]++;
 
   const { verdict, reason } = decide(judged, score, noDataWeightShare, pass, marginal);
-  return { verdict, score, reason, thresholds: { pass, marginal, confidence, alpha: round(alpha, 10), minSamples }, counts, noDataWeightShare, metrics: judged };
+  return {
+    verdict,
+    score,
+    reason,
+    thresholds: { pass, marginal, confidence, alpha: round(alpha, 10), minSamples },
+    counts,
+    noDataWeightShare,
+    metrics: judged,
+  };
 }
 
 function decide(judged: MetricJudgement[], score: number, noDataShare: number, pass: number, marginal: number): { verdict: Verdict; reason: string } {
   const criticalFailed = judged.filter((m) => m.critical && (m.classification === 'High' || m.classification === 'Low'));
-  if (criticalFailed.length > 0) return { verdict: 'Failed', reason: `critical metric ${criticalFailed.map((m) => `${m.name} is ${m.classification}`).join(', ')}` };
+  if (criticalFailed.length > 0)
+    return { verdict: 'Failed', reason: `critical metric ${criticalFailed.map((m) => `${m.name} is ${m.classification}`).join(', ')}` };
   const criticalNoData = judged.filter((m) => m.critical && m.classification === 'NoData');
-  if (criticalNoData.length > 0) return { verdict: 'Inconclusive', reason: `critical metric ${criticalNoData.map((m) => m.name).join(', ')} has no data; a critical metric cannot pass unmeasured` };
+  if (criticalNoData.length > 0)
+    return {
+      verdict: 'Inconclusive',
+      reason: `critical metric ${criticalNoData.map((m) => m.name).join(', ')} has no data; a critical metric cannot pass unmeasured`,
+    };
   if (score >= pass) return { verdict: 'Successful', reason: `score ${score} ≥ pass ${pass}` };
-  if (noDataShare >= 0.5) return { verdict: 'Inconclusive', reason: `${Math.round(noDataShare * 100)}% of the weight has no data (score ${score}); not enough data is never a pass` };
+  if (noDataShare >= 0.5)
+    return { verdict: 'Inconclusive', reason: `${Math.round(noDataShare * 100)}% of the weight has no data (score ${score}); not enough data is never a pass` };
   if (score >= marginal) return { verdict: 'Inconclusive', reason: `score ${score} is marginal (≥ ${marginal}, < ${pass})` };
   return { verdict: 'Failed', reason: `score ${score} < marginal ${marginal}` };
 }
@@ -130,21 +145,36 @@ export function judgeMetric(m: MetricInput, alpha: number, minSamples: number): 
   const direction = m.direction ?? DEFAULTS.direction;
   const tolerance = m.tolerance ?? DEFAULTS.tolerance;
   const weight = m.weight ?? DEFAULTS.weight;
-  if (!['increase', 'decrease', 'either'].includes(direction)) throw new JudgeInputError(`metric '${m.name}': direction must be increase, decrease or either, not ${JSON.stringify(direction)}`);
+  if (!['increase', 'decrease', 'either'].includes(direction))
+    throw new JudgeInputError(`metric '${m.name}': direction must be increase, decrease or either, not ${JSON.stringify(direction)}`);
   if (!(tolerance >= 0)) throw new JudgeInputError(`metric '${m.name}': tolerance must be ≥ 0 (a share such as 0.1), not ${tolerance}`);
-  if (m.absoluteTolerance !== undefined && !(m.absoluteTolerance >= 0)) throw new JudgeInputError(`metric '${m.name}': absoluteTolerance must be ≥ 0, not ${m.absoluteTolerance}`);
+  if (m.absoluteTolerance !== undefined && !(m.absoluteTolerance >= 0))
+    throw new JudgeInputError(`metric '${m.name}': absoluteTolerance must be ≥ 0, not ${m.absoluteTolerance}`);
   if (!(weight >= 0) || !Number.isFinite(weight)) throw new JudgeInputError(`metric '${m.name}': weight must be a finite number ≥ 0, not ${weight}`);
   // Missing measurements (null, NaN) are not values; they count toward NoData.
   const baseline = m.baseline.filter(isFiniteNumber);
   const canary = m.canary.filter(isFiniteNumber);
   const base = {
-    name: m.name, critical: m.critical ?? false, weight, direction, tolerance, absoluteTolerance: m.absoluteTolerance ?? null,
+    name: m.name,
+    critical: m.critical ?? false,
+    weight,
+    direction,
+    tolerance,
+    absoluteTolerance: m.absoluteTolerance ?? null,
     baseline: { count: baseline.length, median: baseline.length > 0 ? median(baseline) : null },
     canary: { count: canary.length, median: canary.length > 0 ? median(canary) : null },
   };
   if (baseline.length < minSamples || canary.length < minSamples) {
     return {
-      ...base, classification: 'NoData', passed: false, absoluteChange: null, relativeChange: null, shift: 'none', significant: false, withinTolerance: false, test: null,
+      ...base,
+      classification: 'NoData',
+      passed: false,
+      absoluteChange: null,
+      relativeChange: null,
+      shift: 'none',
+      significant: false,
+      withinTolerance: false,
+      test: null,
       reason: `not enough data: baseline ${baseline.length}, canary ${canary.length} values; at least ${minSamples} each are needed`,
     };
   }
@@ -154,7 +184,9 @@ export function judgeMetric(m: MetricInput, alpha: number, minSamples: number): 
   const absoluteChange = c - b;
   const relativeChange = b !== 0 ? absoluteChange / Math.abs(b) : c === 0 ? 0 : null;
   const shift = absoluteChange > 0 ? 'higher' : absoluteChange < 0 ? 'lower' : 'none';
-  const withinTolerance = (relativeChange !== null && Math.abs(relativeChange) <= tolerance) || (m.absoluteTolerance !== undefined && Math.abs(absoluteChange) <= m.absoluteTolerance);
+  const withinTolerance =
+    (relativeChange !== null && Math.abs(relativeChange) <= tolerance) ||
+    (m.absoluteTolerance !== undefined && Math.abs(absoluteChange) <= m.absoluteTolerance);
   const significant = test.pValue < alpha;
   const bad = shift === 'higher' ? direction !== 'decrease' : shift === 'lower' ? direction !== 'increase' : false;
   const change = relativeChange === null ? `from 0 to ${fmt(c)}` : `${relativeChange >= 0 ? '+' : ''}${fmt(relativeChange * 100)}%`;
@@ -170,9 +202,23 @@ export function judgeMetric(m: MetricInput, alpha: number, minSamples: number): 
     reason = `canary median ${fmt(c)} vs baseline ${fmt(b)} (${change}) is beyond the tolerance ${fmt(tolerance * 100)}%${m.absoluteTolerance !== undefined ? ` / ${fmt(m.absoluteTolerance)}` : ''} and significant (${p})`;
   }
   return {
-    ...base, classification, passed: classification === 'Pass', absoluteChange: round(absoluteChange, 9), relativeChange: relativeChange === null ? null : round(relativeChange, 9),
-    shift, significant, withinTolerance,
-    test: { u: test.u, uBaseline: test.uBaseline, uCanary: test.uCanary, z: round(test.z, 6), pValue: round(test.pValue, 9), method: test.method, ties: test.ties },
+    ...base,
+    classification,
+    passed: classification === 'Pass',
+    absoluteChange: round(absoluteChange, 9),
+    relativeChange: relativeChange === null ? null : round(relativeChange, 9),
+    shift,
+    significant,
+    withinTolerance,
+    test: {
+      u: test.u,
+      uBaseline: test.uBaseline,
+      uCanary: test.uCanary,
+      z: round(test.z, 6),
+      pValue: round(test.pValue, 9),
+      method: test.method,
+      ties: test.ties,
+    },
     reason,
   };
 }

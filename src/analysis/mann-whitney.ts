@@ -47,7 +47,10 @@ export function mannWhitneyU(baseline: readonly number[], canary: readonly numbe
   const n1 = baseline.length;
   const n2 = canary.length;
   if (n1 === 0 || n2 === 0) throw new MannWhitneyError(`both samples need at least one value (baseline has ${n1}, canary has ${n2})`);
-  for (const [name, sample] of [['baseline', baseline], ['canary', canary]] as const) {
+  for (const [name, sample] of [
+    ['baseline', baseline],
+    ['canary', canary],
+  ] as const) {
     const bad = sample.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
     if (bad >= 0) throw new MannWhitneyError(`${name}[${bad}] is ${String(sample[bad])}, not a finite number`);
   }

@@ -24,7 +24,7 @@ export interface ExportMeta {
 /** EVENT_TYPE_ACTIVITY_TASK_SCHEDULED rather than 10: records are for people. */
 function eventType(e: HistoryEvent): string {
   const raw = e.eventType as unknown;
-  return typeof raw === 'number' ? temporal.api.enums.v1.EventType[raw] ?? String(raw) : String(raw ?? '');
+  return typeof raw === 'number' ? (temporal.api.enums.v1.EventType[raw] ?? String(raw)) : String(raw ?? '');
 }
 
 export function auditRecords(events: HistoryEvent[], converter: PayloadConverter): Record<string, unknown>[] {
@@ -36,8 +36,13 @@ export function auditRecords(events: HistoryEvent[], converter: PayloadConverter
 /** The whole export as text, one JSON object per line, ending with a newline. */
 export function exportRun(events: HistoryEvent[], converter: PayloadConverter, meta: ExportMeta, key: KeyObject): string {
   const header = {
-    type: 'header', format: AUDIT_FORMAT, workflowId: meta.workflowId, ...(meta.runId ? { runId: meta.runId } : {}),
-    exportedBy: meta.exportedBy, exportedAt: meta.exportedAt ?? new Date().toISOString(), events: events.length,
+    type: 'header',
+    format: AUDIT_FORMAT,
+    workflowId: meta.workflowId,
+    ...(meta.runId ? { runId: meta.runId } : {}),
+    exportedBy: meta.exportedBy,
+    exportedAt: meta.exportedAt ?? new Date().toISOString(),
+    events: events.length,
   };
   const body = chain([header, ...auditRecords(events, converter)]);
   const last = body[body.length - 1];

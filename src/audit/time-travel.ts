@@ -79,8 +79,11 @@ export async function travel(workflowId: string, events: HistoryEvent[], at?: st
   }
   const last = [...snapshots].reverse().find((s) => s.state !== undefined);
   return {
-    atEventId, atTime: eventTime(upTo[upTo.length - 1]), totalEvents: events.length,
-    ...(last?.state ? { state: last.state } : {}), ...(divergence ? { divergence } : {}),
+    atEventId,
+    atTime: eventTime(upTo[upTo.length - 1]),
+    totalEvents: events.length,
+    ...(last?.state ? { state: last.state } : {}),
+    ...(divergence ? { divergence } : {}),
   };
 }
 

@@ -7,7 +7,13 @@ import type { RunState, StepRecord } from '../../workflows/api';
 import type { TimelineEntry } from '../temporal/history';
 
 const COLOURS: Record<string, string> = {
-  succeeded: '#2e9d5b', failed: '#d64545', skipped: '#9aa5b1', cancelled: '#b08b2e', running: '#3b7dd8', waiting: '#8a63d2', pending: '#cbd2d9',
+  succeeded: '#2e9d5b',
+  failed: '#d64545',
+  skipped: '#9aa5b1',
+  cancelled: '#b08b2e',
+  running: '#3b7dd8',
+  waiting: '#8a63d2',
+  pending: '#cbd2d9',
 };
 
 export function escapeHtml(text: unknown): string {
@@ -36,10 +42,12 @@ function bars(steps: StepRecord[], start: number, end: number): string {
       const left = Number.isFinite(from) ? ((from - start) / width) * 100 : 0;
       const size = Number.isFinite(from) ? Math.max(0.4, ((to - from) / width) * 100) : 0;
       const label = `${s.id} — ${s.status}${s.attempts > 1 ? `, ${s.attempts} attempts` : ''}${Number.isFinite(from) ? `, ${ms(to - from)}` : ''}`;
-      const why = s.error ? `${s.error.code}: ${s.error.message}` : s.note ?? '';
-      return `<div class="row"><div class="name" title="${escapeHtml(s.name ?? s.id)}">${escapeHtml(s.id)}</div><div class="lane">` +
+      const why = s.error ? `${s.error.code}: ${s.error.message}` : (s.note ?? '');
+      return (
+        `<div class="row"><div class="name" title="${escapeHtml(s.name ?? s.id)}">${escapeHtml(s.id)}</div><div class="lane">` +
         `<div class="bar" style="left:${left.toFixed(2)}%;width:${size.toFixed(2)}%;background:${COLOURS[s.status] ?? '#999'}" title="${escapeHtml(label)}"></div></div>` +
-        `<div class="why">${escapeHtml(s.status)}${why ? ` — ${escapeHtml(why)}` : ''}</div></div>`;
+        `<div class="why">${escapeHtml(s.status)}${why ? ` — ${escapeHtml(why)}` : ''}</div></div>`
+      );
     })
     .join('\n');
 }
@@ -48,9 +56,14 @@ export function renderTimeline(workflowId: string, state: RunState, events: Time
   const { start, end } = span(state.steps, Date.parse(events[events.length - 1]?.time ?? '') || now);
   const rb = state.runbook;
   const decisions = state.overrides
-    .map((o) => `<tr><td>${escapeHtml(o.at)}</td><td>${escapeHtml(o.action)}</td><td>${escapeHtml(o.by)}</td><td>${escapeHtml(o.stepId ?? '')}</td><td>${escapeHtml(o.reason ?? '')}</td><td>${o.accepted ? 'accepted' : `refused: ${escapeHtml(o.refusal)}`}</td></tr>`)
+    .map(
+      (o) =>
+        `<tr><td>${escapeHtml(o.at)}</td><td>${escapeHtml(o.action)}</td><td>${escapeHtml(o.by)}</td><td>${escapeHtml(o.stepId ?? '')}</td><td>${escapeHtml(o.reason ?? '')}</td><td>${o.accepted ? 'accepted' : `refused: ${escapeHtml(o.refusal)}`}</td></tr>`,
+    )
     .join('\n');
-  const log = events.map((e) => `<tr><td>${escapeHtml(e.time)}</td><td>#${e.eventId}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.text)}</td></tr>`).join('\n');
+  const log = events
+    .map((e) => `<tr><td>${escapeHtml(e.time)}</td><td>#${e.eventId}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.text)}</td></tr>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(rb?.name ?? workflowId)} — ${escapeHtml(workflowId)}</title>
 <style>

@@ -29,6 +29,7 @@ export function verifyExport(text: string, trustedPublicKey?: string): Verificat
   if (seal.type !== 'seal' || !seal.publicKey || !seal.signature || !seal.prev) return fail('the export is not sealed (records were cut off at the end)');
   if (seal.records !== lines.length - 1) return fail(`the seal covers ${seal.records} records, the file has ${lines.length - 1}`);
   if (!verifyText(seal.publicKey, seal.prev, seal.signature)) return fail('the signature does not match the records');
-  if (trustedPublicKey && trustedPublicKey !== seal.publicKey) return fail(`signed by ${fingerprint(seal.publicKey)}, not by the trusted key ${fingerprint(trustedPublicKey)}`);
+  if (trustedPublicKey && trustedPublicKey !== seal.publicKey)
+    return fail(`signed by ${fingerprint(seal.publicKey)}, not by the trusted key ${fingerprint(trustedPublicKey)}`);
   return { ok: true, records: lines.length, keyFingerprint: fingerprint(seal.publicKey), workflowId: header.workflowId };
 }

@@ -32,7 +32,10 @@ function defaults(): string[] {
 export function allowlist(env: NodeJS.ProcessEnv = process.env): string[] {
   const raw = env[TARGETS_VARIABLE];
   if (raw === undefined) return defaults();
-  return raw.split(/[\s,]+/).map((e) => e.trim()).filter(Boolean);
+  return raw
+    .split(/[\s,]+/)
+    .map((e) => e.trim())
+    .filter(Boolean);
 }
 
 /** Is `kind:name` allowlisted? Directories also match anything below an allowlisted one. */
@@ -55,16 +58,18 @@ export function isAllowed(kind: TargetKind, name: string, list: string[] = allow
  * the allowlisted roots' own symlinks resolved too (a root like /tmp may itself be a link)?
  */
 export function isAllowedDirectory(real: string, list: string[] = allowlist()): boolean {
-  return list.filter((e) => e.startsWith('dir:')).some((entry) => {
-    const written = path.resolve(entry.slice(4));
-    let root: string;
-    try {
-      root = fs.realpathSync(written);
-    } catch {
-      root = written;
-    }
-    return isWithin(real, root);
-  });
+  return list
+    .filter((e) => e.startsWith('dir:'))
+    .some((entry) => {
+      const written = path.resolve(entry.slice(4));
+      let root: string;
+      try {
+        root = fs.realpathSync(written);
+      } catch {
+        root = written;
+      }
+      return isWithin(real, root);
+    });
 }
 
 /** The entries of one kind, for messages ("allowed: pool:canary, pool:stable"). */

@@ -60,7 +60,12 @@ export function checkInjectArgs(args: Record<string, unknown>): ArgIssue[] {
       try {
         const ms = parseDuration(args.duration);
         const max = maxDurationMs();
-        if (ms > max) issues.push({ path: ['duration'], message: `duration ${args.duration} is longer than the maximum ${formatDuration(max)}`, hint: 'shorten it, or raise GENIE_CHAOS_MAX_DURATION on the workers' });
+        if (ms > max)
+          issues.push({
+            path: ['duration'],
+            message: `duration ${args.duration} is longer than the maximum ${formatDuration(max)}`,
+            hint: 'shorten it, or raise GENIE_CHAOS_MAX_DURATION on the workers',
+          });
         if (ms <= 0) issues.push({ path: ['duration'], message: 'duration must be longer than 0', hint: 'give e.g. 30s' });
       } catch (e) {
         issues.push({ path: ['duration'], message: (e as Error).message, hint: 'write e.g. 30s or 5m' });
@@ -71,7 +76,8 @@ export function checkInjectArgs(args: Record<string, unknown>): ArgIssue[] {
   }
   if (literal(args.ttl) && typeof args.ttl === 'string') {
     try {
-      if (parseDuration(args.ttl) < 500) issues.push({ path: ['ttl'], message: `ttl ${args.ttl} is shorter than 500ms`, hint: 'a heartbeat needs time to arrive: give 500ms or more' });
+      if (parseDuration(args.ttl) < 500)
+        issues.push({ path: ['ttl'], message: `ttl ${args.ttl} is shorter than 500ms`, hint: 'a heartbeat needs time to arrive: give 500ms or more' });
     } catch (e) {
       issues.push({ path: ['ttl'], message: (e as Error).message, hint: 'write e.g. 10s' });
     }
@@ -81,15 +87,25 @@ export function checkInjectArgs(args: Record<string, unknown>): ArgIssue[] {
   if (isRecord(targets)) {
     if (typeof targets.select === 'string') {
       const m = /^(count|percent)\((\d+(?:\.\d+)?)\)$/.exec(targets.select);
-      if (m && Number(m[2]) <= 0) issues.push({ path: ['targets', 'select'], message: `${targets.select} selects nothing`, hint: 'count(n) needs n ≥ 1 and percent(p) needs 0 < p ≤ 100' });
-      if (m && m[1] === 'percent' && Number(m[2]) > 100) issues.push({ path: ['targets', 'select'], message: `${targets.select} is more than 100 percent`, hint: 'give 0 < p ≤ 100' });
+      if (m && Number(m[2]) <= 0)
+        issues.push({
+          path: ['targets', 'select'],
+          message: `${targets.select} selects nothing`,
+          hint: 'count(n) needs n ≥ 1 and percent(p) needs 0 < p ≤ 100',
+        });
+      if (m && m[1] === 'percent' && Number(m[2]) > 100)
+        issues.push({ path: ['targets', 'select'], message: `${targets.select} is more than 100 percent`, hint: 'give 0 < p ≤ 100' });
     }
     if (kind && Array.isArray(targets.from)) {
       targets.from.forEach((t, i) => {
         if (typeof t !== 'string' || isExpression(t)) return;
         const tk = TARGET_KIND_OF[kind];
         if (!isAllowed(tk, targetName(kind, t))) {
-          issues.push({ path: ['targets', 'from', i], message: notAllowedMessage(tk, targetName(kind, t)), hint: `pick an allowlisted target, or add ${tk}:${targetName(kind, t)} to ${TARGETS_VARIABLE} on the workers (and where you validate)` });
+          issues.push({
+            path: ['targets', 'from', i],
+            message: notAllowedMessage(tk, targetName(kind, t)),
+            hint: `pick an allowlisted target, or add ${tk}:${targetName(kind, t)} to ${TARGETS_VARIABLE} on the workers (and where you validate)`,
+          });
         }
       });
     }
@@ -108,20 +124,36 @@ function checkFaultBody(kind: FaultKind, body: unknown): ArgIssue[] {
     issues.push({ path: ['fault', kind], message: 'the network fault does nothing', hint: 'give delay, loss or partition: true' });
   }
   if (kind === 'network' && body.partition === true && (body.delay !== undefined || body.loss !== undefined)) {
-    issues.push({ path: at('partition'), message: 'a partition drops everything; delay and loss mean nothing with it', hint: 'give either partition: true or delay/jitter/loss' });
+    issues.push({
+      path: at('partition'),
+      message: 'a partition drops everything; delay and loss mean nothing with it',
+      hint: 'give either partition: true or delay/jitter/loss',
+    });
   }
   if (kind === 'cpu' && typeof body.cores === 'number' && body.cores > os.cpus().length) {
-    issues.push({ path: at('cores'), message: `cores ${body.cores} is more than this host has (${os.cpus().length})`, hint: `give at most ${os.cpus().length}` });
+    issues.push({
+      path: at('cores'),
+      message: `cores ${body.cores} is more than this host has (${os.cpus().length})`,
+      hint: `give at most ${os.cpus().length}`,
+    });
   }
   if (kind === 'memory' && typeof body.mb === 'number' && body.mb > maxMemoryMb()) {
-    issues.push({ path: at('mb'), message: `mb ${body.mb} is more than the memory cap ${maxMemoryMb()} MiB`, hint: 'lower it, or raise GENIE_CHAOS_MAX_MEMORY_MB' });
+    issues.push({
+      path: at('mb'),
+      message: `mb ${body.mb} is more than the memory cap ${maxMemoryMb()} MiB`,
+      hint: 'lower it, or raise GENIE_CHAOS_MAX_MEMORY_MB',
+    });
   }
   if (kind === 'disk' && typeof body.mb === 'number' && body.mb > maxDiskMb()) {
     issues.push({ path: at('mb'), message: `mb ${body.mb} is more than the disk cap ${maxDiskMb()} MiB`, hint: 'lower it, or raise GENIE_CHAOS_MAX_DISK_MB' });
   }
   for (const k of ['latency', 'delay', 'jitter']) {
     if (typeof body[k] === 'string' && !isExpression(body[k])) {
-      try { parseDuration(body[k] as string); } catch (e) { issues.push({ path: at(k), message: (e as Error).message, hint: 'write e.g. 200ms' }); }
+      try {
+        parseDuration(body[k] as string);
+      } catch (e) {
+        issues.push({ path: at(k), message: (e as Error).message, hint: 'write e.g. 200ms' });
+      }
     }
   }
   return issues;
@@ -133,7 +165,12 @@ export function checkProbeArgs(args: Record<string, unknown>): ArgIssue[] {
   args.probes.forEach((probe, i) => {
     if (!isRecord(probe)) return;
     const sources = ['http', 'command', 'process', 'metric'].filter((k) => probe[k] !== undefined);
-    if (sources.length !== 1) issues.push({ path: ['probes', i], message: `probe ${String(probe.name)} has ${sources.length === 0 ? 'no source' : `several sources (${sources.join(', ')})`}`, hint: 'give exactly one of http, command, process, metric' });
+    if (sources.length !== 1)
+      issues.push({
+        path: ['probes', i],
+        message: `probe ${String(probe.name)} has ${sources.length === 0 ? 'no source' : `several sources (${sources.join(', ')})`}`,
+        hint: 'give exactly one of http, command, process, metric',
+      });
     if (isRecord(probe.metric) && (probe.metric.pool === undefined) === (probe.metric.route === undefined)) {
       issues.push({ path: ['probes', i, 'metric'], message: 'a metric probe measures one pool or one route', hint: 'give exactly one of pool, route' });
     }
@@ -145,16 +182,46 @@ export function checkProbeArgs(args: Record<string, unknown>): ArgIssue[] {
 export function checkTolerance(t: unknown, at: (string | number)[]): ArgIssue[] {
   if (!isRecord(t)) return [];
   if (t.type === 'range' && Array.isArray(t.range) && typeof t.range[0] === 'number' && typeof t.range[1] === 'number' && t.range[0] > t.range[1]) {
-    return [{ path: [...at, 'range'], message: `range [${t.range[0]}, ${t.range[1]}] is impossible: its minimum is above its maximum`, hint: `write [${t.range[1]}, ${t.range[0]}]` }];
+    return [
+      {
+        path: [...at, 'range'],
+        message: `range [${t.range[0]}, ${t.range[1]}] is impossible: its minimum is above its maximum`,
+        hint: `write [${t.range[1]}, ${t.range[0]}]`,
+      },
+    ];
   }
   if (t.type === 'regex' && typeof t.pattern === 'string' && !isExpression(t.pattern)) {
-    try { RE2JS.compile(t.pattern); } catch (e) { return [{ path: [...at, 'pattern'], message: `pattern does not compile: ${(e as Error).message}`, hint: 'fix the regular expression (RE2 syntax: no backreferences or lookaround)' }]; }
+    try {
+      RE2JS.compile(t.pattern);
+    } catch (e) {
+      return [
+        {
+          path: [...at, 'pattern'],
+          message: `pattern does not compile: ${(e as Error).message}`,
+          hint: 'fix the regular expression (RE2 syntax: no backreferences or lookaround)',
+        },
+      ];
+    }
   }
   if (t.type === 'jsonpath' && typeof t.path === 'string' && !isExpression(t.path)) {
-    try { parseJsonPath(t.path); } catch (e) { return [{ path: [...at, 'path'], message: (e as JsonPathError).message, hint: 'write a JSON path such as $.status or $.items[?(@.ok == true)]' }]; }
+    try {
+      parseJsonPath(t.path);
+    } catch (e) {
+      return [{ path: [...at, 'path'], message: (e as JsonPathError).message, hint: 'write a JSON path such as $.status or $.items[?(@.ok == true)]' }];
+    }
   }
   if (t.type === 'expression' && typeof t.expression === 'string' && !isExpression(t.expression)) {
-    try { jsonata(t.expression); } catch (e) { return [{ path: [...at, 'expression'], message: `expression is not valid JSONata: ${(e as Error).message}`, hint: 'write JSONata over $value without {% %}, e.g. $value.status = 200' }]; }
+    try {
+      jsonata(t.expression);
+    } catch (e) {
+      return [
+        {
+          path: [...at, 'expression'],
+          message: `expression is not valid JSONata: ${(e as Error).message}`,
+          hint: 'write JSONata over $value without {% %}, e.g. $value.status = 200',
+        },
+      ];
+    }
   }
   return [];
 }

@@ -27,13 +27,21 @@ export function parseJsonPath(text: string): Segment[] {
   while (i < src.length) {
     if (src.startsWith('..', i)) {
       i += 2;
-      if (src[i] === '*') { segments.push({ kind: 'all', deep: true }); i += 1; continue; }
+      if (src[i] === '*') {
+        segments.push({ kind: 'all', deep: true });
+        i += 1;
+        continue;
+      }
       const m = /^[A-Za-z_$][\w$-]*/.exec(src.slice(i)) ?? fail('expected a name after ..');
       segments.push({ kind: 'key', key: m[0], deep: true });
       i += m[0].length;
     } else if (src[i] === '.') {
       i += 1;
-      if (src[i] === '*') { segments.push({ kind: 'all', deep: false }); i += 1; continue; }
+      if (src[i] === '*') {
+        segments.push({ kind: 'all', deep: false });
+        i += 1;
+        continue;
+      }
       const m = /^[A-Za-z_$][\w$-]*/.exec(src.slice(i)) ?? fail('expected a name after .');
       segments.push({ kind: 'key', key: m[0], deep: false });
       i += m[0].length;
@@ -51,7 +59,10 @@ function findClose(src: string, open: number): number | undefined {
   let quote: string | undefined;
   for (let j = open + 1; j < src.length; j++) {
     const c = src[j];
-    if (quote) { if (c === quote) quote = undefined; continue; }
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
     if (c === '"' || c === "'") quote = c;
     else if (c === ']') return j;
   }
@@ -97,12 +108,18 @@ function descendants(value: unknown): unknown[] {
 
 function compare(a: unknown, op: string, b: unknown): boolean {
   switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return typeof a === typeof b && (a as number) < (b as number);
-    case '<=': return typeof a === typeof b && (a as number) <= (b as number);
-    case '>': return typeof a === typeof b && (a as number) > (b as number);
-    default: return typeof a === typeof b && (a as number) >= (b as number);
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return typeof a === typeof b && (a as number) < (b as number);
+    case '<=':
+      return typeof a === typeof b && (a as number) <= (b as number);
+    case '>':
+      return typeof a === typeof b && (a as number) > (b as number);
+    default:
+      return typeof a === typeof b && (a as number) >= (b as number);
   }
 }
 
@@ -129,7 +146,10 @@ export function queryJsonPath(value: unknown, path: string | Segment[]): unknown
             let present = true;
             for (const k of s.path) {
               if (field !== null && typeof field === 'object' && Object.hasOwn(field, k)) field = (field as Record<string, unknown>)[k];
-              else { present = false; break; }
+              else {
+                present = false;
+                break;
+              }
             }
             if (present && (s.op === undefined || compare(field, s.op, s.literal))) next.push(c);
           }

@@ -48,11 +48,24 @@ async function measure(probe: Probe, signal?: AbortSignal): Promise<unknown> {
     const h = probe.http;
     const body = h.body === undefined ? undefined : typeof h.body === 'string' ? h.body : JSON.stringify(h.body);
     const headers = { ...(body !== undefined && typeof h.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...h.headers };
-    const r = await httpRequest({ method: (h.method ?? 'GET') as HttpMethod, url: h.url, headers, body, timeoutMs: h.timeout ? parseDuration(h.timeout) : 5_000, signal, breakers: false, maxBodyBytes: 256 * 1024 });
+    const r = await httpRequest({
+      method: (h.method ?? 'GET') as HttpMethod,
+      url: h.url,
+      headers,
+      body,
+      timeoutMs: h.timeout ? parseDuration(h.timeout) : 5_000,
+      signal,
+      breakers: false,
+      maxBodyBytes: 256 * 1024,
+    });
     let parsed: unknown = r.body;
     const type = String(r.headers['content-type'] ?? '');
     if (type.includes('json')) {
-      try { parsed = JSON.parse(r.body); } catch { /* keep the text */ }
+      try {
+        parsed = JSON.parse(r.body);
+      } catch {
+        /* keep the text */
+      }
     }
     return { status: r.status, headers: r.headers, body: parsed, latencyMs: Math.round(r.latencyMs) };
   }
@@ -80,7 +93,13 @@ async function measure(probe: Probe, signal?: AbortSignal): Promise<unknown> {
   throw new Error(`probe ${probe.name} has no source (http, command, process or metric)`);
 }
 
-interface Stats { requests: number; errors: number; errorRate: number; requestsPerSecond: number; latencyMs: { p50: number | null; p95: number | null; p99: number | null } }
+interface Stats {
+  requests: number;
+  errors: number;
+  errorRate: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+}
 
 function metricValue(s: Stats, metric: string): number | null {
   if (metric === 'requests') return s.requests;
@@ -105,9 +124,14 @@ async function runCommand(c: NonNullable<Probe['command']>, signal?: AbortSignal
   // Chaos Toolkit splits a string of arguments on whitespace (no shell either).
   const argv = c.arguments === undefined ? [] : Array.isArray(c.arguments) ? c.arguments : c.arguments.split(/\s+/).filter(Boolean);
   return new Promise((resolve) => {
-    execFile(file, argv, { timeout: c.timeout ? parseDuration(c.timeout) : 30_000, maxBuffer: 256 * 1024, ...(signal ? { signal } : {}) }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : null) : 0;
-      resolve({ status: code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      file,
+      argv,
+      { timeout: c.timeout ? parseDuration(c.timeout) : 30_000, maxBuffer: 256 * 1024, ...(signal ? { signal } : {}) },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : null) : 0;
+        resolve({ status: code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }

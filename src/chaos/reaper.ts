@@ -27,7 +27,9 @@ export async function reapOnce(opts: { store?: FaultStore; all?: boolean; by?: s
   const store = opts.store ?? new FaultStore();
   const now = opts.now ?? Date.now();
   const live = store.live();
-  const due = live.map((r) => ({ r, reason: opts.all ? opts.reason ?? 'stop-all' : reapReason(r, now) })).filter((x): x is { r: FaultRecord; reason: string } => x.reason !== undefined);
+  const due = live
+    .map((r) => ({ r, reason: opts.all ? (opts.reason ?? 'stop-all') : reapReason(r, now) }))
+    .filter((x): x is { r: FaultRecord; reason: string } => x.reason !== undefined);
   const result: ReapResult = { checked: live.length, removed: [], failed: [] };
   // One call per reason keeps each record's note exact.
   for (const reason of new Set(due.map((d) => d.reason))) {
@@ -61,12 +63,17 @@ export function startReaper(opts: { log?: (line: string) => void; intervalMs?: n
   const tick = () => {
     if (busy || stopped) return;
     busy = true;
-    running = reapOnce({ ...(opts.store ? { store: opts.store } : {}) }).then((r) => {
-      for (const x of r.removed) opts.log?.(`chaos reaper: removed ${x.kind} fault ${x.id} on ${x.target}: ${x.reason}`);
-      for (const x of r.failed) opts.log?.(`chaos reaper: could not remove fault ${x.id}: ${x.error}`);
-    }, (error: unknown) => opts.log?.(`chaos reaper: ${(error as Error).message}`)).finally(() => {
-      busy = false;
-    });
+    running = reapOnce({ ...(opts.store ? { store: opts.store } : {}) })
+      .then(
+        (r) => {
+          for (const x of r.removed) opts.log?.(`chaos reaper: removed ${x.kind} fault ${x.id} on ${x.target}: ${x.reason}`);
+          for (const x of r.failed) opts.log?.(`chaos reaper: could not remove fault ${x.id}: ${x.error}`);
+        },
+        (error: unknown) => opts.log?.(`chaos reaper: ${(error as Error).message}`),
+      )
+      .finally(() => {
+        busy = false;
+      });
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();

@@ -32,7 +32,11 @@ export type ReportArgs = Static<typeof ReportArgs>;
 
 export type Verdict = 'steady' | 'deviated' | 'aborted';
 
-interface StepView { status?: string; output?: unknown; error?: { code?: string; message?: string; details?: unknown } }
+interface StepView {
+  status?: string;
+  output?: unknown;
+  error?: { code?: string; message?: string; details?: unknown };
+}
 
 export interface Breach {
   name: string;
@@ -93,7 +97,12 @@ function probeValues(into: ChaosReport['probes'], phase: string, outcomes: unkno
   if (!Array.isArray(outcomes)) return;
   for (const p of outcomes as Record<string, unknown>[]) {
     if (typeof p?.name !== 'string') continue;
-    (into[p.name] ??= []).push({ phase, ...(typeof p.at === 'string' ? { at: p.at } : {}), value: p.value, ...(typeof p.ok === 'boolean' ? { ok: p.ok } : {}) });
+    (into[p.name] ??= []).push({
+      phase,
+      ...(typeof p.at === 'string' ? { at: p.at } : {}),
+      value: p.value,
+      ...(typeof p.ok === 'boolean' ? { ok: p.ok } : {}),
+    });
   }
 }
 
@@ -119,12 +128,22 @@ export function verdictOf(a: ReportArgs): { verdict: Verdict; reason: string; ct
   const runError = rec(a.error);
   if (a.status === 'aborted') return { verdict: 'aborted', reason: String(runError?.message ?? 'the run was aborted'), ctkStatus: 'aborted' };
   if (before && (before.status === 'failed' || rec(before.output)?.steady === false)) {
-    return { verdict: 'aborted', reason: `not steady before the fault, so nothing was injected: ${before.error?.message ?? 'a probe was out of tolerance'}`, ctkStatus: 'failed' };
+    return {
+      verdict: 'aborted',
+      reason: `not steady before the fault, so nothing was injected: ${before.error?.message ?? 'a probe was out of tolerance'}`,
+      ctkStatus: 'failed',
+    };
   }
   if (method && method.status === 'failed') {
     const breach = findBreach(method.error) ?? findBreach(method.output);
     const codes = errorCodes(method.error);
-    if (breach) return { verdict: 'aborted', reason: `stop condition ${breach.name} breached with ${JSON.stringify(breach.value)}; the fault was removed early`, ctkStatus: 'aborted', breach };
+    if (breach)
+      return {
+        verdict: 'aborted',
+        reason: `stop condition ${breach.name} breached with ${JSON.stringify(breach.value)}; the fault was removed early`,
+        ctkStatus: 'aborted',
+        breach,
+      };
     return { verdict: 'aborted', reason: `the method failed (${codes.join(' < ') || 'error'}): ${method.error?.message ?? ''}`, ctkStatus: 'aborted' };
   }
   const held = rec(rec(a.fault)?.output);
@@ -157,9 +176,14 @@ export async function buildReport(a: ReportArgs, store: FaultStore): Promise<Cha
     ...v,
     probes,
     faults: faults.map((r) => ({
-      id: r.id, kind: r.kind, target: r.target, state: r.state,
-      ...(r.appliedAt ? { appliedAt: r.appliedAt } : {}), ...(r.removedAt ? { removedAt: r.removedAt } : {}),
-      ...(r.removedBy ? { removedBy: r.removedBy } : {}), ...(r.removal ? { removal: r.removal } : {}),
+      id: r.id,
+      kind: r.kind,
+      target: r.target,
+      state: r.state,
+      ...(r.appliedAt ? { appliedAt: r.appliedAt } : {}),
+      ...(r.removedAt ? { removedAt: r.removedAt } : {}),
+      ...(r.removedBy ? { removedBy: r.removedBy } : {}),
+      ...(r.removal ? { removal: r.removal } : {}),
     })),
     rolledBack: faults.filter((r) => r.state === 'removed').map((r) => `${r.kind} on ${r.target}: ${r.removal ?? 'removed'}`),
   };

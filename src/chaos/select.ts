@@ -15,5 +15,8 @@ export function selectTargets(from: readonly string[], select: string | undefine
   const n = m[1] === 'count' ? Math.min(unique.length, Math.floor(amount)) : Math.min(unique.length, Math.max(1, Math.ceil((unique.length * amount) / 100)));
   const ranked = unique.map((t) => ({ t, rank: createHash('sha256').update(`${seed}\0${t}`).digest('hex') }));
   ranked.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
-  return ranked.slice(0, n).map((r) => r.t).sort((a, b) => unique.indexOf(a) - unique.indexOf(b));
+  return ranked
+    .slice(0, n)
+    .map((r) => r.t)
+    .sort((a, b) => unique.indexOf(a) - unique.indexOf(b));
 }

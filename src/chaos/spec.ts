@@ -72,8 +72,14 @@ export const Fault = Type.Object(
 export const SELECT_PATTERN = '^(all|count\\(\\d+\\)|percent\\(\\d+(\\.\\d+)?\\))$';
 export const Targets = Type.Object(
   {
-    from: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 256, description: 'Candidate targets, each in the allowlist: pool, netns/interface, local, directory or process name' }),
-    select: Type.Optional(Type.String({ pattern: SELECT_PATTERN, description: 'Blast radius: all (default), count(n) or percent(p) of from, chosen reproducibly per run' })),
+    from: Type.Array(Type.String({ minLength: 1 }), {
+      minItems: 1,
+      maxItems: 256,
+      description: 'Candidate targets, each in the allowlist: pool, netns/interface, local, directory or process name',
+    }),
+    select: Type.Optional(
+      Type.String({ pattern: SELECT_PATTERN, description: 'Blast radius: all (default), count(n) or percent(p) of from, chosen reproducibly per run' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -82,41 +88,71 @@ export type FaultSpec = Static<typeof Fault>;
 
 /** Chaos Toolkit tolerances: a scalar, a list (membership, or [min, max]), or {type: range|regex|jsonpath|expression}. */
 export const Tolerance = Type.Union([
-  Type.Boolean(), Type.Number(), Type.String(), Type.Null(),
+  Type.Boolean(),
+  Type.Number(),
+  Type.String(),
+  Type.Null(),
   Type.Array(Type.Unknown()),
-  Type.Object({ type: Type.Literal('range'), range: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), target: Type.Optional(Type.String()) }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('range'), range: Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }), target: Type.Optional(Type.String()) },
+    { additionalProperties: false },
+  ),
   Type.Object({ type: Type.Literal('regex'), pattern: Type.String({ minLength: 1 }), target: Type.Optional(Type.String()) }, { additionalProperties: false }),
-  Type.Object({
-    type: Type.Literal('jsonpath'), path: Type.String({ minLength: 1 }), target: Type.Optional(Type.String()),
-    expect: Type.Optional(Type.Unknown()), count: Type.Optional(Type.Integer({ minimum: 0 })),
-  }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('expression'), expression: Type.String({ minLength: 1, description: 'JSONata over the probe value ($value), without {% %}' }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('jsonpath'),
+      path: Type.String({ minLength: 1 }),
+      target: Type.Optional(Type.String()),
+      expect: Type.Optional(Type.Unknown()),
+      count: Type.Optional(Type.Integer({ minimum: 0 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('expression'), expression: Type.String({ minLength: 1, description: 'JSONata over the probe value ($value), without {% %}' }) },
+    { additionalProperties: false },
+  ),
 ]);
 export type Tolerance = Static<typeof Tolerance>;
 
 export const Probe = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
-    http: Type.Optional(Type.Object({
-      url: Type.String({ minLength: 1 }),
-      method: Type.Optional(Type.String({ pattern: '^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$' })),
-      headers: Type.Optional(Type.Record(Type.String(), Type.String())),
-      body: Type.Optional(Type.Unknown()),
-      timeout: Type.Optional(Duration),
-    }, { additionalProperties: false })),
-    command: Type.Optional(Type.Object({
-      path: Type.String({ minLength: 1, description: 'An executable in GENIE_COMMAND_ALLOWLIST (no shell)' }),
-      arguments: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
-      timeout: Type.Optional(Duration),
-    }, { additionalProperties: false })),
+    http: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ minLength: 1 }),
+          method: Type.Optional(Type.String({ pattern: '^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$' })),
+          headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+          body: Type.Optional(Type.Unknown()),
+          timeout: Type.Optional(Duration),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    command: Type.Optional(
+      Type.Object(
+        {
+          path: Type.String({ minLength: 1, description: 'An executable in GENIE_COMMAND_ALLOWLIST (no shell)' }),
+          arguments: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+          timeout: Type.Optional(Duration),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     process: Type.Optional(Type.Object({ name: Type.String({ minLength: 1, description: 'A process supervisor name' }) }, { additionalProperties: false })),
-    metric: Type.Optional(Type.Object({
-      pool: Type.Optional(Type.String({ minLength: 1 })),
-      route: Type.Optional(Type.String({ minLength: 1 })),
-      metric: Type.Union(['requests', 'errors', 'errorRate', 'p50', 'p95', 'p99', 'rps'].map((m) => Type.Literal(m))),
-      window: Type.Optional(Type.Union([Type.Literal('10s'), Type.Literal('60s')])),
-      adminUrl: Type.Optional(Type.String({ minLength: 1 })),
-    }, { additionalProperties: false })),
+    metric: Type.Optional(
+      Type.Object(
+        {
+          pool: Type.Optional(Type.String({ minLength: 1 })),
+          route: Type.Optional(Type.String({ minLength: 1 })),
+          metric: Type.Union(['requests', 'errors', 'errorRate', 'p50', 'p95', 'p99', 'rps'].map((m) => Type.Literal(m))),
+          window: Type.Optional(Type.Union([Type.Literal('10s'), Type.Literal('60s')])),
+          adminUrl: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     tolerance: Type.Optional(Tolerance),
   },
   { additionalProperties: false, minProperties: 2 },
@@ -140,9 +176,13 @@ export const InjectArgs = Type.Object(
     duration: { ...Duration, description: 'How long the fault is held: required, at most GENIE_CHAOS_MAX_DURATION (default 30m); then it is removed' },
     ttl: Type.Optional({ ...Duration, description: "Dead-man's switch: without a heartbeat for this long the reaper removes the fault (default 10s)" }),
     dryRun: Type.Optional(Type.Boolean({ description: 'Check and select everything, inject nothing' })),
-    probes: Type.Optional(Type.Array(Probe, { minItems: 1, maxItems: 16, description: 'onChaos probes, measured while the fault is held (every probeInterval)' })),
+    probes: Type.Optional(
+      Type.Array(Probe, { minItems: 1, maxItems: 16, description: 'onChaos probes, measured while the fault is held (every probeInterval)' }),
+    ),
     probeInterval: Type.Optional({ ...Duration, description: 'How often the probes are measured while the fault is held (default 1s)' }),
-    stopOnBreach: Type.Optional(Type.Boolean({ description: 'A probe out of tolerance ends the fault at once (a stop condition checked in the holding process)' })),
+    stopOnBreach: Type.Optional(
+      Type.Boolean({ description: 'A probe out of tolerance ends the fault at once (a stop condition checked in the holding process)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -86,7 +86,9 @@ export class FaultStore {
   }
 
   list(): FaultRecord[] {
-    return jsonRecordNames(this.dir).map((id) => this.read(id)).filter((r): r is FaultRecord => r !== undefined)
+    return jsonRecordNames(this.dir)
+      .map((id) => this.read(id))
+      .filter((r): r is FaultRecord => r !== undefined)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -115,11 +117,15 @@ export class FaultStore {
   async withLock<T>(id: string, work: () => Promise<T>): Promise<T> {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const lock = `${this.file(id)}.lock`;
-    return withHolderLock(lock, {
-      waitMs: 10_000,
-      pollMs: 5,
-      busy: (holder) => new Error(`fault ${id} is locked by pid ${holder?.pid ?? '?'} for more than 10 s (${lock})`),
-    }, work);
+    return withHolderLock(
+      lock,
+      {
+        waitMs: 10_000,
+        pollMs: 5,
+        busy: (holder) => new Error(`fault ${id} is locked by pid ${holder?.pid ?? '?'} for more than 10 s (${lock})`),
+      },
+      work,
+    );
   }
 }
 

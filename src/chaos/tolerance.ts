@@ -64,7 +64,10 @@ export async function withinTolerance(tolerance: Tolerance | undefined, value: u
       const v = Number(targetOf(value, tolerance.target));
       const [min, max] = tolerance.range;
       const ok = Number.isFinite(v) && min <= v && v <= max;
-      return { ok, reason: Number.isFinite(v) ? `${v} ${ok ? 'within' : 'outside'} [${min}, ${max}]` : `${show(targetOf(value, tolerance.target))} is not a number` };
+      return {
+        ok,
+        reason: Number.isFinite(v) ? `${v} ${ok ? 'within' : 'outside'} [${min}, ${max}]` : `${show(targetOf(value, tolerance.target))} is not a number`,
+      };
     }
     case 'regex': {
       const v = targetOf(value, tolerance.target);
@@ -76,7 +79,11 @@ export async function withinTolerance(tolerance: Tolerance | undefined, value: u
     case 'jsonpath': {
       let v = targetOf(value, tolerance.target);
       if (typeof v === 'string') {
-        try { v = JSON.parse(v); } catch { /* not JSON: matched as is, like Chaos Toolkit */ }
+        try {
+          v = JSON.parse(v);
+        } catch {
+          /* not JSON: matched as is, like Chaos Toolkit */
+        }
       }
       const values = queryJsonPath(v, tolerance.path);
       let ok = values.length > 0;

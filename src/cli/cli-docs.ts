@@ -12,7 +12,11 @@ import { COMMAND_MODULES, loadCommandModule } from './command-index';
 
 export const CLI_DOCS_FILE = path.join(projectRoot, 'docs', 'cli.md');
 
-const anchor = (title: string): string => title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+const anchor = (title: string): string =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 function flag(name: string, option: Option): string {

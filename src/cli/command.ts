@@ -33,7 +33,9 @@ const HELP: Options = { help: { type: 'boolean', short: 'h', help: 'this help' }
 
 /** parseArgs is given only what it knows: the help text stays ours. */
 function parseArgsOptions(options: Options): NonNullable<ParseArgsConfig['options']> {
-  return Object.fromEntries(Object.entries(options).map(([name, { type, short, multiple }]) => [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]));
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { type, short, multiple }]) => [name, { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}) }]),
+  );
 }
 
 function printHelp(command: Command, path: string, { print }: Output): void {
@@ -58,9 +60,9 @@ export async function runCommand(command: Command, argv: string[], out: Output, 
     const sub = command.subcommands.find((s) => s.name === word);
     if (!sub) {
       const names = command.subcommands.map((s) => s.name).join(', ');
-      throw new UsageError(word === undefined
-        ? `${path} needs a subcommand: ${names} (${path} --help)`
-        : `${path} ${word}: no such subcommand; say ${names} (${path} --help)`);
+      throw new UsageError(
+        word === undefined ? `${path} needs a subcommand: ${names} (${path} --help)` : `${path} ${word}: no such subcommand; say ${names} (${path} --help)`,
+      );
     }
     return runCommand(sub, rest, out, `${path} ${sub.name}`, options);
   }

@@ -20,7 +20,8 @@ export async function readStdin(out: Output, maxBytes = MAX_DOCUMENT_BYTES): Pro
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     total += bytes.length;
     // Leaving the loop closes the stream: nothing past the cap is read.
-    if (total > maxBytes) throw new UsageError(`stdin (-) is more than the limit of ${maxBytes} bytes (${mebibytes(maxBytes)}); write it to a file, or split it`);
+    if (total > maxBytes)
+      throw new UsageError(`stdin (-) is more than the limit of ${maxBytes} bytes (${mebibytes(maxBytes)}); write it to a file, or split it`);
     chunks.push(bytes);
   }
   return Buffer.concat(chunks, total).toString('utf8');

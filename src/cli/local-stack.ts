@@ -42,11 +42,26 @@ export async function maybeStartServer(log: (l: string) => void): Promise<DevSer
   const uiOrigins = [`http://localhost:${settings.uiPort}`, `http://127.0.0.1:${settings.uiPort}`];
   // The UI's own secret endpoint path, new each start (the UI cannot send GENIE_CODEC_TOKEN).
   const uiPathToken = randomBytes(32).toString('base64url');
-  const codec = ring ? await startCodecServer({ codec: new AesGcmCodec(ring), uiOrigins, uiPathToken, ...(process.env.GENIE_CODEC_TOKEN ? { token: process.env.GENIE_CODEC_TOKEN } : {}) }) : undefined;
-  log(`starting the embedded Temporal dev server (gRPC 127.0.0.1:${settings.grpcPort}, UI :${settings.uiPort}${ring ? `, payloads encrypted (keyring ${keyringFile()})` : ''})`);
+  const codec = ring
+    ? await startCodecServer({
+        codec: new AesGcmCodec(ring),
+        uiOrigins,
+        uiPathToken,
+        ...(process.env.GENIE_CODEC_TOKEN ? { token: process.env.GENIE_CODEC_TOKEN } : {}),
+      })
+    : undefined;
+  log(
+    `starting the embedded Temporal dev server (gRPC 127.0.0.1:${settings.grpcPort}, UI :${settings.uiPort}${ring ? `, payloads encrypted (keyring ${keyringFile()})` : ''})`,
+  );
   try {
     const server = await startDevServer({ grpcPort: settings.grpcPort, uiPort: settings.uiPort, log, ...(codec ? { uiCodecEndpoint: codec.uiUrl! } : {}) });
-    return { ...server, stop: async () => { await server.stop(); await codec?.close(); } };
+    return {
+      ...server,
+      stop: async () => {
+        await server.stop();
+        await codec?.close();
+      },
+    };
   } catch (err) {
     await codec?.close();
     throw err;
@@ -64,7 +79,10 @@ export async function runWorkerUntilSignal(out: Output, server?: DevServer, onRe
   await client.connection.close();
   const connection = await connectWorker(settings);
   const worker = await createGenieWorker({
-    connection, namespace: settings.namespace, taskQueue: settings.taskQueue, breakers: true,
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    breakers: true,
     ...(settings.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: settings.maxCachedWorkflows } : {}),
   });
   out.print(`worker polling task queue "${settings.taskQueue}" on ${effectiveAddress(settings)} (runbooks from ${runbookDir()})`);
@@ -86,7 +104,13 @@ export async function startIntake(settings: ReturnType<typeof temporalSettings>,
   if (process.env.GENIE_ALERTS_PORT === '0') return undefined;
   try {
     const client = await connectClient(settings);
-    const intake = await startAlertServer({ client, taskQueue: settings.taskQueue, port: alertsPort(undefined), ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}), log: out.print });
+    const intake = await startAlertServer({
+      client,
+      taskQueue: settings.taskQueue,
+      port: alertsPort(undefined),
+      ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}),
+      log: out.print,
+    });
     process.once('exit', () => void intake.close());
     return intake;
   } catch (error) {
@@ -94,4 +118,3 @@ export async function startIntake(settings: ReturnType<typeof temporalSettings>,
     return undefined;
   }
 }
-

@@ -7,7 +7,10 @@ export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 export class UsageError extends GenieError {
   readonly code = 'USAGE';
 
-  constructor(message: string, readonly exitCode: number = EXIT.badInput) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.badInput,
+  ) {
     super(message);
   }
 }
@@ -27,7 +30,11 @@ export type Reader = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
  * `log: out.print` works.
  */
 export class Output {
-  constructor(readonly stdout: Writer, readonly stderr: Writer, private readonly input?: Reader) {}
+  constructor(
+    readonly stdout: Writer,
+    readonly stderr: Writer,
+    private readonly input?: Reader,
+  ) {}
 
   /** process.stdin is made only when `-` is read: merely touching it opens the stream. */
   get stdin(): Reader {
@@ -55,7 +62,13 @@ export class Output {
 export const processOutput = (): Output => new Output(process.stdout, process.stderr);
 
 const ICONS: Record<string, string> = {
-  pending: '·', running: '▶', waiting: '⏸', succeeded: '✔', failed: '✘', skipped: '↷', cancelled: '⊘',
+  pending: '·',
+  running: '▶',
+  waiting: '⏸',
+  succeeded: '✔',
+  failed: '✘',
+  skipped: '↷',
+  cancelled: '⊘',
 };
 export function icon(status: string): string {
   return ICONS[status] ?? ' ';

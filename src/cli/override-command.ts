@@ -15,8 +15,12 @@ import { retryLostUpdate } from '../temporal/update-retry';
 
 /** Domain overrides are camelCase in workflows and kebab-case on the command line. */
 const CLI_NAMES: Partial<Record<OverrideName, string>> = {
-  forceCheck: 'force-check', skipStrategy: 'skip-strategy', emergencyStop: 'emergency-stop',
-  forceFailover: 'force-failover', holdFailover: 'hold-failover', releaseHold: 'release-hold',
+  forceCheck: 'force-check',
+  skipStrategy: 'skip-strategy',
+  emergencyStop: 'emergency-stop',
+  forceFailover: 'force-failover',
+  holdFailover: 'hold-failover',
+  releaseHold: 'release-hold',
 };
 
 export function overrideCommand(name: OverrideName, summary: string, stepRequired: boolean): Command {
@@ -28,7 +32,10 @@ export function overrideCommand(name: OverrideName, summary: string, stepRequire
     summary,
     usage: `genie ${command} <id> ${stepRequired ? '--step S' : '[--step S]'}${extra} --as <who> [--key FILE] [--${reasonFlag} TEXT]`,
     options: {
-      step: { type: 'string', help: 'the step it applies to' }, as: { type: 'string', help: 'who (default $GENIE_USER or your login)' }, key: { type: 'string', help: 'sign it with this key (default $GENIE_KEY)' }, [reasonFlag]: { type: 'string', help: 'why, recorded in the run\'s history' },
+      step: { type: 'string', help: 'the step it applies to' },
+      as: { type: 'string', help: 'who (default $GENIE_USER or your login)' },
+      key: { type: 'string', help: 'sign it with this key (default $GENIE_KEY)' },
+      [reasonFlag]: { type: 'string', help: "why, recorded in the run's history" },
       ...(name === 'promote' ? { full: { type: 'boolean', help: 'skip to full promotion' } } : {}),
       ...(name === 'skipStrategy' ? { strategy: { type: 'string', help: 'the recovery strategy to leave out' } } : {}),
       ...(name === 'forceFailover' ? { target: { type: 'string', help: 'the region to promote' } } : {}),
@@ -48,12 +55,17 @@ export function overrideCommand(name: OverrideName, summary: string, stepRequire
       };
       return withClient(async (client) => {
         // The notice says what the run's worker enforces, not what this shell's environment says.
-        const state = await client.workflow.getHandle(id).query(stateQuery).catch(() => undefined);
+        const state = await client.workflow
+          .getHandle(id)
+          .query(stateQuery)
+          .catch(() => undefined);
         if (state?.accessPolicy === false) out.warn(NO_POLICY_NOTICE);
         try {
           // Signed (--key, GENIE_KEY) for the access policy; the signature covers this run and these exact args.
           const auth = await signed(values.key as string | undefined, name, { workflowId: id, runId: () => firstRunId(client, id) }, args);
-          const ack = await retryLostUpdate(() => client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [auth ? { ...args, auth } : args] }));
+          const ack = await retryLostUpdate(() =>
+            client.workflow.getHandle(id).executeUpdate(overrideUpdates[name], { args: [auth ? { ...args, auth } : args] }),
+          );
           out.print(`${name} accepted: ${ack.message}`);
           return EXIT.ok;
         } catch (err) {
@@ -74,4 +86,3 @@ async function signed(keyFile: string | undefined, name: OverrideName, run: Sign
     throw new UsageError(`cannot sign the ${name}: ${(error as Error).message}`);
   }
 }
-

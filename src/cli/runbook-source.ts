@@ -26,20 +26,25 @@ export async function resolveSource(nameOrFile: string, rawParams: Record<string
   const isFile = stdin !== undefined || /\.(ya?ml|json)$/i.test(nameOrFile) || nameOrFile.includes('/') || fs.existsSync(nameOrFile);
   let definition: Runbook;
   // A Chaos Toolkit experiment runs as the chaos runbook it converts to; its env configuration is read here.
-  const experiment = isFile ? readExperimentOrThrow(() => stdin === undefined ? readExperimentFile(nameOrFile, actionCatalog) : readExperimentText(stdin, STDIN_NAME, actionCatalog)) : undefined;
+  const experiment = isFile
+    ? readExperimentOrThrow(() => (stdin === undefined ? readExperimentFile(nameOrFile, actionCatalog) : readExperimentText(stdin, STDIN_NAME, actionCatalog)))
+    : undefined;
   if (experiment) {
     definition = experiment.definition;
     rawParams = { ...experiment.envValues, ...rawParams };
-  } else try {
-    if (stdin !== undefined) definition = loadRunbookText(stdin, STDIN_NAME, actionCatalog);
-    else definition = (isFile ? loadRunbookFile(nameOrFile, actionCatalog) : findRunbook(nameOrFile, runbookDir(), actionCatalog)).definition;
-  } catch (err) {
-    if (err instanceof RunbookValidationError) throw new UsageError(err.message, EXIT.failed);
-    throw new UsageError((err as Error).message);
-  }
+  } else
+    try {
+      if (stdin !== undefined) definition = loadRunbookText(stdin, STDIN_NAME, actionCatalog);
+      else definition = (isFile ? loadRunbookFile(nameOrFile, actionCatalog) : findRunbook(nameOrFile, runbookDir(), actionCatalog)).definition;
+    } catch (err) {
+      if (err instanceof RunbookValidationError) throw new UsageError(err.message, EXIT.failed);
+      throw new UsageError((err as Error).message);
+    }
   const checked = validateParams(definition, rawParams);
   if (checked.diagnostics.length > 0) {
-    throw new UsageError(`parameters of ${definition.metadata.name} are invalid; nothing was started:\n${checked.diagnostics.map(formatDiagnostic).join('\n')}`);
+    throw new UsageError(
+      `parameters of ${definition.metadata.name} are invalid; nothing was started:\n${checked.diagnostics.map(formatDiagnostic).join('\n')}`,
+    );
   }
   return { runbook: isFile ? definition : definition.metadata.name, definition, params: checked.params };
 }

@@ -34,8 +34,13 @@ export async function watchRun(handle: WorkflowHandle, out: Output, onResult: (r
     }
   };
   let done = false;
-  const result = handle.result().then((r: RunbookResult) => { done = true; return r; });
-  result.catch(() => { done = true; });
+  const result = handle.result().then((r: RunbookResult) => {
+    done = true;
+    return r;
+  });
+  result.catch(() => {
+    done = true;
+  });
   while (!done) {
     try {
       render(await handle.query(stateQuery));

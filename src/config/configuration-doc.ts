@@ -29,6 +29,7 @@ export function renderConfigurationDoc(variables: readonly Variable[] = VARIABLE
   const groups = new Map<VariableGroup, Variable[]>();
   for (const v of variables) groups.set(v.group, [...(groups.get(v.group) ?? []), v]);
   const sections = [...groups].map(([group, vars]) =>
-    [`## ${group}`, '', '| variable | default | meaning | read by |', '|---|---|---|---|', ...vars.map(row)].join('\n'));
+    [`## ${group}`, '', '| variable | default | meaning | read by |', '|---|---|---|---|', ...vars.map(row)].join('\n'),
+  );
   return [INTRO, ...sections].join('\n') + '\n';
 }

@@ -50,7 +50,8 @@ function gaussian(random: () => number): number {
 export function parseRate(value: unknown, what = 'error rate'): number {
   const text = String(value).trim();
   const rate = text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
-  if (text === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) throw new BehaviorError(`${what} must be between 0 and 1 (or 0% and 100%), not ${JSON.stringify(value)}`);
+  if (text === '' || !Number.isFinite(rate) || rate < 0 || rate > 1)
+    throw new BehaviorError(`${what} must be between 0 and 1 (or 0% and 100%), not ${JSON.stringify(value)}`);
   return rate;
 }
 
@@ -69,7 +70,8 @@ export function parseLatency(value: unknown, what = 'latency'): number {
 
 /** A run-time change: only the fields given change; anything invalid refuses the whole change. */
 export function applyBehaviorPatch(current: DemoBehavior, patch: unknown): DemoBehavior {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new BehaviorError('send a JSON object, e.g. {"errorRate": 0.2, "latency": "50ms"}');
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+    throw new BehaviorError('send a JSON object, e.g. {"errorRate": 0.2, "latency": "50ms"}');
   const p = patch as Record<string, unknown>;
   const known = new Set(['errorRate', 'errorStatus', 'latency', 'latencyMs', 'jitter', 'jitterMs', 'distribution']);
   const unknown = Object.keys(p).filter((k) => !known.has(k));
@@ -92,6 +94,7 @@ export function parseStatus(value: unknown): number {
 }
 
 export function parseDistribution(value: unknown): LatencyDistribution {
-  if (!DISTRIBUTIONS.includes(value as LatencyDistribution)) throw new BehaviorError(`distribution must be one of ${DISTRIBUTIONS.join(', ')}, not ${JSON.stringify(value)}`);
+  if (!DISTRIBUTIONS.includes(value as LatencyDistribution))
+    throw new BehaviorError(`distribution must be one of ${DISTRIBUTIONS.join(', ')}, not ${JSON.stringify(value)}`);
   return value as LatencyDistribution;
 }

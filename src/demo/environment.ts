@@ -95,7 +95,15 @@ export function demoRouterConfig(stableUrl: string, canaryUrl: string, route = '
 const localHost = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host);
 
 /** How the supervisor runs `genie demo-service` for `service` at `version` on `port`. */
-export function demoServiceProcess(options: { service: string; version: string; port: number; host?: string; spec?: DemoServiceSpec; group?: string; autoRestart?: AutoRestartPolicy }): ProcessSpec {
+export function demoServiceProcess(options: {
+  service: string;
+  version: string;
+  port: number;
+  host?: string;
+  spec?: DemoServiceSpec;
+  group?: string;
+  autoRestart?: AutoRestartPolicy;
+}): ProcessSpec {
   const host = options.host ?? '127.0.0.1';
   const spec = options.spec ?? {};
   const args = ['demo-service', '--name', options.service, '--version', options.version, '--port', String(options.port), '--host', host];
@@ -130,16 +138,23 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   // The environment owns these names: whatever ran under them before (a deploy, a crashed `genie up`) is replaced.
   const startOptions = { replace: true, readyTimeoutMs, graceMs: 5_000 };
   const handle = (name: string, url: string, pid: number): DemoProcess => ({
-    name, url, pid,
+    name,
+    url,
+    pid,
     output: () => supervisor.logTail(name, 64 * 1024),
-    stop: async (graceMs?: number) => { await supervisor.stop(name, graceMs === undefined ? {} : { graceMs }); },
+    stop: async (graceMs?: number) => {
+      await supervisor.stop(name, graceMs === undefined ? {} : { graceMs });
+    },
   });
   const started: string[] = [];
   try {
     const service = async (name: 'stable' | 'canary', port: number, spec: DemoServiceSpec = {}) => {
       const version = spec.version ?? (name === 'stable' ? '1.0.0' : '1.1.0');
       started.push(name);
-      const { status } = await supervisor.start(demoServiceProcess({ service: name, version, port, host, spec, group, ...(options.autoRestart ? { autoRestart: options.autoRestart } : {}) }), startOptions);
+      const { status } = await supervisor.start(
+        demoServiceProcess({ service: name, version, port, host, spec, group, ...(options.autoRestart ? { autoRestart: options.autoRestart } : {}) }),
+        startOptions,
+      );
       return handle(name, `http://${local}:${port}`, status.pid!);
     };
     const [stable, canary] = await Promise.all([service('stable', options.stablePort, options.stable), service('canary', options.canaryPort, options.canary)]);
@@ -150,17 +165,36 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     fs.writeFileSync(configFile, stringify(config), { mode: 0o600 });
     const adminUrl = `http://${local}:${options.routerAdminPort}`;
     started.push(DEMO_NAMES.router);
-    const { status } = await supervisor.start({
-      name: DEMO_NAMES.router,
-      argv: genieArgv(['router', '--config', configFile, '--port', String(options.routerPort), '--admin-port', String(options.routerAdminPort), '--host', host]),
-      env: { GENIE_ROUTER_TOKEN: options.token },
-      port: options.routerPort,
-      healthUrl: `${adminUrl}/health`,
-      group,
-    }, startOptions);
+    const { status } = await supervisor.start(
+      {
+        name: DEMO_NAMES.router,
+        argv: genieArgv([
+          'router',
+          '--config',
+          configFile,
+          '--port',
+          String(options.routerPort),
+          '--admin-port',
+          String(options.routerAdminPort),
+          '--host',
+          host,
+        ]),
+        env: { GENIE_ROUTER_TOKEN: options.token },
+        port: options.routerPort,
+        healthUrl: `${adminUrl}/health`,
+        group,
+      },
+      startOptions,
+    );
     const router = Object.assign(handle(DEMO_NAMES.router, `http://${local}:${options.routerPort}`, status.pid!), { adminUrl });
     return {
-      router, stable, canary, config, configFile, route, supervisor,
+      router,
+      stable,
+      canary,
+      config,
+      configFile,
+      route,
+      supervisor,
       stop: async () => {
         await router.stop();
         await Promise.all([stable.stop(), canary.stop()]);
@@ -229,7 +263,9 @@ export async function startLocalDemo(log: (line: string) => void): Promise<Local
     const autoRestart = process.env.GENIE_DEMO_AUTO_RESTART === 'on' ? { enabled: true, initialBackoffMs: 1_000, maxBackoffMs: 30_000 } : undefined;
     environment = await startDemoEnvironment({ ...ports, token, processDir: defaultProcessDir(), route: 'app', log, ...(autoRestart ? { autoRestart } : {}) });
   } catch (error) {
-    log(`demo environment not started: ${(error as Error).message.split('\n')[0]} (GENIE_DEMO=off skips it; ports: GENIE_ROUTER_PORT, GENIE_ROUTER_ADMIN_PORT, GENIE_STABLE_PORT, GENIE_CANARY_PORT)`);
+    log(
+      `demo environment not started: ${(error as Error).message.split('\n')[0]} (GENIE_DEMO=off skips it; ports: GENIE_ROUTER_PORT, GENIE_ROUTER_ADMIN_PORT, GENIE_STABLE_PORT, GENIE_CANARY_PORT)`,
+    );
     return undefined;
   }
   process.env.GENIE_ROUTER_ADMIN_URL = environment.router.adminUrl;
@@ -242,7 +278,8 @@ export async function startLocalDemo(log: (line: string) => void): Promise<Local
     `  stable ${supervisor.find('stable')?.version} ${stable.url}   canary ${supervisor.find('canary')?.version} ${canary.url}   (processes: ${supervisor.dir})`,
   ];
   return {
-    environment, summary,
+    environment,
+    summary,
     stop: async () => {
       await watcher.stop();
       await router.stop();
@@ -278,7 +315,9 @@ export function spawnGenie(name: string, url: string, args: string[], env: Recor
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const stop = async (graceMs = 10_000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');

@@ -69,8 +69,12 @@ class Recorder {
     this.result.sent++;
     try {
       const response = await pool.request({
-        path: target.path ?? '/', method: target.method ?? 'GET', headers: target.headers, body: target.body,
-        headersTimeout: target.timeoutMs ?? 10_000, bodyTimeout: target.timeoutMs ?? 10_000,
+        path: target.path ?? '/',
+        method: target.method ?? 'GET',
+        headers: target.headers,
+        body: target.body,
+        headersTimeout: target.timeoutMs ?? 10_000,
+        bodyTimeout: target.timeoutMs ?? 10_000,
       });
       if (this.result.bodies) this.result.bodies.push((await readBody(response.body, { maxBytes: MAX_COLLECTED_BODY_BYTES })).text);
       else await response.body.dump();

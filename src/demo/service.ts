@@ -57,7 +57,9 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     }
     if (path === ADMIN_PATH) return admin(req, res);
     let bodyBytes = 0;
-    req.on('data', (chunk: Buffer) => { bodyBytes += chunk.length; });
+    req.on('data', (chunk: Buffer) => {
+      bodyBytes += chunk.length;
+    });
     req.on('end', () => {
       const b = behavior;
       const requestId = randomUUID();
@@ -65,7 +67,16 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
         if (b.errorRate > 0 && Math.random() < b.errorRate) {
           return json(res, b.errorStatus, { error: 'injected by demo-service --error-rate', service: options.name, version: options.version, requestId });
         }
-        json(res, 200, { service: options.name, version: options.version, method: req.method, path, bodyBytes, requestId, timestamp: new Date().toISOString(), ...options.fields });
+        json(res, 200, {
+          service: options.name,
+          version: options.version,
+          method: req.method,
+          path,
+          bodyBytes,
+          requestId,
+          timestamp: new Date().toISOString(),
+          ...options.fields,
+        });
       };
       const delay = sampleLatencyMs(b);
       if (delay > 0) setTimeout(answer, delay);
@@ -83,15 +94,18 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
       return json(res, 200, behavior);
     }
     if (req.method !== 'PUT' && req.method !== 'PATCH') return json(res, 405, { error: `use GET or PUT on ${ADMIN_PATH}` });
-    readBody(req, { maxBytes: MAX_ADMIN_BODY, beyond: 'discard' }).then(({ text, truncated }) => {
-      if (truncated) return json(res, 413, { error: `the body is larger than ${MAX_ADMIN_BODY} bytes` });
-      try {
-        behavior = applyBehaviorPatch(behavior, JSON.parse(text || '{}'));
-        json(res, 200, behavior);
-      } catch (error) {
-        json(res, 400, { error: error instanceof BehaviorError || error instanceof SyntaxError ? error.message : String(error) });
-      }
-    }, () => undefined); // the client went away mid-body: nobody to answer
+    readBody(req, { maxBytes: MAX_ADMIN_BODY, beyond: 'discard' }).then(
+      ({ text, truncated }) => {
+        if (truncated) return json(res, 413, { error: `the body is larger than ${MAX_ADMIN_BODY} bytes` });
+        try {
+          behavior = applyBehaviorPatch(behavior, JSON.parse(text || '{}'));
+          json(res, 200, behavior);
+        } catch (error) {
+          json(res, 400, { error: error instanceof BehaviorError || error instanceof SyntaxError ? error.message : String(error) });
+        }
+      },
+      () => undefined,
+    ); // the client went away mid-body: nobody to answer
   };
 
   const { port, url } = await listenLocal(server, options.port, options.host);
@@ -99,16 +113,19 @@ export async function startDemoService(options: DemoServiceOptions): Promise<Dem
     url,
     port,
     behavior: () => behavior,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-      // Requests still sleeping on their latency get a few seconds, then their connections go.
-      setTimeout(() => server.closeAllConnections(), 5_000).unref();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still sleeping on their latency get a few seconds, then their connections go.
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      }),
   };
 }
 
 function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = createHash('sha256').update(header?.replace(/^Bearer\s+/i, '') ?? '').digest();
+  const given = createHash('sha256')
+    .update(header?.replace(/^Bearer\s+/i, '') ?? '')
+    .digest();
   return timingSafeEqual(given, createHash('sha256').update(token).digest()) && /^Bearer\s/i.test(header ?? '');
 }

@@ -23,7 +23,13 @@ export function checkActions(tree: StepTree, catalog: ActionCatalog, report: Rep
     if (typeof name !== 'string') continue; // the schema reports the type
     const entry = catalog.get(name);
     if (!entry) {
-      report({ code: 'UNKNOWN_ACTION', path: [...step.path, 'action'], stepId: step.id, message: `${step.label} uses unknown action ${shown(name)}${suggestion(name, names)}`, hint: unknownActionHint(name, names) });
+      report({
+        code: 'UNKNOWN_ACTION',
+        path: [...step.path, 'action'],
+        stepId: step.id,
+        message: `${step.label} uses unknown action ${shown(name)}${suggestion(name, names)}`,
+        hint: unknownActionHint(name, names),
+      });
       continue;
     }
     const args = step.raw.with ?? {};
@@ -49,7 +55,9 @@ function checkAnalysisActions(step: StepTree['all'][number], catalog: ActionCata
   const needed = [ANALYSIS_MEASURE, ...(isRecord(step.raw.analysis) && step.raw.analysis.judge !== undefined ? [ANALYSIS_JUDGE] : [])];
   for (const name of needed.filter((n) => !catalog.has(n))) {
     report({
-      code: 'UNKNOWN_ACTION', path: [...step.path, 'analysis'], stepId: step.id,
+      code: 'UNKNOWN_ACTION',
+      path: [...step.path, 'analysis'],
+      stepId: step.id,
       message: `${step.label} is an analysis, which needs action ${name}, and this worker has no such action`,
       hint: 'run the runbook on a Genie worker that registers the analysis actions (activities/analysis.ts)',
     });

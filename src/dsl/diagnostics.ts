@@ -51,7 +51,8 @@ export const DIAGNOSTIC_CODES = {
   PARAM_UNKNOWN: 'A run was given a parameter the runbook does not declare.',
   PARAM_VALUE: "A run was given a parameter value that does not match the parameter's type.",
   // Warnings: reported, but the runbook stays valid
-  UNKNOWN_ERROR_CODE: 'A retry.nonRetryable entry is not a code Genie raises (docs/runtime-codes.md) nor one the runbook raises itself; an action or command may still raise it.',
+  UNKNOWN_ERROR_CODE:
+    'A retry.nonRetryable entry is not a code Genie raises (docs/runtime-codes.md) nor one the runbook raises itself; an action or command may still raise it.',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

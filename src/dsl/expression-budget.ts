@@ -44,7 +44,11 @@ export const ACTIVITY_EXPRESSION_BUDGET: ExpressionBudget = { maxSteps: 1_000_00
 export class ExpressionBudgetExceeded extends GenieError {
   readonly code = 'EXPRESSION_BUDGET';
 
-  constructor(readonly limit: 'steps' | 'depth' | 'time', readonly value: number, expressionText: string) {
+  constructor(
+    readonly limit: 'steps' | 'depth' | 'time',
+    readonly value: number,
+    expressionText: string,
+  ) {
     const what = limit === 'steps' ? `${value} evaluation steps` : limit === 'depth' ? `nesting depth ${value}` : `${value} ms`;
     super(`expression ${expressionText} exceeded ${what}; simplify it (no unbounded recursion or loops)`);
   }
@@ -75,7 +79,13 @@ export function compileBudgeted(compile: typeof jsonata, text: string, budget: E
 }
 
 /** Evaluate, turning JSONata's own guard errors (D1011 depth, D1012 time) into the budget error. */
-export async function evaluateBudgeted(expression: jsonata.Expression, text: string, budget: ExpressionBudget, input: unknown, bindings?: Record<string, unknown>): Promise<unknown> {
+export async function evaluateBudgeted(
+  expression: jsonata.Expression,
+  text: string,
+  budget: ExpressionBudget,
+  input: unknown,
+  bindings?: Record<string, unknown>,
+): Promise<unknown> {
   try {
     return await expression.evaluate(input, bindings);
   } catch (err) {

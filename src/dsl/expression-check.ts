@@ -30,8 +30,7 @@ export function checkExpressions(document: Record<string, unknown>, tree: StepTr
   const allIds = new Set(tree.all.map((s) => s.id).filter((id): id is string => id !== undefined));
   const params = new Set(isRecord(document.params) ? Object.keys(document.params) : []);
   const visibleBefore = scopes(tree);
-  const check = (value: string, path: PathSegment[], field: string, owner: Owner) =>
-    checkString(value, path, field, owner, { allIds, params, tree }, report);
+  const check = (value: string, path: PathSegment[], field: string, owner: Owner) => checkString(value, path, field, owner, { allIds, params, tree }, report);
 
   // Top-level fields: outputs are evaluated after the run, so any step may be read there.
   for (const [key, value] of Object.entries(document)) {
@@ -47,11 +46,16 @@ export function checkExpressions(document: Record<string, unknown>, tree: StepTr
     const body = new Set(bodyIds(step));
     const afterBody: Visibility = { has: (id) => body.has(id) || before.has(id) };
     for (const [key, value] of Object.entries(step.raw)) {
-      strings(value, [...step.path, key], (text, path) => {
-        const rel = path.slice(step.path.length);
-        const visible = rel[0] === 'until' && rel[1] === 'condition' ? afterBody : before;
-        check(text, path, dotted(rel), { label: step.label, step, visible });
-      }, nested);
+      strings(
+        value,
+        [...step.path, key],
+        (text, path) => {
+          const rel = path.slice(step.path.length);
+          const visible = rel[0] === 'until' && rel[1] === 'condition' ? afterBody : before;
+          check(text, path, dotted(rel), { label: step.label, step, visible });
+        },
+        nested,
+      );
     }
   }
 }
@@ -74,7 +78,9 @@ function checkString(value: string, path: PathSegment[], field: string, owner: O
   const stepId = owner.step?.id;
   if (isPartialExpression(value)) {
     report({
-      code: 'EXPRESSION_PARTIAL', path, stepId,
+      code: 'EXPRESSION_PARTIAL',
+      path,
+      stepId,
       message: `'${field}' of ${owner.label} mixes text with an expression: ${shown(value)}`,
       hint: `write the whole value as one expression, e.g. "{% 'Restarted ' & $params.service %}" (& joins strings)`,
     });
@@ -93,7 +99,10 @@ function checkString(value: string, path: PathSegment[], field: string, owner: O
     const tokenLength = typeof e.token === 'string' && e.token !== '(end)' ? e.token.length : 1;
     const offset = Math.max(0, Math.min(body.length - 1, (e.position ?? 0) - tokenLength));
     report({
-      code: 'EXPRESSION_SYNTAX', path, offset: bodyOffset + offset, stepId,
+      code: 'EXPRESSION_SYNTAX',
+      path,
+      offset: bodyOffset + offset,
+      stepId,
       message: `invalid expression in '${field}' of ${owner.label}: ${e.message ?? String(error)}`,
       hint: syntaxHint(body),
     });
@@ -101,7 +110,10 @@ function checkString(value: string, path: PathSegment[], field: string, owner: O
   }
   for (const re of unsupportedRegexLiterals(ast)) {
     report({
-      code: 'EXPRESSION_SYNTAX', path, offset: bodyOffset + Math.max(0, Math.min(body.length - 1, re.position - 1)), stepId,
+      code: 'EXPRESSION_SYNTAX',
+      path,
+      offset: bodyOffset + Math.max(0, Math.min(body.length - 1, re.position - 1)),
+      stepId,
       message: `regex /${re.source}/ in '${field}' of ${owner.label} is not supported by the linear-time engine: ${re.message}`,
       hint: 'write it without backreferences or lookaround (RE2 syntax), which cannot backtrack for minutes',
     });
@@ -111,7 +123,10 @@ function checkString(value: string, path: PathSegment[], field: string, owner: O
     if (ref.variable === 'params') {
       if (!known.params.has(ref.name)) {
         report({
-          code: 'UNDECLARED_PARAM', path, offset, stepId,
+          code: 'UNDECLARED_PARAM',
+          path,
+          offset,
+          stepId,
           message: `$params.${ref.name} in '${field}' of ${owner.label} is not a declared parameter${didYouMean(ref.name, known.params)}`,
           hint: `declare it under params: (e.g. ${ref.name}: { type: string }) or fix the name`,
         });
@@ -121,7 +136,10 @@ function checkString(value: string, path: PathSegment[], field: string, owner: O
     if (owner.visible.has(ref.name)) continue;
     const exists = known.allIds.has(ref.name);
     report({
-      code: 'DANGLING_STEP_REF', path, offset, stepId,
+      code: 'DANGLING_STEP_REF',
+      path,
+      offset,
+      stepId,
       message: exists
         ? `$steps.${ref.name} in '${field}' of ${owner.label} reads step '${ref.name}', which ${whyNotVisible(ref.name, owner.step, known.tree)}`
         : `$steps.${ref.name} in '${field}' of ${owner.label} names no step${didYouMean(ref.name, known.allIds)}`,

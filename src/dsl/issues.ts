@@ -32,8 +32,13 @@ export function dotted(path: readonly PathSegment[]): string {
 /** `a string`, `an integer`, `a list`... for "must be" messages. */
 export function article(type: string): string {
   const words: Record<string, string> = {
-    string: 'a string', number: 'a number', integer: 'an integer', boolean: 'true or false',
-    object: 'a mapping (key: value)', array: 'a list', null: 'empty',
+    string: 'a string',
+    number: 'a number',
+    integer: 'an integer',
+    boolean: 'true or false',
+    object: 'a mapping (key: value)',
+    array: 'a list',
+    null: 'empty',
   };
   return words[type] ?? type;
 }
@@ -48,7 +53,7 @@ export function jsonType(value: unknown): string {
 
 /** A value quoted for a message, shortened. */
 export function shown(value: unknown): string {
-  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }
 

@@ -5,7 +5,21 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import {
-  ActionStep, AnalysisStep, API_VERSION, ApprovalStep, PauseStep, FailStep, ForEachStep, IfStep, ParallelStep, Runbook, RunbookStep, SleepStep, STEP_KIND_KEYS, SwitchStep, UntilStep,
+  ActionStep,
+  AnalysisStep,
+  API_VERSION,
+  ApprovalStep,
+  PauseStep,
+  FailStep,
+  ForEachStep,
+  IfStep,
+  ParallelStep,
+  Runbook,
+  RunbookStep,
+  SleepStep,
+  STEP_KIND_KEYS,
+  SwitchStep,
+  UntilStep,
   type StepKindKey,
 } from './types';
 
@@ -13,9 +27,18 @@ export type JsonSchema = { [key: string]: unknown };
 
 /** The schema of each step kind, by the key that names the kind. */
 export const STEP_SCHEMAS: Record<StepKindKey, TSchema> = {
-  action: ActionStep, sleep: SleepStep, approval: ApprovalStep, parallel: ParallelStep, then: IfStep,
-  switch: SwitchStep, forEach: ForEachStep, until: UntilStep, runbook: RunbookStep, fail: FailStep,
-  pause: PauseStep, analysis: AnalysisStep,
+  action: ActionStep,
+  sleep: SleepStep,
+  approval: ApprovalStep,
+  parallel: ParallelStep,
+  then: IfStep,
+  switch: SwitchStep,
+  forEach: ForEachStep,
+  until: UntilStep,
+  runbook: RunbookStep,
+  fail: FailStep,
+  pause: PauseStep,
+  analysis: AnalysisStep,
 };
 
 const CATCH_ALL = '^(.*)$';
@@ -66,7 +89,10 @@ const KIND_DOCS: Record<StepKindKey, [title: string, description: string]> = {
   runbook: ['runbook step', 'Runs another runbook by name as a child workflow, with `params:`.'],
   fail: ['fail step', 'Ends the run as failed with `message` (and an optional `code`).'],
   pause: ['pause step', 'Waits for `duration`, or until an operator override in `endOn` (default promote) ends it early.'],
-  analysis: ['analysis step', 'Measures metrics every `interval` against success/failure conditions and optionally judges canary vs baseline (Mann-Whitney); `background: true` runs it alongside the following steps.'],
+  analysis: [
+    'analysis step',
+    'Measures metrics every `interval` against success/failure conditions and optionally judges canary vs baseline (Mann-Whitney); `background: true` runs it alongside the following steps.',
+  ],
 };
 
 /** Descriptions for top-level fields that the TypeBox types leave undocumented. */
@@ -79,7 +105,8 @@ const TOP_DOCS: Record<string, string> = {
   defaults: 'Timeout, retry policy and onError applied to every step that does not set its own.',
   steps: 'The procedure, run in order.',
   onFailure: 'Steps run when the procedure fails (rollback, notification); they may reference any step.',
-  finally: 'Steps that always run last, whatever happened (success, failure, abort, emergency stop), and that nothing can cancel: fault removal, cleanup. $status and $error say how the run went.',
+  finally:
+    'Steps that always run last, whatever happened (success, failure, abort, emergency stop), and that nothing can cancel: fault removal, cleanup. $status and $error say how the run went.',
   outputs: 'The run result: values or expressions over $steps and $params.',
 };
 

@@ -38,21 +38,31 @@ const validated = new WeakSet<Runbook>();
 
 export class RunbookNotFoundError extends GenieError {
   readonly code = 'RUNBOOK_NOT_FOUND';
-  constructor(message: string, readonly dir: string, readonly available: string[]) {
+  constructor(
+    message: string,
+    readonly dir: string,
+    readonly available: string[],
+  ) {
     super(message);
   }
 }
 
 export class RunbookAmbiguousError extends GenieError {
   readonly code = 'RUNBOOK_AMBIGUOUS';
-  constructor(readonly runbook: string, readonly files: string[]) {
+  constructor(
+    readonly runbook: string,
+    readonly files: string[],
+  ) {
     super(`several files declare metadata.name '${runbook}': ${files.join(', ')}; rename one of them`);
   }
 }
 
 export class GroupsFileError extends GenieError {
   readonly code = 'GROUPS_INVALID';
-  constructor(readonly file: string, problem: string) {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
     super(`approver groups file ${file} (GENIE_GROUPS_FILE): ${problem}; write it as YAML "groupName: [member, ...]"`);
   }
 }
@@ -60,9 +70,23 @@ export class GroupsFileError extends GenieError {
 function fileProblem(file: string, error: unknown): Diagnostic {
   const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
   if (error instanceof FileTooLargeError) {
-    return { file, line: 1, col: 1, code: 'LIMIT_SIZE', message: `file is more than the limit of ${MAX_DOCUMENT_BYTES} bytes (1 MiB)`, hint: 'split the procedure into smaller runbooks and call them with runbook: steps' };
+    return {
+      file,
+      line: 1,
+      col: 1,
+      code: 'LIMIT_SIZE',
+      message: `file is more than the limit of ${MAX_DOCUMENT_BYTES} bytes (1 MiB)`,
+      hint: 'split the procedure into smaller runbooks and call them with runbook: steps',
+    };
   }
-  return { file, line: 0, col: 0, code: 'FILE_READ', message: `cannot read ${file}: ${reason}`, hint: 'check the path; runbooks are *.yaml, *.yml or *.json files' };
+  return {
+    file,
+    line: 0,
+    col: 0,
+    code: 'FILE_READ',
+    message: `cannot read ${file}: ${reason}`,
+    hint: 'check the path; runbooks are *.yaml, *.yml or *.json files',
+  };
 }
 
 /** Reads and validates one file; never throws (problems are diagnostics). */
@@ -145,7 +169,11 @@ export function findRunbook(name: string, dir: string = runbookDir(), catalog: A
   const files = listRunbookFiles(root).filter((file) => insideRoot(root, file));
   const named = files.map((file) => ({ file, name: declaredName(file) }));
   const matches = named.filter((n) => n.name === name);
-  if (matches.length > 1) throw new RunbookAmbiguousError(name, matches.map((m) => m.file));
+  if (matches.length > 1)
+    throw new RunbookAmbiguousError(
+      name,
+      matches.map((m) => m.file),
+    );
   if (matches.length === 1) return loadRunbookFile(matches[0].file, catalog);
   const available = [...new Set(named.map((n) => n.name ?? path.basename(n.file).replace(/\.(ya?ml|json)$/, '')))].sort();
   const suggestion = closest(name, available);

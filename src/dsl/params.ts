@@ -37,7 +37,9 @@ function convert(spec: ParamSpec, value: unknown): Converted {
       return typeof value === 'string' && isDuration(value) ? { ok: true, value: value.trim() } : bad('a duration such as 30s, 5m or 1h30m');
     case 'enum': {
       const values = spec.values ?? [];
-      const match = values.find((allowed) => allowed === value || (typeof value === 'string' && typeof allowed === 'number' && String(allowed) === value.trim()));
+      const match = values.find(
+        (allowed) => allowed === value || (typeof value === 'string' && typeof allowed === 'number' && String(allowed) === value.trim()),
+      );
       return match !== undefined ? { ok: true, value: match } : bad(`one of ${listOf(values.map(String))}`);
     }
     case 'object': {
@@ -88,7 +90,12 @@ export function validateParams(runbook: Runbook, given: Record<string, unknown> 
     if (value === undefined || value === null) {
       if (spec.default !== undefined) params[name] = spec.default;
       else if (spec.required) {
-        report('PARAM_REQUIRED', name, `runbook ${runbook.metadata.name} requires param '${name}'${spec.description ? ` (${spec.description})` : ''}`, `pass it, e.g. ${name}=${example(spec)}`);
+        report(
+          'PARAM_REQUIRED',
+          name,
+          `runbook ${runbook.metadata.name} requires param '${name}'${spec.description ? ` (${spec.description})` : ''}`,
+          `pass it, e.g. ${name}=${example(spec)}`,
+        );
       }
       continue;
     }
@@ -97,14 +104,24 @@ export function validateParams(runbook: Runbook, given: Record<string, unknown> 
     else {
       const shownValue = spec.secret ? '***' : shown(value);
       const suggestion = spec.type === 'enum' && typeof value === 'string' ? didYouMean(value, (spec.values ?? []).map(String)) : '';
-      report('PARAM_VALUE', name, `param '${name}' is ${shownValue}, but must be ${result.expected}${suggestion}`, `pass ${result.expected}, e.g. ${name}=${example(spec)}`);
+      report(
+        'PARAM_VALUE',
+        name,
+        `param '${name}' is ${shownValue}, but must be ${result.expected}${suggestion}`,
+        `pass ${result.expected}, e.g. ${name}=${example(spec)}`,
+      );
     }
   }
 
   const names = Object.keys(declared);
   for (const name of Object.keys(input)) {
     if (name in declared) continue;
-    report('PARAM_UNKNOWN', name, `runbook ${runbook.metadata.name} has no param '${name}'${didYouMean(name, names)}`, names.length ? `declared params: ${listOf(names)}` : 'this runbook takes no params');
+    report(
+      'PARAM_UNKNOWN',
+      name,
+      `runbook ${runbook.metadata.name} has no param '${name}'${didYouMean(name, names)}`,
+      names.length ? `declared params: ${listOf(names)}` : 'this runbook takes no params',
+    );
   }
   return { params, diagnostics };
 }
@@ -120,7 +137,7 @@ function example(spec: ParamSpec): string {
     case 'enum':
       return String(spec.values?.[0] ?? 'value');
     case 'object':
-      return "'{\"key\":\"value\"}'";
+      return '\'{"key":"value"}\'';
     case 'list':
       return '10,25,50';
     default:

@@ -27,7 +27,10 @@ export function toPointer(path: readonly PathSegment[]): string {
 /** Segments of a JSON pointer; indices stay strings (the source map accepts both). */
 export function fromPointer(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** UTF-8 length without Buffer (pure code): counts bytes per code point. */
@@ -61,16 +64,26 @@ export interface ParsedSource {
 export function parseSource(text: string, file: string): ParsedSource {
   const lineCounter = new LineCounter();
   const failed = (diagnostics: Diagnostic[]): ParsedSource => ({
-    file, text, value: undefined, diagnostics, position: () => ({ line: 1, col: 1 }), positionInString: () => ({ line: 1, col: 1 }),
+    file,
+    text,
+    value: undefined,
+    diagnostics,
+    position: () => ({ line: 1, col: 1 }),
+    positionInString: () => ({ line: 1, col: 1 }),
   });
 
   const bytes = utf8Length(text);
   if (bytes > MAX_DOCUMENT_BYTES) {
-    return failed([{
-      file, line: 1, col: 1, code: 'LIMIT_SIZE',
-      message: `document is ${bytes} bytes, more than the limit of ${MAX_DOCUMENT_BYTES} bytes (1 MiB)`,
-      hint: 'split the procedure into smaller runbooks and call them with runbook: steps',
-    }]);
+    return failed([
+      {
+        file,
+        line: 1,
+        col: 1,
+        code: 'LIMIT_SIZE',
+        message: `document is ${bytes} bytes, more than the limit of ${MAX_DOCUMENT_BYTES} bytes (1 MiB)`,
+        hint: 'split the procedure into smaller runbooks and call them with runbook: steps',
+      },
+    ]);
   }
 
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
@@ -93,16 +106,25 @@ export function parseSource(text: string, file: string): ParsedSource {
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    return failed([{
-      file, line: 1, col: 1, code: 'YAML_SYNTAX', message: (error as Error).message,
-      hint: 'expand the aliases (*name) by hand; at most 100 alias expansions are allowed',
-    }]);
+    return failed([
+      {
+        file,
+        line: 1,
+        col: 1,
+        code: 'YAML_SYNTAX',
+        message: (error as Error).message,
+        hint: 'expand the aliases (*name) by hand; at most 100 alias expansions are allowed',
+      },
+    ]);
   }
 
   const at = (offset: number): Position => lineCounter.linePos(offset);
   const map = new SourceMap(doc, text, lineCounter);
   return {
-    file, text, value, diagnostics,
+    file,
+    text,
+    value,
+    diagnostics,
     position: (path, target = 'value') => at(map.offset(path, target)),
     positionInString: (path, offset) => at(map.offsetInString(path, offset)),
   };

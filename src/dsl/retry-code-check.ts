@@ -23,7 +23,9 @@ export function checkNonRetryableCodes(document: Record<string, unknown>, tree: 
       if (typeof code !== 'string' || known.has(code)) return;
       const suggestion = closest(code, known);
       warn({
-        code: 'UNKNOWN_ERROR_CODE', path: [...path, 'nonRetryable', i], stepId,
+        code: 'UNKNOWN_ERROR_CODE',
+        path: [...path, 'nonRetryable', i],
+        stepId,
         message: `retry.nonRetryable of ${owner} names ${code}, which is not a code Genie raises`,
         hint: suggestion ? `did you mean ${suggestion}? ${HINT}` : HINT,
       });

@@ -18,8 +18,8 @@ export function checkRunbookName(name: unknown, where = 'input field "runbook"')
   if (typeof name !== 'string' || name.length > MAX_RUNBOOK_NAME_LENGTH || !RUNBOOK_NAME_PATTERN.test(name)) {
     throw new RunbookNameError(
       `${where}: ${shown} is not a runbook name; a run names a runbook from the worker's runbook directory by its name ` +
-      `(lower-case letters, digits, '.', '_', '-', at most ${MAX_RUNBOOK_NAME_LENGTH} characters, no '/'), never a file path; ` +
-      'to run a file, use `genie run <file>`, which reads it on your machine and sends the definition inline',
+        `(lower-case letters, digits, '.', '_', '-', at most ${MAX_RUNBOOK_NAME_LENGTH} characters, no '/'), never a file path; ` +
+        'to run a file, use `genie run <file>`, which reads it on your machine and sends the definition inline',
     );
   }
   return name;

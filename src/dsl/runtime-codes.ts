@@ -24,7 +24,7 @@ const action = (retryable: boolean, meaning: string): RuntimeCodeInfo => ({ mean
 
 export const RUNTIME_CODES = {
   // Steps and the interpreter
-  STEP_TIMEOUT: interpreter("A step did not finish within its `timeout` (retries included)."),
+  STEP_TIMEOUT: interpreter('A step did not finish within its `timeout` (retries included).'),
   RUNBOOK_FAILED: interpreter('A `fail:` step ran without a `code` of its own.'),
   HANDLER_NOT_FOUND: interpreter('`onError` names a step that is not a later step of the same sequence.'),
   UNKNOWN_ACTION: interpreter('The action is not registered on the worker that ran the step (an older or differently built worker).'),
@@ -36,7 +36,7 @@ export const RUNTIME_CODES = {
   FOREACH_FAILED: interpreter('More `forEach` iterations failed than the step allows.'),
   UNTIL_EXHAUSTED: interpreter("An `until:` step's condition was still false after its last attempt."),
   UNTIL_TIMEOUT: interpreter("An `until:` step's condition was still false when its timeout ran out."),
-  CHILD_RUNBOOK_FAILED: interpreter('A `runbook:` step\'s child run ended failed, aborted or rolled back.'),
+  CHILD_RUNBOOK_FAILED: interpreter("A `runbook:` step's child run ended failed, aborted or rolled back."),
   APPROVAL_REJECTED: interpreter('An approver rejected an `approval:` step.'),
   APPROVAL_TIMEOUT: interpreter('An `approval:` step did not get enough approvals in time.'),
   ANALYSIS_FAILED: interpreter('An analysis judged the canary worse than the baseline (verdict Failed).'),
@@ -48,7 +48,9 @@ export const RUNTIME_CODES = {
   CONTINUED_FORGED: interpreter('A new run was started with the `continued` field, which only Genie sets when a run continues as new.'),
   ABORTED: interpreter('An operator aborted the run (or pressed the emergency stop), or Temporal cancelled it.'),
   // What Temporal reports about an action
-  TIMEOUT: interpreter("An action ran out of time (schedule-to-close, heartbeat, or the last attempt's start-to-close); earlier attempts' timeouts were retried by its policy."),
+  TIMEOUT: interpreter(
+    "An action ran out of time (schedule-to-close, heartbeat, or the last attempt's start-to-close); earlier attempts' timeouts were retried by its policy.",
+  ),
   CANCELLED: interpreter('The step was cancelled (the run was aborted, or a background step it belonged to ended).'),
   ACTIVITY_FAILED: interpreter('An action failed without saying why (no cause recorded).'),
   ERROR: interpreter('A failure with no code of its own.'),
@@ -66,14 +68,17 @@ export const RUNTIME_CODES = {
   TARGET_NOT_ALLOWED: action(false, "A chaos fault's target is outside the worker's chaos target allowlist."),
   NO_ACTIVITY_CONTEXT: action(false, 'The action ran outside a Temporal activity (a test harness, for instance).'),
   NO_WORKFLOW: action(false, 'The action must run inside a workflow run.'),
-  BREAKER_OPEN: action(true, "The destination's circuit breaker is open: the call was not sent (the next attempt waits until the breaker lets trial calls through)."),
+  BREAKER_OPEN: action(
+    true,
+    "The destination's circuit breaker is open: the call was not sent (the next attempt waits until the breaker lets trial calls through).",
+  ),
   BREAKER_OVERRIDE_REFUSED: action(false, 'The breakers workflow refused `breaker.force` (bad name, missing reason...).'),
   // HTTP
   HTTP_CONNECT: action(true, 'The HTTP destination could not be reached (refused, unknown host, TLS).'),
   HTTP_TIMEOUT: action(true, 'The HTTP destination did not answer within the timeout.'),
   HTTP_ABORTED: action(true, 'The HTTP exchange was broken off before it completed.'),
   HTTP_ERROR: action(true, 'The HTTP exchange failed for another reason (a malformed answer, a reset).'),
-  HTTP_EXPECTATION_FAILED: action(true, 'The HTTP answer did not meet the step\'s `expect` (status, body, jsonPath).'),
+  HTTP_EXPECTATION_FAILED: action(true, "The HTTP answer did not meet the step's `expect` (status, body, jsonPath)."),
   WEBHOOK_FAILED: action(true, 'A webhook answered with a status other than 2xx (only 5xx, 408 and 429 are retried).'),
   // Commands and processes
   COMMAND_EXIT: action(false, 'The command exited with a non-zero status (retried only with `retryOnFailure: true`).'),
@@ -81,7 +86,7 @@ export const RUNTIME_CODES = {
   COMMAND_SPAWN: action(false, 'The command could not be started (retried only when the cause is transient, such as EAGAIN).'),
   COMMAND_NOT_ALLOWED: action(false, "The command is not in the worker's command allowlist."),
   COMMAND_NOT_FOUND: action(false, "The command is allowed but not found on the worker's PATH."),
-  PROCESS_LOCKED: action(true, 'Another worker operation holds the supervised process\'s lock.'),
+  PROCESS_LOCKED: action(true, "Another worker operation holds the supervised process's lock."),
   PROCESS_NOT_READY: action(true, 'The supervised process runs but its health URL did not answer 200 in time.'),
   PROCESS_EXITED: action(true, 'The supervised process exited right after it started.'),
   PROCESS_STOP_FAILED: action(true, 'The supervised process was still alive after SIGKILL.'),
@@ -96,7 +101,7 @@ export const RUNTIME_CODES = {
   ROUTER_NOT_CONFIGURED: action(false, 'The worker has no router admin URL or token (GENIE_ROUTER_ADMIN_URL, GENIE_ROUTER_TOKEN).'),
   ROUTER_ERROR: action(true, 'The router admin API failed or answered something that is not JSON.'),
   ROUTER_REFUSED: action(false, 'The router admin API refused the request (400, 405, 413).'),
-  ROUTER_UNAUTHORIZED: action(false, 'The router admin API refused the worker\'s token.'),
+  ROUTER_UNAUTHORIZED: action(false, "The router admin API refused the worker's token."),
   ROUTER_NOT_FOUND: action(false, 'The router does not know the route or pool.'),
   ROUTER_ANSWER_TOO_LARGE: action(false, 'The router admin API answered more than Genie reads.'),
   VERSION_CONFLICT: action(false, 'The router configuration changed since it was read (409); read it again.'),

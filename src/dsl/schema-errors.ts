@@ -59,9 +59,7 @@ export function schemaIssues(validate: ValidateFunction, data: unknown, context:
 /** Drops the per-alternative errors of every failed anyOf; the anyOf error speaks for them. */
 function collapseUnions(errors: ErrorObject[]): ErrorObject[] {
   const unions = errors.filter((e) => e.keyword === 'anyOf');
-  return errors.filter(
-    (e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(u.schemaPath + '/') && e.instancePath.startsWith(u.instancePath)),
-  );
+  return errors.filter((e) => !unions.some((u) => u !== e && e.schemaPath.startsWith(u.schemaPath + '/') && e.instancePath.startsWith(u.instancePath)));
 }
 
 function translate(error: ErrorObject, context: SchemaContext): Issue {
@@ -72,7 +70,12 @@ function translate(error: ErrorObject, context: SchemaContext): Issue {
   const place = rel.length === 0 ? context.where : `'${dotted(rel)}' of ${context.where}`;
   const describedAs = typeof parent.description === 'string' ? ` (${parent.description})` : '';
   const issue = (code: DiagnosticCode, message: string, hint: string, extra: Partial<Issue> = {}): Issue => ({
-    code: context.code ?? code, path, message, hint, stepId: context.stepId, ...extra,
+    code: context.code ?? code,
+    path,
+    message,
+    hint,
+    stepId: context.stepId,
+    ...extra,
   });
   const params = error.params as Record<string, unknown>;
 
@@ -82,14 +85,26 @@ function translate(error: ErrorObject, context: SchemaContext): Issue {
       const patterns = parent.patternProperties as Schema | undefined;
       if (patterns) {
         const pattern = Object.keys(patterns)[0];
-        return issue('SCHEMA_PATTERN', `name '${key}' in ${place} does not match ${pattern}`, `rename '${key}' to match ${pattern} (letters, digits and underscores, not starting with a digit)`, {
-          path: [...path, key], target: 'key',
-        });
+        return issue(
+          'SCHEMA_PATTERN',
+          `name '${key}' in ${place} does not match ${pattern}`,
+          `rename '${key}' to match ${pattern} (letters, digits and underscores, not starting with a digit)`,
+          {
+            path: [...path, key],
+            target: 'key',
+          },
+        );
       }
       const allowed = Object.keys((parent.properties as Schema | undefined) ?? {});
-      return issue('SCHEMA_UNKNOWN_FIELD', `unknown ${context.noun} '${key}' in ${place}${didYouMean(key, allowed)}`, `remove it or use one of: ${listOf(allowed)}`, {
-        path: [...path, key], target: 'key',
-      });
+      return issue(
+        'SCHEMA_UNKNOWN_FIELD',
+        `unknown ${context.noun} '${key}' in ${place}${didYouMean(key, allowed)}`,
+        `remove it or use one of: ${listOf(allowed)}`,
+        {
+          path: [...path, key],
+          target: 'key',
+        },
+      );
     }
     case 'required': {
       const missing = String(params.missingProperty);
@@ -101,14 +116,22 @@ function translate(error: ErrorObject, context: SchemaContext): Issue {
       if (parent.pattern === EXPRESSION_PATTERN) return expressionExpected(subject, issue);
       const expected = String(params.type).split(',').map(article).join(' or ');
       if (parent.description === Duration.description && typeof error.data === 'number') {
-        return issue('SCHEMA_TYPE', `${subject} must be a duration with a unit, got the number ${error.data}`, `write it with a unit, e.g. ${error.data}s or ${error.data}m`);
+        return issue(
+          'SCHEMA_TYPE',
+          `${subject} must be a duration with a unit, got the number ${error.data}`,
+          `write it with a unit, e.g. ${error.data}s or ${error.data}m`,
+        );
       }
       const got = error.data === null ? 'an empty value' : `${jsonType(error.data)} ${shown(error.data)}`;
       return issue('SCHEMA_TYPE', `${subject} must be ${expected}, got ${got}`, `write ${expected} here${describedAs}`);
     }
     case 'pattern': {
       if (params.pattern === EXPRESSION_PATTERN) return expressionExpected(subject, issue);
-      return issue('SCHEMA_PATTERN', `${subject} is ${shown(error.data)}, which does not match ${String(params.pattern)}`, `change it to match ${String(params.pattern)}${describedAs}`);
+      return issue(
+        'SCHEMA_PATTERN',
+        `${subject} is ${shown(error.data)}, which does not match ${String(params.pattern)}`,
+        `change it to match ${String(params.pattern)}${describedAs}`,
+      );
     }
     case 'const':
     case 'enum': {
@@ -117,7 +140,14 @@ function translate(error: ErrorObject, context: SchemaContext): Issue {
     }
     case 'anyOf': {
       const alternatives = (error.schema as Schema[]) ?? [];
-      if (alternatives.every((a) => 'const' in a)) return enumIssue(alternatives.map((a) => a.const), error.data, subject, path, issue);
+      if (alternatives.every((a) => 'const' in a))
+        return enumIssue(
+          alternatives.map((a) => a.const),
+          error.data,
+          subject,
+          path,
+          issue,
+        );
       const kinds = alternatives.map(describeAlternative);
       return issue('SCHEMA_TYPE', `${subject} must be ${kinds.join(' or ')}, got ${shown(error.data)}`, `write ${kinds.join(' or ')} here`);
     }
@@ -141,18 +171,31 @@ function translate(error: ErrorObject, context: SchemaContext): Issue {
 }
 
 function expressionExpected(subject: string, issue: (code: DiagnosticCode, m: string, h: string) => Issue): Issue {
-  return issue('EXPRESSION_EXPECTED', `${subject} must be an expression written as "{% ... %}"`, 'write the whole value as one JSONata expression, e.g. "{% $params.replicas > 3 %}"');
+  return issue(
+    'EXPRESSION_EXPECTED',
+    `${subject} must be an expression written as "{% ... %}"`,
+    'write the whole value as one JSONata expression, e.g. "{% $params.replicas > 3 %}"',
+  );
 }
 
 function enumIssue(
-  allowed: unknown[], data: unknown, subject: string, path: PathSegment[], issue: (code: DiagnosticCode, m: string, h: string) => Issue,
+  allowed: unknown[],
+  data: unknown,
+  subject: string,
+  path: PathSegment[],
+  issue: (code: DiagnosticCode, m: string, h: string) => Issue,
 ): Issue {
   const names = allowed.map(String);
   const suggestion = typeof data === 'string' && names.length > 1 ? didYouMean(data, names) : '';
   const last = path[path.length - 1];
-  const code: DiagnosticCode = path.length === 1 && last === 'apiVersion' ? 'API_VERSION' : path.length === 1 && last === 'kind' ? 'RUNBOOK_KIND' : 'SCHEMA_ENUM';
+  const code: DiagnosticCode =
+    path.length === 1 && last === 'apiVersion' ? 'API_VERSION' : path.length === 1 && last === 'kind' ? 'RUNBOOK_KIND' : 'SCHEMA_ENUM';
   const one = names.length === 1;
-  return issue(code, `${subject} is ${shown(data)}, expected ${one ? `'${names[0]}'` : `one of ${listOf(names)}`}${suggestion}`, one ? `write '${names[0]}'` : `use one of: ${listOf(names)}`);
+  return issue(
+    code,
+    `${subject} is ${shown(data)}, expected ${one ? `'${names[0]}'` : `one of ${listOf(names)}`}${suggestion}`,
+    one ? `write '${names[0]}'` : `use one of: ${listOf(names)}`,
+  );
 }
 
 function describeAlternative(schema: Schema): string {
@@ -169,4 +212,3 @@ function emptyHint(keyword: string): string {
 function lower(message: string | undefined): string {
   return (message ?? 'is invalid').replace(/NOT/g, 'not');
 }
-

@@ -30,7 +30,10 @@ function checkStep(step: StepNode, report: Report): void {
   if (kindKeys.length > 1) {
     const [first, second] = kindKeys;
     report({
-      code: 'STEP_KIND_AMBIGUOUS', path: [...step.path, second], target: 'key', stepId: step.id,
+      code: 'STEP_KIND_AMBIGUOUS',
+      path: [...step.path, second],
+      target: 'key',
+      stepId: step.id,
       message: `${step.label} has ${kindKeys.length} kinds (${listOf(kindKeys)}); a step has exactly one`,
       hint: `split it into two steps: one with '${first}', another with '${second}'`,
     });
@@ -41,7 +44,8 @@ function checkStep(step: StepNode, report: Report): void {
   const validate = compiledValidator(schema, () => plainSchema(schema, ANY_STEP));
   for (const issue of schemaIssues(validate, raw, { base: step.path, where: step.label, noun: 'field', stepId: step.id })) {
     // A malformed action name is reported once, as UNKNOWN_ACTION with a suggestion.
-    if (kind === 'action' && issue.code === 'SCHEMA_PATTERN' && issue.path.length === step.path.length + 1 && issue.path[issue.path.length - 1] === 'action') continue;
+    if (kind === 'action' && issue.code === 'SCHEMA_PATTERN' && issue.path.length === step.path.length + 1 && issue.path[issue.path.length - 1] === 'action')
+      continue;
     report(issue);
   }
 }

@@ -12,8 +12,18 @@ import type { Step } from './types';
  * and messages list kinds in this order.
  */
 export const STEP_KINDS = {
-  action: 'action', sleep: 'sleep', approval: 'approval', parallel: 'parallel', if: 'then',
-  switch: 'switch', forEach: 'forEach', until: 'until', runbook: 'runbook', fail: 'fail', pause: 'pause', analysis: 'analysis',
+  action: 'action',
+  sleep: 'sleep',
+  approval: 'approval',
+  parallel: 'parallel',
+  if: 'then',
+  switch: 'switch',
+  forEach: 'forEach',
+  until: 'until',
+  runbook: 'runbook',
+  fail: 'fail',
+  pause: 'pause',
+  analysis: 'analysis',
 } as const;
 export type StepKind = keyof typeof STEP_KINDS;
 /** The key that names each step kind: `if` is named by its `then` (an `if` alone on another kind is a guard). */

@@ -90,7 +90,8 @@ export function buildStepTree(document: Record<string, unknown>, report: Report)
       const stepPath = [...path, index];
       if (!isRecord(raw)) {
         report({
-          code: 'SCHEMA_TYPE', path: stepPath,
+          code: 'SCHEMA_TYPE',
+          path: stepPath,
           message: `the step at ${dotted(stepPath)} must be a mapping, got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`,
           hint: 'write each step as a mapping with an id and one kind key, e.g. "- id: wait\\n  sleep: 5s"',
         });
@@ -100,7 +101,9 @@ export function buildStepTree(document: Record<string, unknown>, report: Report)
         if (!depthReported) {
           depthReported = true;
           report({
-            code: 'LIMIT_DEPTH', path: stepPath, target: 'node',
+            code: 'LIMIT_DEPTH',
+            path: stepPath,
+            target: 'node',
             message: `steps are nested ${depth} levels deep here, more than the limit of ${MAX_DEPTH}`,
             hint: 'flatten the nesting, or move the inner part into its own runbook and call it with a runbook: step',
           });
@@ -111,7 +114,9 @@ export function buildStepTree(document: Record<string, unknown>, report: Report)
         if (!countReported) {
           countReported = true;
           report({
-            code: 'LIMIT_STEPS', path: stepPath, target: 'node',
+            code: 'LIMIT_STEPS',
+            path: stepPath,
+            target: 'node',
             message: `the runbook has more than ${MAX_STEPS} steps (this is step ${MAX_STEPS + 1})`,
             hint: 'split the procedure into smaller runbooks and call them with runbook: steps, or use forEach over a list',
           });
@@ -121,7 +126,13 @@ export function buildStepTree(document: Record<string, unknown>, report: Report)
       const id = typeof raw.id === 'string' ? raw.id : undefined;
       const kindKeys = STEP_KIND_KEYS.filter((key) => key in raw);
       const step: StepNode = {
-        raw, path: stepPath, id, kindKeys, depth, children: [], parent,
+        raw,
+        path: stepPath,
+        id,
+        kindKeys,
+        depth,
+        children: [],
+        parent,
         label: id !== undefined ? `step '${id}'` : `the step at ${dotted(stepPath)}`,
       };
       all.push(step);

@@ -10,7 +10,17 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 import { DOMAIN_SIGNALS, type DomainSignal, type STEP_KINDS, type StepKind } from './step-kinds';
 
-export { DOMAIN_SIGNALS, STEP_KINDS, STEP_KIND_KEYS, STEP_KIND_OF_KEY, childSequences, stepKind, type DomainSignal, type StepKind, type StepKindKey } from './step-kinds';
+export {
+  DOMAIN_SIGNALS,
+  STEP_KINDS,
+  STEP_KIND_KEYS,
+  STEP_KIND_OF_KEY,
+  childSequences,
+  stepKind,
+  type DomainSignal,
+  type StepKind,
+  type StepKindKey,
+} from './step-kinds';
 
 export const API_VERSION = 'genie.dev/v1';
 export const RUNBOOK_KINDS = ['incident', 'canary', 'chaos', 'failover', 'self-healing', 'generic'] as const;
@@ -112,10 +122,7 @@ export const ParallelStep = Type.Object(
   { additionalProperties: false },
 );
 /** `if` with `then` is a branch; `if` alone on another kind is a guard. */
-export const IfStep = Type.Object(
-  { ...common, if: Expression, then: Steps, else: Type.Optional(Steps) },
-  { additionalProperties: false },
-);
+export const IfStep = Type.Object({ ...common, if: Expression, then: Steps, else: Type.Optional(Steps) }, { additionalProperties: false });
 export const SwitchStep = Type.Object(
   {
     ...common,
@@ -189,9 +196,12 @@ export const PauseStep = Type.Object(
       {
         duration: Type.Optional(Duration),
         message: Type.Optional(Type.String()),
-        endOn: Type.Optional(Type.Array(Type.Union(DOMAIN_SIGNALS.map((s) => Type.Literal(s))), {
-          minItems: 1, description: 'Overrides that end the pause early (default [promote]); without a duration the pause waits only for them',
-        })),
+        endOn: Type.Optional(
+          Type.Array(Type.Union(DOMAIN_SIGNALS.map((s) => Type.Literal(s))), {
+            minItems: 1,
+            description: 'Overrides that end the pause early (default [promote]); without a duration the pause waits only for them',
+          }),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -211,8 +221,12 @@ export const AnalysisMetric = Type.Object(
     successCondition: Type.Optional(Expression),
     failureCondition: Type.Optional(Expression),
     failureLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'Failed measurements tolerated before the metric fails (default 0)' })),
-    inconclusiveLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'Inconclusive measurements (no data, neither condition met) tolerated (default 0)' })),
-    consecutiveErrorLimit: Type.Optional(Type.Integer({ minimum: 0, description: 'Provider errors in a row tolerated before the analysis errors (default 4); an error is not a failure' })),
+    inconclusiveLimit: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Inconclusive measurements (no data, neither condition met) tolerated (default 0)' }),
+    ),
+    consecutiveErrorLimit: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Provider errors in a row tolerated before the analysis errors (default 4); an error is not a failure' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -222,9 +236,13 @@ export const JudgeMetric = Type.Object(
     name: Type.String({ minLength: 1 }),
     provider: Type.Optional(AnalysisProvider),
     query: AnalysisQuery,
-    direction: Type.Optional(Type.Union([Type.Literal('increase'), Type.Literal('decrease'), Type.Literal('either')], { description: 'Which change is bad (default increase)' })),
+    direction: Type.Optional(
+      Type.Union([Type.Literal('increase'), Type.Literal('decrease'), Type.Literal('either')], { description: 'Which change is bad (default increase)' }),
+    ),
     tolerance: Type.Optional(Type.Number({ minimum: 0, description: 'Relative change of the median tolerated even when significant (default 0.1)' })),
-    absoluteTolerance: Type.Optional(Type.Number({ minimum: 0, description: 'Absolute change of the median tolerated (the only one that helps when the baseline is 0, e.g. an error rate)' })),
+    absoluteTolerance: Type.Optional(
+      Type.Number({ minimum: 0, description: 'Absolute change of the median tolerated (the only one that helps when the baseline is 0, e.g. an error rate)' }),
+    ),
     critical: Type.Optional(Type.Boolean({ description: 'A critical metric failing fails the whole judgement' })),
     weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
   },
@@ -239,29 +257,41 @@ export const AnalysisStep = Type.Object(
         provider: Type.Optional(AnalysisProvider),
         address: Type.Optional(Type.String({ minLength: 1, description: 'Router admin URL or Prometheus base URL (default: the worker setting)' })),
         interval: Type.Optional(Duration),
-        count: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Expression], { description: 'Measurements per metric (default 1; unbounded for a background analysis)' })),
+        count: Type.Optional(
+          Type.Union([Type.Integer({ minimum: 1 }), Expression], { description: 'Measurements per metric (default 1; unbounded for a background analysis)' }),
+        ),
         initialDelay: Type.Optional(Duration),
-        background: Type.Optional(Type.Boolean({ description: 'Run alongside the following steps of the same list, failing them the moment the analysis fails' })),
+        background: Type.Optional(
+          Type.Boolean({ description: 'Run alongside the following steps of the same list, failing them the moment the analysis fails' }),
+        ),
         metrics: Type.Optional(Type.Array(AnalysisMetric, { minItems: 1 })),
-        judge: Type.Optional(Type.Object(
-          {
-            baseline: Type.String({ minLength: 1, description: 'Baseline pool (router) or the value of {{pool}} in Prometheus queries' }),
-            canary: Type.String({ minLength: 1 }),
-            metrics: Type.Array(JudgeMetric, { minItems: 1 }),
-            confidence: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Mann-Whitney confidence (default 0.98)' })),
-            pass: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Score at or above which the canary passes (default 95)' })),
-            marginal: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Score below which it fails; between is inconclusive (default 75)' })),
-            minSamples: Type.Optional(Type.Integer({ minimum: 1 })),
-          },
-          { additionalProperties: false },
-        )),
-        inconclusive: Type.Optional(Type.Object(
-          {
-            timeout: Type.Optional(Duration),
-            default: Type.Optional(Type.Union([Type.Literal('fail'), Type.Literal('pass')], { description: 'What an unanswered inconclusive verdict becomes (default fail)' })),
-          },
-          { additionalProperties: false },
-        )),
+        judge: Type.Optional(
+          Type.Object(
+            {
+              baseline: Type.String({ minLength: 1, description: 'Baseline pool (router) or the value of {{pool}} in Prometheus queries' }),
+              canary: Type.String({ minLength: 1 }),
+              metrics: Type.Array(JudgeMetric, { minItems: 1 }),
+              confidence: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'Mann-Whitney confidence (default 0.98)' })),
+              pass: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Score at or above which the canary passes (default 95)' })),
+              marginal: Type.Optional(
+                Type.Number({ minimum: 0, maximum: 100, description: 'Score below which it fails; between is inconclusive (default 75)' }),
+              ),
+              minSamples: Type.Optional(Type.Integer({ minimum: 1 })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        inconclusive: Type.Optional(
+          Type.Object(
+            {
+              timeout: Type.Optional(Duration),
+              default: Type.Optional(
+                Type.Union([Type.Literal('fail'), Type.Literal('pass')], { description: 'What an unanswered inconclusive verdict becomes (default fail)' }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
@@ -292,7 +322,10 @@ export const Runbook = Type.Object(
     ),
     params: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), ParamSpec)),
     defaults: Type.Optional(
-      Type.Object({ timeout: Type.Optional(Duration), retry: Type.Optional(RetryPolicy), onError: Type.Optional(Type.String()) }, { additionalProperties: false }),
+      Type.Object(
+        { timeout: Type.Optional(Duration), retry: Type.Optional(RetryPolicy), onError: Type.Optional(Type.String()) },
+        { additionalProperties: false },
+      ),
     ),
     steps: Steps,
     onFailure: Type.Optional(Steps),
@@ -330,8 +363,18 @@ export type AnalysisStep = Common & { analysis: AnalysisSpec };
  * lacks its kind's key does not compile.
  */
 export type StepOfKind = ShapesOfKinds<{
-  action: ActionStep; sleep: SleepStep; approval: ApprovalStep; parallel: ParallelStep; if: IfStep; switch: SwitchStep;
-  forEach: ForEachStep; until: UntilStep; runbook: RunbookStep; fail: FailStep; pause: PauseStep; analysis: AnalysisStep;
+  action: ActionStep;
+  sleep: SleepStep;
+  approval: ApprovalStep;
+  parallel: ParallelStep;
+  if: IfStep;
+  switch: SwitchStep;
+  forEach: ForEachStep;
+  until: UntilStep;
+  runbook: RunbookStep;
+  fail: FailStep;
+  pause: PauseStep;
+  analysis: AnalysisStep;
 }>;
 type ShapesOfKinds<T extends { [K in StepKind]: Common & Record<(typeof STEP_KINDS)[K], unknown> } & Record<Exclude<keyof T, StepKind>, never>> = T;
 export type StepOf<K extends StepKind> = StepOfKind[K];

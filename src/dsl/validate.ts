@@ -45,7 +45,8 @@ function validateParsed(parsed: ParsedSource, catalog: ActionCatalog): Validatio
 
   if (!isRecord(document)) {
     report({
-      code: 'SCHEMA_TYPE', path: [],
+      code: 'SCHEMA_TYPE',
+      path: [],
       message: `a runbook must be a mapping, got ${document === null || document === undefined ? 'an empty document' : Array.isArray(document) ? 'a list' : typeof document}`,
       hint: 'start from a mapping with apiVersion, kind, metadata and steps (see runbooks/hello.yaml)',
     });

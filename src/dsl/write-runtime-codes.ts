@@ -28,7 +28,7 @@ export function runtimeCodesText(): string {
     '<!-- Generated from src/dsl/runtime-codes.ts by `npm run docs`; do not edit by hand. -->',
     '',
     "When a step fails, its error carries a code: `$error.code` in an `onError` handler's expressions,",
-    'the `error.code` of the step in `genie status` and in the `state` query. An action step\'s',
+    "the `error.code` of the step in `genie status` and in the `state` query. An action step's",
     '`retry.nonRetryable` lists codes that end its retries at once:',
     '',
     '```yaml',

@@ -125,7 +125,11 @@ export interface ReplicationAdapter {
 
 /** A refusal that retrying cannot change (wrong node, not a primary...). */
 export class ReplicationError extends GenieError {
-  constructor(readonly code: 'WRONG_NODE' | 'NOT_PRIMARY' | 'SPLIT_BRAIN_RISK' | 'PROMOTE_TIMEOUT' | 'FENCE_FAILED' | 'REJOIN_FAILED' | 'NO_PRIMARY' | 'BAD_REGION', message: string, readonly retryable = false) {
+  constructor(
+    readonly code: 'WRONG_NODE' | 'NOT_PRIMARY' | 'SPLIT_BRAIN_RISK' | 'PROMOTE_TIMEOUT' | 'FENCE_FAILED' | 'REJOIN_FAILED' | 'NO_PRIMARY' | 'BAD_REGION',
+    message: string,
+    readonly retryable = false,
+  ) {
     super(message);
   }
 }

@@ -36,7 +36,8 @@ function pgConfigBindir(): string | undefined {
 
 function debianBindirs(root = '/usr/lib/postgresql'): string[] {
   try {
-    return fs.readdirSync(root)
+    return fs
+      .readdirSync(root)
       .filter((v) => /^\d+(\.\d+)?$/.test(v))
       .sort((a, b) => Number(b) - Number(a))
       .map((v) => path.join(root, v, 'bin'));

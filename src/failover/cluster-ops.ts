@@ -99,20 +99,41 @@ export async function verifyReplicas(adapter: ReplicationAdapter, nodes: Resolve
         await sleep(25);
       }
     }
-    const compared = await Promise.all(others.map(async (s) => ({ status: await adapter.status(byRegion.get(s.region)!), tables: await adapter.digest(byRegion.get(s.region)!, options.tables) })));
+    const compared = await Promise.all(
+      others.map(async (s) => ({
+        status: await adapter.status(byRegion.get(s.region)!),
+        tables: await adapter.digest(byRegion.get(s.region)!, options.tables),
+      })),
+    );
     const differences: VerifyResult['differences'] = [];
     for (const c of compared) {
       for (const table of options.tables) {
         const got = c.tables[table]!;
         const want = expected[table]!;
-        if (got.rows !== want.rows || got.checksum !== want.checksum) differences.push({ region: c.status.region, table, rows: got.rows, checksum: got.checksum, expectedRows: want.rows, expectedChecksum: want.checksum });
+        if (got.rows !== want.rows || got.checksum !== want.checksum)
+          differences.push({
+            region: c.status.region,
+            table,
+            rows: got.rows,
+            checksum: got.checksum,
+            expectedRows: want.rows,
+            expectedChecksum: want.checksum,
+          });
       }
     }
     const result: VerifyResult = {
-      equal: differences.length === 0, caughtUp, reference: reference.region, ...(lsn ? { lsn } : {}),
+      equal: differences.length === 0,
+      caughtUp,
+      reference: reference.region,
+      ...(lsn ? { lsn } : {}),
       nodes: [
         { region: reference.region, role: referenceStatus.role, tables: expected },
-        ...compared.map((c) => ({ region: c.status.region, role: c.status.role, ...(c.status.replayedLsn ? { replayedLsn: c.status.replayedLsn } : {}), tables: c.tables })),
+        ...compared.map((c) => ({
+          region: c.status.region,
+          role: c.status.role,
+          ...(c.status.replayedLsn ? { replayedLsn: c.status.replayedLsn } : {}),
+          tables: c.tables,
+        })),
       ],
       differences,
       unreachable: cluster.nodes.filter((s) => !s.reachable).map((s) => s.region),
@@ -130,5 +151,8 @@ export async function verifyReplicas(adapter: ReplicationAdapter, nodes: Resolve
 export function mostAdvancedStandby(status: ClusterStatus): NodeStatus | undefined {
   return status.nodes
     .filter((s) => s.reachable && s.role === 'standby')
-    .sort((a, b) => lsnDiff(b.receivedLsn ?? b.replayedLsn, a.receivedLsn ?? a.replayedLsn) - lsnDiff(a.receivedLsn ?? a.replayedLsn, b.receivedLsn ?? b.replayedLsn))[0];
+    .sort(
+      (a, b) =>
+        lsnDiff(b.receivedLsn ?? b.replayedLsn, a.receivedLsn ?? a.replayedLsn) - lsnDiff(a.receivedLsn ?? a.replayedLsn, b.receivedLsn ?? b.replayedLsn),
+    )[0];
 }

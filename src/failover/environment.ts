@@ -88,7 +88,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function regionNames(regions: FailoverEnvironmentOptions['regions']): string[] {
   const names = Array.isArray(regions) ? regions : Array.from({ length: regions ?? 3 }, (_, i) => `r${i + 1}`);
   if (names.length < 2) throw new Error('a failover environment needs at least 2 regions');
-  for (const n of names) if (!/^[a-z][a-z0-9_]{0,30}$/.test(n)) throw new Error(`region name ${JSON.stringify(n)}: use lowercase letters, digits and _ (it is also a PostgreSQL cluster_name)`);
+  for (const n of names)
+    if (!/^[a-z][a-z0-9_]{0,30}$/.test(n))
+      throw new Error(`region name ${JSON.stringify(n)}: use lowercase letters, digits and _ (it is also a PostgreSQL cluster_name)`);
   if (new Set(names).size !== names.length) throw new Error('region names must differ');
   return names;
 }
@@ -122,7 +124,8 @@ async function waitStreaming(primary: PgNodeSpec, standbys: string[], ms = 30_00
     const rows = await withNode(primary, (s) => s.query("SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'"), 2_000).catch(() => []);
     const streaming = new Set(rows.map((r) => r.application_name));
     if (standbys.every((s) => streaming.has(s))) return;
-    if (Date.now() > deadline) throw new Error(`standbys ${standbys.filter((s) => !streaming.has(s)).join(', ')} are not streaming from ${primary.region} after ${ms} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`standbys ${standbys.filter((s) => !streaming.has(s)).join(', ')} are not streaming from ${primary.region} after ${ms} ms`);
     await sleep(50);
   }
 }
@@ -171,7 +174,17 @@ export async function startFailoverEnvironment(options: FailoverEnvironmentOptio
   // Ports are picked right before each server starts (and picked again if taken meanwhile): a
   // port found free early can be handed to some connection's ephemeral end before we bind it.
   for (const name of names) {
-    specs.push({ region: name, host, port: 0, database: 'postgres', user: 'postgres', dataDir: path.join(dir, 'pg', name), logFile: path.join(dir, 'pg', `${name}.log`), bindir, ...(user.switch ? { osUser: user.name } : {}) });
+    specs.push({
+      region: name,
+      host,
+      port: 0,
+      database: 'postgres',
+      user: 'postgres',
+      dataDir: path.join(dir, 'pg', name),
+      logFile: path.join(dir, 'pg', `${name}.log`),
+      bindir,
+      ...(user.switch ? { osUser: user.name } : {}),
+    });
   }
   const appPorts: number[] = names.map(() => 0);
   let routerPort = 0;
@@ -181,17 +194,31 @@ export async function startFailoverEnvironment(options: FailoverEnvironmentOptio
   let stopped = false;
   const killEverything = () => {
     for (const spec of specs) signalPostgres(spec, 'SIGKILL');
-    for (const p of supervisor.list()) if (p.pid) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const p of supervisor.list())
+      if (p.pid)
+        try {
+          process.kill(-p.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     if (temporary) fs.rmSync(dir, { recursive: true, force: true });
   };
-  const onExit = () => { if (!stopped) killEverything(); };
+  const onExit = () => {
+    if (!stopped) killEverything();
+  };
   process.once('exit', onExit);
 
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     process.removeListener('exit', onExit);
-    for (const p of supervisor.list()) if (p.pid) try { process.kill(-p.pid, 'SIGCONT'); } catch { /* gone */ }
+    for (const p of supervisor.list())
+      if (p.pid)
+        try {
+          process.kill(-p.pid, 'SIGCONT');
+        } catch {
+          /* gone */
+        }
     await Promise.all(supervisor.list().map((p) => supervisor.stop(p.name, { graceMs: 3_000 }).catch(() => undefined)));
     await Promise.all(specs.map((s) => stopPostgres(s, { mode: 'immediate', graceMs: 5_000 }).catch(() => signalPostgres(s, 'SIGKILL'))));
     if (temporary) fs.rmSync(dir, { recursive: true, force: true });
@@ -210,28 +237,64 @@ export async function startFailoverEnvironment(options: FailoverEnvironmentOptio
       await s.query(WRITES_DDL);
     });
     log(`failover: ${primary.region} initialised and started in ${Date.now() - t0} ms`);
-    await Promise.all(standbys.map(async (s) => {
-      await cloneFrom(s, primary);
-      await startOnFreePort(s);
-      await waitConnectable(s);
-    }));
-    await waitStreaming(primary, standbys.map((s) => s.region));
+    await Promise.all(
+      standbys.map(async (s) => {
+        await cloneFrom(s, primary);
+        await startOnFreePort(s);
+        await waitConnectable(s);
+      }),
+    );
+    await waitStreaming(
+      primary,
+      standbys.map((s) => s.region),
+    );
     log(`failover: ${standbys.length} standby(s) streaming after ${Date.now() - t0} ms`);
 
     // The apps and the router also bind ports picked a moment earlier: a clash (EADDRINUSE) picks again.
-    await Promise.all(specs.map((spec, i) => onFreePort(async (port) => {
-      appPorts[i] = port;
-      await supervisor.start({
-        name: `app-${spec.region}`,
-        argv: genieArgv(['demo', 'region-app', '--region', spec.region, '--port', String(port), '--host', host, '--pg-host', spec.host, '--pg-port', String(spec.port)]),
-        port,
-        healthUrl: `http://${host}:${port}/health`,
-        group: 'failover',
-      }, { replace: true, readyTimeoutMs: 20_000, graceMs: 3_000 });
-    })));
+    await Promise.all(
+      specs.map((spec, i) =>
+        onFreePort(async (port) => {
+          appPorts[i] = port;
+          await supervisor.start(
+            {
+              name: `app-${spec.region}`,
+              argv: genieArgv([
+                'demo',
+                'region-app',
+                '--region',
+                spec.region,
+                '--port',
+                String(port),
+                '--host',
+                host,
+                '--pg-host',
+                spec.host,
+                '--pg-port',
+                String(spec.port),
+              ]),
+              port,
+              healthUrl: `http://${host}:${port}/health`,
+              group: 'failover',
+            },
+            { replace: true, readyTimeoutMs: 20_000, graceMs: 3_000 },
+          );
+        }),
+      ),
+    );
     const regions: RegionHandle[] = specs.map((spec, i) => ({
-      name: spec.region, pool: spec.region, appUrl: `http://${host}:${appPorts[i]}`, spec,
-      pg: { host, port: spec.port, dataDir: spec.dataDir!, logFile: logFileOf(spec), get pid() { return postmasterPid(spec); } },
+      name: spec.region,
+      pool: spec.region,
+      appUrl: `http://${host}:${appPorts[i]}`,
+      spec,
+      pg: {
+        host,
+        port: spec.port,
+        dataDir: spec.dataDir!,
+        logFile: logFileOf(spec),
+        get pid() {
+          return postmasterPid(spec);
+        },
+      },
     }));
     const config = failoverRouterConfig(regions, route, options.upstreamTimeout ?? '2s');
     const configFile = path.join(dir, 'router.yaml');
@@ -239,14 +302,17 @@ export async function startFailoverEnvironment(options: FailoverEnvironmentOptio
     if (!options.token) fs.writeFileSync(path.join(dir, 'router-token'), `${token}\n`, { mode: 0o600 });
     await onFreePort(async (port) => {
       [routerPort, adminPort] = [port, await freePort()];
-      await supervisor.start({
-        name: 'router',
-        argv: genieArgv(['router', '--config', configFile, '--port', String(routerPort), '--admin-port', String(adminPort), '--host', host]),
-        env: { GENIE_ROUTER_TOKEN: token },
-        port: routerPort,
-        healthUrl: `http://${host}:${adminPort}/health`,
-        group: 'failover',
-      }, { replace: true, readyTimeoutMs: 20_000, graceMs: 3_000 });
+      await supervisor.start(
+        {
+          name: 'router',
+          argv: genieArgv(['router', '--config', configFile, '--port', String(routerPort), '--admin-port', String(adminPort), '--host', host]),
+          env: { GENIE_ROUTER_TOKEN: token },
+          port: routerPort,
+          healthUrl: `http://${host}:${adminPort}/health`,
+          group: 'failover',
+        },
+        { replace: true, readyTimeoutMs: 20_000, graceMs: 3_000 },
+      );
     });
     const adminUrl = `http://${host}:${adminPort}`;
     const regionsFile = path.join(dir, 'regions.yaml');
@@ -261,10 +327,22 @@ export async function startFailoverEnvironment(options: FailoverEnvironmentOptio
     };
     const appGroup = (name: string, signal: NodeJS.Signals) => {
       const pid = supervisor.find(`app-${name}`)?.pid;
-      if (pid) try { process.kill(-pid, signal); } catch { /* gone */ }
+      if (pid)
+        try {
+          process.kill(-pid, signal);
+        } catch {
+          /* gone */
+        }
     };
     return {
-      dir, regionsFile, regions, route, routerUrl: `http://${host}:${routerPort}`, adminUrl, token, synchronous,
+      dir,
+      regionsFile,
+      regions,
+      route,
+      routerUrl: `http://${host}:${routerPort}`,
+      adminUrl,
+      token,
+      synchronous,
       region,
       kill: async (name, signal, part = 'all') => {
         const r = region(name);
@@ -281,7 +359,8 @@ export async function startFailoverEnvironment(options: FailoverEnvironmentOptio
         signalPostgres(r.spec, 'SIGCONT');
         appGroup(name, 'SIGCONT');
         // An app whose database is gone answers 503 on /health: do not wait long for it to be "ready".
-        if (!supervisor.status(`app-${name}`).running) await supervisor.startRecorded(`app-${name}`, { readyTimeoutMs: postmasterPid(r.spec) ? 20_000 : 1_000 }).catch(() => undefined);
+        if (!supervisor.status(`app-${name}`).running)
+          await supervisor.startRecorded(`app-${name}`, { readyTimeoutMs: postmasterPid(r.spec) ? 20_000 : 1_000 }).catch(() => undefined);
       },
       stop,
     };

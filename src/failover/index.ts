@@ -7,9 +7,37 @@
 export * from './adapter';
 export { PostgresAdapter, checkIdentity } from './postgres-adapter';
 export { promoteRegion, type PromoteRegionOptions, type PromoteRegionResult } from './promotion';
-export { clusterStatus, assertAtMostOneWritable, writableNodes, verifyReplicas, mostAdvancedStandby, type ClusterStatus, type VerifyOptions, type VerifyResult } from './cluster-ops';
-export { startFailoverEnvironment, failoverRouterConfig, regionNames, type FailoverEnvironment, type FailoverEnvironmentOptions, type RegionHandle, type RegionSignal, type RegionPart } from './environment';
-export { parseRegions, loadRegions, regionsFromEnv, findRegion, resolveNode, writeRegionsFile, RegionsFileError, type RegionSpec, type RegionsFile } from './regions-file';
+export {
+  clusterStatus,
+  assertAtMostOneWritable,
+  writableNodes,
+  verifyReplicas,
+  mostAdvancedStandby,
+  type ClusterStatus,
+  type VerifyOptions,
+  type VerifyResult,
+} from './cluster-ops';
+export {
+  startFailoverEnvironment,
+  failoverRouterConfig,
+  regionNames,
+  type FailoverEnvironment,
+  type FailoverEnvironmentOptions,
+  type RegionHandle,
+  type RegionSignal,
+  type RegionPart,
+} from './environment';
+export {
+  parseRegions,
+  loadRegions,
+  regionsFromEnv,
+  findRegion,
+  resolveNode,
+  writeRegionsFile,
+  RegionsFileError,
+  type RegionSpec,
+  type RegionsFile,
+} from './regions-file';
 export { startRegionApp, WRITES_TABLE, WRITES_DDL, type RegionApp, type RegionAppOptions } from './region-app';
 export { postgresBindir, PostgresNotFoundError } from './binaries';
 export { postgresUser } from './os-user';

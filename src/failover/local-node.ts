@@ -16,7 +16,10 @@ import type { PgNodeSpec } from './node-spec';
 import { GenieError } from '../errors/genie-error';
 
 export class LocalNodeError extends GenieError {
-  constructor(readonly code: 'PG_TOOL_FAILED' | 'PG_START_FAILED' | 'PG_STOP_FAILED' | 'PG_NOT_LOCAL', message: string) {
+  constructor(
+    readonly code: 'PG_TOOL_FAILED' | 'PG_START_FAILED' | 'PG_STOP_FAILED' | 'PG_NOT_LOCAL',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -38,7 +41,11 @@ const bindirOf = (spec: PgNodeSpec) => spec.bindir ?? postgresBindir();
 export const logFileOf = (spec: PgNodeSpec): string => spec.logFile ?? path.join(path.dirname(requireDataDir(spec)), `${spec.region}.log`);
 
 export function requireDataDir(spec: PgNodeSpec): string {
-  if (!spec.dataDir) throw new LocalNodeError('PG_NOT_LOCAL', `${spec.region}: no dataDir in the regions file, so this host cannot stop, rewind or clone it; add postgres.dataDir for nodes on this host`);
+  if (!spec.dataDir)
+    throw new LocalNodeError(
+      'PG_NOT_LOCAL',
+      `${spec.region}: no dataDir in the regions file, so this host cannot stop, rewind or clone it; add postgres.dataDir for nodes on this host`,
+    );
   return spec.dataDir;
 }
 
@@ -50,7 +57,15 @@ export function runTool(spec: PgNodeSpec, tool: PgBinary, args: string[], timeou
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C', HOME: cwd };
   return new Promise((resolve, reject) => {
     execFile(pgBinary(tool, bindirOf(spec)), args, { cwd, env, timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024, ...asUser(user) }, (error, stdout, stderr) => {
-      if (error) reject(new LocalNodeError('PG_TOOL_FAILED', `${tool} for region ${spec.region} failed: ${String(stderr || error.message).trim().slice(-2_000)}`));
+      if (error)
+        reject(
+          new LocalNodeError(
+            'PG_TOOL_FAILED',
+            `${tool} for region ${spec.region} failed: ${String(stderr || error.message)
+              .trim()
+              .slice(-2_000)}`,
+          ),
+        );
       else resolve(stdout);
     });
   });
@@ -71,7 +86,24 @@ export async function initCluster(spec: PgNodeSpec, shared: SharedSettings = {})
   const dataDir = requireDataDir(spec);
   prepareParent(spec);
   // --no-sync: a demo cluster that a crash of the whole machine may lose is fine, and it saves seconds.
-  await runTool(spec, 'initdb', ['-D', dataDir, '-U', spec.user ?? 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--data-checksums', '--no-sync', '--no-instructions', ...(shared.walSegmentSizeMb ? [`--wal-segsize=${shared.walSegmentSizeMb}`] : [])], 120_000);
+  await runTool(
+    spec,
+    'initdb',
+    [
+      '-D',
+      dataDir,
+      '-U',
+      spec.user ?? 'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      '--data-checksums',
+      '--no-sync',
+      '--no-instructions',
+      ...(shared.walSegmentSizeMb ? [`--wal-segsize=${shared.walSegmentSizeMb}`] : []),
+    ],
+    120_000,
+  );
   const settings = [
     '',
     '# genie failover environment (shared by every node: clones copy this file)',
@@ -91,7 +123,7 @@ export async function initCluster(spec: PgNodeSpec, shared: SharedSettings = {})
     `synchronous_standby_names = '${(shared.synchronousStandbyNames ?? '').replace(/'/g, "''")}'`,
     'synchronous_commit = on',
     'log_min_messages = warning',
-    'log_line_prefix = \'%m [%p] \'',
+    "log_line_prefix = '%m [%p] '",
     '',
   ];
   fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), settings.join('\n'));
@@ -99,7 +131,18 @@ export async function initCluster(spec: PgNodeSpec, shared: SharedSettings = {})
 
 /** The postmaster's argv: per-node settings on the command line (see the file comment). */
 export function postmasterArgs(spec: PgNodeSpec): string[] {
-  return ['-D', requireDataDir(spec), '-p', String(spec.port), '-c', `listen_addresses=${spec.host}`, '-c', 'unix_socket_directories=', '-c', `cluster_name=${spec.region}`];
+  return [
+    '-D',
+    requireDataDir(spec),
+    '-p',
+    String(spec.port),
+    '-c',
+    `listen_addresses=${spec.host}`,
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    `cluster_name=${spec.region}`,
+  ];
 }
 
 /**
@@ -118,7 +161,9 @@ export async function startPostgres(spec: PgNodeSpec): Promise<number> {
   let child;
   try {
     child = spawn(pgBinary('postgres', bindirOf(spec)), postmasterArgs(spec), {
-      cwd: dataDir, detached: true, stdio: ['ignore', fd, fd],
+      cwd: dataDir,
+      detached: true,
+      stdio: ['ignore', fd, fd],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' },
       ...asUser(user),
     });
@@ -180,7 +225,10 @@ export function signalPostgres(spec: PgNodeSpec, signal: NodeJS.Signals): boolea
  * group after `graceMs`. A stopped (SIGSTOP) server is continued first so it can hear the
  * request. Idempotent.
  */
-export async function stopPostgres(spec: PgNodeSpec, options: { mode?: 'fast' | 'immediate'; graceMs?: number } = {}): Promise<{ wasRunning: boolean; killed: boolean }> {
+export async function stopPostgres(
+  spec: PgNodeSpec,
+  options: { mode?: 'fast' | 'immediate'; graceMs?: number } = {},
+): Promise<{ wasRunning: boolean; killed: boolean }> {
   const pid = postmasterPid(spec);
   if (pid === undefined) return { wasRunning: false, killed: false };
   signalPostgres(spec, 'SIGCONT');
@@ -221,7 +269,11 @@ export interface ControlData {
 export async function controlData(spec: PgNodeSpec): Promise<ControlData> {
   const text = await runTool(spec, 'pg_controldata', ['-D', requireDataDir(spec)], 15_000);
   const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
-  return { systemIdentifier: field('Database system identifier'), timeline: Number(field("Latest checkpoint's TimeLineID")), state: field('Database cluster state') };
+  return {
+    systemIdentifier: field('Database system identifier'),
+    timeline: Number(field("Latest checkpoint's TimeLineID")),
+    state: field('Database cluster state'),
+  };
 }
 
 /** libpq connection string for a tool (pg_basebackup, pg_rewind) reaching `source`. Trust auth: no password. */
@@ -239,7 +291,12 @@ export async function cloneFrom(spec: PgNodeSpec, source: PgNodeSpec): Promise<v
 
 /** Rewinds a stopped former primary onto `source`'s timeline and makes it a standby of it (pg_rewind -R). */
 export async function rewindOnto(spec: PgNodeSpec, source: PgNodeSpec): Promise<string> {
-  return runTool(spec, 'pg_rewind', ['--target-pgdata', requireDataDir(spec), '--source-server', toolConninfo(source), '--write-recovery-conf', '--no-sync'], 300_000);
+  return runTool(
+    spec,
+    'pg_rewind',
+    ['--target-pgdata', requireDataDir(spec), '--source-server', toolConninfo(source), '--write-recovery-conf', '--no-sync'],
+    300_000,
+  );
 }
 
 /** Makes a stopped node's data directory start as a standby of `primary`. */
@@ -251,7 +308,12 @@ export function writeStandbyConfig(spec: PgNodeSpec, primary: PgNodeSpec): void 
   chownTo(user, signal);
   const auto = path.join(dataDir, 'postgresql.auto.conf');
   // Keep the other ALTER SYSTEM settings; drop the old upstream and a fence (a standby promoted later must take writes).
-  const kept = fs.existsSync(auto) ? fs.readFileSync(auto, 'utf8').split('\n').filter((l) => l.trim() !== '' && !/^\s*(primary_conninfo|primary_slot_name|default_transaction_read_only)\s*=/.test(l)) : [];
+  const kept = fs.existsSync(auto)
+    ? fs
+        .readFileSync(auto, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/^\s*(primary_conninfo|primary_slot_name|default_transaction_read_only)\s*=/.test(l))
+    : [];
   kept.push(`primary_conninfo = '${toolConninfo(primary).replace(/'/g, "''")}'`);
   fs.writeFileSync(auto, `${kept.join('\n')}\n`);
   chownTo(user, auto);

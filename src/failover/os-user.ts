@@ -35,10 +35,16 @@ export function postgresUser(env: NodeJS.ProcessEnv = process.env): OsUser {
   let found = lookup(name);
   if (!found) {
     try {
-      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', name], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 15_000 });
+      execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', name], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 15_000,
+      });
     } catch (error) {
       // Two starters racing: the other one created it.
-      if (!lookup(name)) throw new Error(`cannot create the system user ${name} that PostgreSQL runs as (PostgreSQL refuses root): ${(error as Error).message}. Create it yourself (useradd --system ${name}) or set GENIE_PG_USER to an existing unprivileged user.`);
+      if (!lookup(name))
+        throw new Error(
+          `cannot create the system user ${name} that PostgreSQL runs as (PostgreSQL refuses root): ${(error as Error).message}. Create it yourself (useradd --system ${name}) or set GENIE_PG_USER to an existing unprivileged user.`,
+        );
     }
     found = lookup(name)!;
   }

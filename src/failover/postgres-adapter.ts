@@ -5,8 +5,16 @@
  */
 import {
   ReplicationError,
-  type FenceOptions, type FenceResult, type NodeIdentity, type NodeStatus, type PromoteResult, type ReplicaView,
-  type ReplicationAdapter, type RejoinOptions, type RejoinResult, type TableDigest,
+  type FenceOptions,
+  type FenceResult,
+  type NodeIdentity,
+  type NodeStatus,
+  type PromoteResult,
+  type ReplicaView,
+  type ReplicationAdapter,
+  type RejoinOptions,
+  type RejoinResult,
+  type TableDigest,
 } from './adapter';
 import { controlData, postmasterPid, signalPostgres, stopPostgres } from './local-node';
 import type { ResolvedNode } from './node-spec';
@@ -42,14 +50,21 @@ async function readStatus(node: ResolvedNode, s: Session): Promise<NodeStatus> {
   const [r] = await s.query(STATUS_SQL);
   const primary = !r!.in_recovery;
   const base: NodeStatus = {
-    region: node.region, reachable: true, role: primary ? 'primary' : 'standby',
-    writable: primary && !r!.read_only, readOnly: Boolean(r!.read_only),
+    region: node.region,
+    reachable: true,
+    role: primary ? 'primary' : 'standby',
+    writable: primary && !r!.read_only,
+    readOnly: Boolean(r!.read_only),
     identity: { systemIdentifier: String(r!.sysid), timeline: primary ? timelineOfWalfile(String(r!.walfile)) : Number(r!.checkpoint_tli) },
   };
   if (primary) {
     const replicas: ReplicaView[] = (await s.query(REPLICAS_SQL)).map((x) => ({
-      name: x.name, state: x.state, syncState: x.sync_state, ...(x.replay_lsn ? { replayLsn: x.replay_lsn } : {}),
-      lagBytes: Math.round(Number(x.lag_bytes)), lagSeconds: Number(x.lag_seconds),
+      name: x.name,
+      state: x.state,
+      syncState: x.sync_state,
+      ...(x.replay_lsn ? { replayLsn: x.replay_lsn } : {}),
+      lagBytes: Math.round(Number(x.lag_bytes)),
+      lagSeconds: Number(x.lag_seconds),
     }));
     return { ...base, currentLsn: r!.current_lsn, replicas };
   }
@@ -67,22 +82,40 @@ async function readStatus(node: ResolvedNode, s: Session): Promise<NodeStatus> {
     lagBytes,
     lagSeconds: lagBytes === 0 ? 0 : Math.max(0, Number(r!.replay_age ?? 0)),
     replayPaused: Boolean(r!.paused),
-    ...(receiver ? { upstream: { host: String(receiver.sender_host ?? ''), port: Number(receiver.sender_port ?? 0), status: String(receiver.status), timeline: Number(receiver.received_tli ?? 0) } } : {}),
+    ...(receiver
+      ? {
+          upstream: {
+            host: String(receiver.sender_host ?? ''),
+            port: Number(receiver.sender_port ?? 0),
+            status: String(receiver.status),
+            timeline: Number(receiver.received_tli ?? 0),
+          },
+        }
+      : {}),
   };
 }
 
 const unreachable = (node: ResolvedNode, error: unknown): NodeStatus => ({
-  region: node.region, reachable: false, error: (error as Error).message, role: 'unknown', writable: false, readOnly: false,
+  region: node.region,
+  reachable: false,
+  error: (error as Error).message,
+  role: 'unknown',
+  writable: false,
+  readOnly: false,
 });
 
 /** The node's identity check before a destructive act: refuses (WRONG_NODE) on any mismatch. */
 export function checkIdentity(node: ResolvedNode, actual: NodeIdentity | undefined, expect: Partial<NodeIdentity> | undefined): void {
   if (!expect || !actual) return;
   const wrong: string[] = [];
-  if (expect.systemIdentifier !== undefined && expect.systemIdentifier !== actual.systemIdentifier) wrong.push(`system identifier ${actual.systemIdentifier} (expected ${expect.systemIdentifier})`);
+  if (expect.systemIdentifier !== undefined && expect.systemIdentifier !== actual.systemIdentifier)
+    wrong.push(`system identifier ${actual.systemIdentifier} (expected ${expect.systemIdentifier})`);
   if (expect.timeline !== undefined && expect.timeline !== actual.timeline) wrong.push(`timeline ${actual.timeline} (expected ${expect.timeline})`);
   if (wrong.length > 0) {
-    throw new ReplicationError('WRONG_NODE', `refusing to act on region ${node.region} (${node.host}:${node.port}): it has ${wrong.join(' and ')}; it is not the node the caller meant (re-read replication.status)`);
+    throw new ReplicationError(
+      'WRONG_NODE',
+      `refusing to act on region ${node.region} (${node.host}:${node.port}): it has ${wrong.join(' and ')}; it is not the node the caller meant (re-read replication.status)`,
+    );
   }
 }
 
@@ -132,19 +165,26 @@ export class PostgresAdapter implements ReplicationAdapter {
       return { region: node.region, fenced: true, alreadyFenced: !r.wasRunning, method: r.killed ? 'killed' : 'stopped', identity };
     }
     const already = status.readOnly;
-    const terminated = await withNode(node, async (s) => {
-      if (!already) {
-        await s.query('ALTER SYSTEM SET default_transaction_read_only = on');
-        await s.query('SELECT pg_reload_conf()');
-      }
-      // Sessions in a transaction keep writing until it ends: end them all. New sessions start read-only.
-      const rows = await s.query("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
-      return Number(rows[0]!.n);
-    }, timeoutMs);
+    const terminated = await withNode(
+      node,
+      async (s) => {
+        if (!already) {
+          await s.query('ALTER SYSTEM SET default_transaction_read_only = on');
+          await s.query('SELECT pg_reload_conf()');
+        }
+        // Sessions in a transaction keep writing until it ends: end them all. New sessions start read-only.
+        const rows = await s.query(
+          "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        );
+        return Number(rows[0]!.n);
+      },
+      timeoutMs,
+    );
     // The reload reaches backends asynchronously; the fence holds only once a fresh session cannot write.
     const deadline = Date.now() + timeoutMs;
     while (await this.acceptsWrites(node)) {
-      if (Date.now() > deadline) throw new ReplicationError('FENCE_FAILED', `region ${node.region} still accepts writes ${timeoutMs} ms after being set read-only`, true);
+      if (Date.now() > deadline)
+        throw new ReplicationError('FENCE_FAILED', `region ${node.region} still accepts writes ${timeoutMs} ms after being set read-only`, true);
       await sleep(20);
     }
     return { region: node.region, fenced: true, alreadyFenced: already, method: 'readOnly', identity, terminatedSessions: terminated };
@@ -156,23 +196,39 @@ export class PostgresAdapter implements ReplicationAdapter {
     if (postmasterPid(node) === undefined) return { region: node.region, fenced: true, alreadyFenced: true, method: 'notRunning' };
     const control = await controlData(node);
     // The control file's timeline is the last checkpoint's: the system identifier is the reliable part here.
-    checkIdentity(node, { systemIdentifier: control.systemIdentifier, timeline: control.timeline }, options.expect?.systemIdentifier !== undefined ? { systemIdentifier: options.expect.systemIdentifier } : undefined);
+    checkIdentity(
+      node,
+      { systemIdentifier: control.systemIdentifier, timeline: control.timeline },
+      options.expect?.systemIdentifier !== undefined ? { systemIdentifier: options.expect.systemIdentifier } : undefined,
+    );
     if (options.killUnreachable === false) return { region: node.region, fenced: false, alreadyFenced: false, method: 'unreachable' };
     // A hung (stopped) server cannot shut down gracefully; SIGKILL works on a stopped process.
     signalPostgres(node, 'SIGKILL');
     await stopPostgres(node, { mode: 'immediate', graceMs: 2_000 });
-    return { region: node.region, fenced: true, alreadyFenced: false, method: 'killed', identity: { systemIdentifier: control.systemIdentifier, timeline: control.timeline } };
+    return {
+      region: node.region,
+      fenced: true,
+      alreadyFenced: false,
+      method: 'killed',
+      identity: { systemIdentifier: control.systemIdentifier, timeline: control.timeline },
+    };
   }
 
   async digest(node: ResolvedNode, tables: string[]): Promise<Record<string, TableDigest>> {
-    return withNode(node, async (s) => {
-      const out: Record<string, TableDigest> = {};
-      for (const table of tables) {
-        const [r] = await s.query(`SELECT count(*)::bigint AS rows, md5(coalesce(string_agg(h, '' ORDER BY h), '')) AS checksum FROM (SELECT md5(t::text) AS h FROM ${quoteTable(table)} t) x`);
-        out[table] = { rows: Number(r!.rows), checksum: String(r!.checksum) };
-      }
-      return out;
-    }, 30_000);
+    return withNode(
+      node,
+      async (s) => {
+        const out: Record<string, TableDigest> = {};
+        for (const table of tables) {
+          const [r] = await s.query(
+            `SELECT count(*)::bigint AS rows, md5(coalesce(string_agg(h, '' ORDER BY h), '')) AS checksum FROM (SELECT md5(t::text) AS h FROM ${quoteTable(table)} t) x`,
+          );
+          out[table] = { rows: Number(r!.rows), checksum: String(r!.checksum) };
+        }
+        return out;
+      },
+      30_000,
+    );
   }
 
   async rejoin(node: ResolvedNode, primary: ResolvedNode, options: RejoinOptions = {}): Promise<RejoinResult> {

@@ -45,11 +45,7 @@ export async function writeProbe(s: Session): Promise<boolean> {
   }
 }
 
-export async function promoteNode(
-  node: ResolvedNode,
-  timeoutMs: number,
-  freshSessionWrites: () => Promise<boolean>,
-): Promise<PromoteResult> {
+export async function promoteNode(node: ResolvedNode, timeoutMs: number, freshSessionWrites: () => Promise<boolean>): Promise<PromoteResult> {
   const started = Date.now();
   const deadline = started + timeoutMs;
   const timedOut = (what: string) => new ReplicationError('PROMOTE_TIMEOUT', `region ${node.region} ${what} within ${timeoutMs} ms`, true);
@@ -57,44 +53,50 @@ export async function promoteNode(
   let promoted = false;
   // ms from the start to each milestone: where a slow promotion spent its time.
   const phasesMs: Record<string, number> = {};
-  const mark = (name: string) => { phasesMs[name] = Date.now() - started; };
-  const result = await withNode(node, async (s) => {
-    mark('connected');
-    const [state] = await s.query(STATE_SQL);
-    if (state!.recovering) {
-      // Signal, then watch recovery end ourselves (see the file comment).
-      const [r] = await s.query('SELECT pg_promote(false) AS signalled').catch(async (error) => {
-        // Two promoters racing: the other one's ended recovery first. Only a primary counts as success.
-        const [q] = await s.query('SELECT pg_is_in_recovery() AS recovering');
-        if (q!.recovering) throw error;
-        return [{ signalled: true }];
-      });
-      if (!r!.signalled) throw new ReplicationError('PROMOTE_TIMEOUT', `region ${node.region} could not be signalled to promote`, true);
-      mark('signalled');
-      for (;;) {
-        const [q] = await s.query('SELECT pg_is_in_recovery() AS recovering');
-        if (!q!.recovering) break;
-        if (Date.now() > deadline) throw timedOut('did not finish promotion');
-        await sleep(PROMOTE_POLL_MS);
+  const mark = (name: string) => {
+    phasesMs[name] = Date.now() - started;
+  };
+  const result = await withNode(
+    node,
+    async (s) => {
+      mark('connected');
+      const [state] = await s.query(STATE_SQL);
+      if (state!.recovering) {
+        // Signal, then watch recovery end ourselves (see the file comment).
+        const [r] = await s.query('SELECT pg_promote(false) AS signalled').catch(async (error) => {
+          // Two promoters racing: the other one's ended recovery first. Only a primary counts as success.
+          const [q] = await s.query('SELECT pg_is_in_recovery() AS recovering');
+          if (q!.recovering) throw error;
+          return [{ signalled: true }];
+        });
+        if (!r!.signalled) throw new ReplicationError('PROMOTE_TIMEOUT', `region ${node.region} could not be signalled to promote`, true);
+        mark('signalled');
+        for (;;) {
+          const [q] = await s.query('SELECT pg_is_in_recovery() AS recovering');
+          if (!q!.recovering) break;
+          if (Date.now() > deadline) throw timedOut('did not finish promotion');
+          await sleep(PROMOTE_POLL_MS);
+        }
+        promoted = true;
+        mark('recovered');
       }
-      promoted = true;
-      mark('recovered');
-    }
-    // A node fenced read-only earlier and promoted now (failback) must take writes again.
-    if (state!.ro || Number(state!.fenced) > 0) {
-      await s.query('ALTER SYSTEM RESET default_transaction_read_only');
-      await s.query('SELECT pg_reload_conf()');
-      unfenced = true;
-    } else {
-      while (!(await writeProbe(s))) {
-        if (Date.now() > deadline) throw timedOut('is primary but did not accept a write');
-        await sleep(PROMOTE_POLL_MS);
+      // A node fenced read-only earlier and promoted now (failback) must take writes again.
+      if (state!.ro || Number(state!.fenced) > 0) {
+        await s.query('ALTER SYSTEM RESET default_transaction_read_only');
+        await s.query('SELECT pg_reload_conf()');
+        unfenced = true;
+      } else {
+        while (!(await writeProbe(s))) {
+          if (Date.now() > deadline) throw timedOut('is primary but did not accept a write');
+          await sleep(PROMOTE_POLL_MS);
+        }
       }
-    }
-    mark('writable');
-    const [id] = await s.query(IDENTITY_SQL);
-    return { sysid: String(id!.sysid), timeline: parseInt(String(id!.walfile).slice(0, 8), 16), lsn: String(id!.lsn) };
-  }, Math.min(timeoutMs, DEFAULT_SQL_TIMEOUT_MS));
+      mark('writable');
+      const [id] = await s.query(IDENTITY_SQL);
+      return { sysid: String(id!.sysid), timeline: parseInt(String(id!.walfile).slice(0, 8), 16), lsn: String(id!.lsn) };
+    },
+    Math.min(timeoutMs, DEFAULT_SQL_TIMEOUT_MS),
+  );
   if (unfenced) {
     while (!(await freshSessionWrites())) {
       if (Date.now() > deadline) throw timedOut('is primary but did not accept a write');
@@ -102,7 +104,12 @@ export async function promoteNode(
     }
   }
   return {
-    region: node.region, promoted, alreadyPrimary: !promoted,
-    identity: { systemIdentifier: result.sysid, timeline: result.timeline }, lsn: result.lsn, tookMs: Date.now() - started, phasesMs,
+    region: node.region,
+    promoted,
+    alreadyPrimary: !promoted,
+    identity: { systemIdentifier: result.sysid, timeline: result.timeline },
+    lsn: result.lsn,
+    tookMs: Date.now() - started,
+    phasesMs,
   };
 }

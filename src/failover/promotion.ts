@@ -24,7 +24,12 @@ export type PromoteRegionResult = PromoteResult & {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function promoteRegion(adapter: ReplicationAdapter, all: ResolvedNode[], region: string, options: PromoteRegionOptions = {}): Promise<PromoteRegionResult> {
+export async function promoteRegion(
+  adapter: ReplicationAdapter,
+  all: ResolvedNode[],
+  region: string,
+  options: PromoteRegionOptions = {},
+): Promise<PromoteRegionResult> {
   const target = all.find((n) => n.region === region);
   if (!target) throw new ReplicationError('BAD_REGION', `no region ${region} (known: ${all.map((n) => n.region).join(', ')})`);
   const others = all.filter((n) => n.region !== region);
@@ -33,7 +38,10 @@ export async function promoteRegion(adapter: ReplicationAdapter, all: ResolvedNo
   if (before.role === 'primary') return adapter.promote(target, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
   const writable = await writableNodes(adapter, others);
   if (writable.length > 0) {
-    throw new ReplicationError('SPLIT_BRAIN_RISK', `refusing to promote ${region}: ${writable.join(', ')} still accept${writable.length === 1 ? 's' : ''} writes; fence ${writable.length === 1 ? 'it' : 'them'} first (replication.fence)`);
+    throw new ReplicationError(
+      'SPLIT_BRAIN_RISK',
+      `refusing to promote ${region}: ${writable.join(', ')} still accept${writable.length === 1 ? 's' : ''} writes; fence ${writable.length === 1 ? 'it' : 'them'} first (replication.fence)`,
+    );
   }
   let catchUp: PromoteRegionResult['catchUp'];
   const waitMs = options.catchUpMs ?? 5_000;
@@ -45,7 +53,10 @@ export async function promoteRegion(adapter: ReplicationAdapter, all: ResolvedNo
       let reached = false;
       for (;;) {
         const s = await adapter.status(target, 1_000);
-        if (lsnAtLeast(s.receivedLsn ?? s.replayedLsn, old.currentLsn!)) { reached = true; break; }
+        if (lsnAtLeast(s.receivedLsn ?? s.replayedLsn, old.currentLsn!)) {
+          reached = true;
+          break;
+        }
         if (Date.now() > deadline) break;
         await sleep(10);
       }

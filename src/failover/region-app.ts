@@ -36,9 +36,15 @@ const MAX_BODY = 64 * 1024;
 
 export async function startRegionApp(options: RegionAppOptions): Promise<RegionApp> {
   const pool = new Pool({
-    host: options.pg.host, port: options.pg.port, database: options.pg.database ?? 'postgres', user: options.pg.user ?? 'postgres',
+    host: options.pg.host,
+    port: options.pg.port,
+    database: options.pg.database ?? 'postgres',
+    user: options.pg.user ?? 'postgres',
     ...(options.pg.password ? { password: options.pg.password } : {}),
-    max: 16, connectionTimeoutMillis: 1_000, idleTimeoutMillis: 10_000, query_timeout: options.writeTimeoutMs ?? 5_000,
+    max: 16,
+    connectionTimeoutMillis: 1_000,
+    idleTimeoutMillis: 10_000,
+    query_timeout: options.writeTimeoutMs ?? 5_000,
     application_name: `genie-region-app-${options.region}`,
   });
   // A killed or restarted server breaks idle connections; the pool drops them and the next request reconnects.
@@ -58,7 +64,8 @@ export async function startRegionApp(options: RegionAppOptions): Promise<RegionA
     if (req.method === 'GET' && path === '/health') {
       req.resume();
       pool.query("SELECT pg_is_in_recovery() AS standby, current_setting('default_transaction_read_only') = 'on' AS ro").then(
-        ({ rows }) => json(res, 200, { status: 'ok', region: options.region, role: rows[0].standby ? 'standby' : 'primary', writable: !rows[0].standby && !rows[0].ro }),
+        ({ rows }) =>
+          json(res, 200, { status: 'ok', region: options.region, role: rows[0].standby ? 'standby' : 'primary', writable: !rows[0].standby && !rows[0].ro }),
         (error) => json(res, 503, { status: 'down', region: options.region, error: (error as Error).message }),
       );
       return;
@@ -72,21 +79,31 @@ export async function startRegionApp(options: RegionAppOptions): Promise<RegionA
       return;
     }
     if (req.method === 'POST' && path === '/write') {
-      readBody(req, { maxBytes: MAX_BODY, beyond: 'discard' }).then(({ text, truncated }) => {
-        if (truncated) return json(res, 413, { error: `the body is larger than ${MAX_BODY} bytes` });
-        let body: { seq?: unknown; payload?: unknown };
-        try {
-          body = text ? JSON.parse(text) : {};
-        } catch {
-          return json(res, 400, { error: 'the body must be JSON: {"seq": 1, "payload": "..."}' });
-        }
-        if (body.seq !== undefined && !Number.isSafeInteger(body.seq)) return json(res, 400, { error: 'seq must be an integer' });
-        if (body.payload !== undefined && typeof body.payload !== 'string') return json(res, 400, { error: 'payload must be a string' });
-        pool.query(`INSERT INTO ${WRITES_TABLE} (seq, region, payload) VALUES ($1, $2, $3) RETURNING id, seq, pg_current_wal_lsn()::text AS lsn`, [body.seq ?? null, options.region, body.payload ?? null]).then(
-          ({ rows }) => json(res, 200, { region: options.region, id: Number(rows[0].id), seq: rows[0].seq === null ? null : Number(rows[0].seq), lsn: rows[0].lsn }),
-          (error) => failure(res, error),
-        );
-      }, () => undefined); // the client went away mid-body: nobody to answer
+      readBody(req, { maxBytes: MAX_BODY, beyond: 'discard' }).then(
+        ({ text, truncated }) => {
+          if (truncated) return json(res, 413, { error: `the body is larger than ${MAX_BODY} bytes` });
+          let body: { seq?: unknown; payload?: unknown };
+          try {
+            body = text ? JSON.parse(text) : {};
+          } catch {
+            return json(res, 400, { error: 'the body must be JSON: {"seq": 1, "payload": "..."}' });
+          }
+          if (body.seq !== undefined && !Number.isSafeInteger(body.seq)) return json(res, 400, { error: 'seq must be an integer' });
+          if (body.payload !== undefined && typeof body.payload !== 'string') return json(res, 400, { error: 'payload must be a string' });
+          pool
+            .query(`INSERT INTO ${WRITES_TABLE} (seq, region, payload) VALUES ($1, $2, $3) RETURNING id, seq, pg_current_wal_lsn()::text AS lsn`, [
+              body.seq ?? null,
+              options.region,
+              body.payload ?? null,
+            ])
+            .then(
+              ({ rows }) =>
+                json(res, 200, { region: options.region, id: Number(rows[0].id), seq: rows[0].seq === null ? null : Number(rows[0].seq), lsn: rows[0].lsn }),
+              (error) => failure(res, error),
+            );
+        },
+        () => undefined,
+      ); // the client went away mid-body: nobody to answer
       return;
     }
     req.resume();

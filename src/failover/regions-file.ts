@@ -36,7 +36,11 @@ export interface RegionsFile {
 
 export class RegionsFileError extends GenieError {
   readonly code = 'REGIONS_FILE';
-  constructor(readonly file: string, readonly where: string, message: string) {
+  constructor(
+    readonly file: string,
+    readonly where: string,
+    message: string,
+  ) {
     super(`${file}: ${where}: ${message}`);
   }
 }
@@ -75,8 +79,10 @@ export function parseRegions(text: string, file = '<regions>'): RegionsFile {
     for (const key of Object.keys(pg)) if (!known.includes(key)) fail(`${at}.postgres.${key}`, `unknown key (known: ${known.join(', ')})`);
     if (typeof pg.host !== 'string' || pg.host === '') fail(`${at}.postgres.host`, 'required: the host PostgreSQL listens on');
     if (!Number.isInteger(pg.port) || (pg.port as number) < 1 || (pg.port as number) > 65535) fail(`${at}.postgres.port`, 'required: a port number');
-    for (const key of ['database', 'user', 'dataDir', 'logFile', 'bindir', 'osUser']) if (pg[key] !== undefined && (typeof pg[key] !== 'string' || pg[key] === '')) fail(`${at}.postgres.${key}`, 'must be a non-empty string');
-    for (const key of ['dataDir', 'logFile', 'bindir']) if (typeof pg[key] === 'string' && !(pg[key] as string).startsWith('/')) fail(`${at}.postgres.${key}`, 'must be an absolute path');
+    for (const key of ['database', 'user', 'dataDir', 'logFile', 'bindir', 'osUser'])
+      if (pg[key] !== undefined && (typeof pg[key] !== 'string' || pg[key] === '')) fail(`${at}.postgres.${key}`, 'must be a non-empty string');
+    for (const key of ['dataDir', 'logFile', 'bindir'])
+      if (typeof pg[key] === 'string' && !(pg[key] as string).startsWith('/')) fail(`${at}.postgres.${key}`, 'must be an absolute path');
     if (pg.password !== undefined && (typeof pg.password !== 'string' || !SECRET_REF.test(pg.password))) {
       fail(`${at}.postgres.password`, 'must be a secret:// reference (e.g. secret://pg_password), never the password itself');
     }
@@ -103,7 +109,12 @@ export function loadRegions(file: string): RegionsFile {
 /** The regions file a worker uses: the explicit path, else GENIE_REGIONS. */
 export function regionsFromEnv(explicit?: string, env: NodeJS.ProcessEnv = process.env): RegionsFile {
   const file = explicit ?? env.GENIE_REGIONS;
-  if (!file) throw new RegionsFileError('(none)', 'GENIE_REGIONS', 'no regions file: set GENIE_REGIONS on the worker (genie demo failover writes one) or pass regionsFile');
+  if (!file)
+    throw new RegionsFileError(
+      '(none)',
+      'GENIE_REGIONS',
+      'no regions file: set GENIE_REGIONS on the worker (genie demo failover writes one) or pass regionsFile',
+    );
   return loadRegions(file);
 }
 
@@ -123,10 +134,12 @@ export async function resolveNode(spec: PgNodeSpec): Promise<ResolvedNode> {
 export function writeRegionsFile(file: string, regions: RegionsFile): void {
   const doc = {
     ...(regions.route ? { route: regions.route } : {}),
-    regions: Object.fromEntries(regions.regions.map((r) => {
-      const { region: _region, ...pg } = r.postgres;
-      return [r.name, { ...(r.appUrl ? { appUrl: r.appUrl } : {}), pool: r.pool, postgres: pg }];
-    })),
+    regions: Object.fromEntries(
+      regions.regions.map((r) => {
+        const { region: _region, ...pg } = r.postgres;
+        return [r.name, { ...(r.appUrl ? { appUrl: r.appUrl } : {}), pool: r.pool, postgres: pg }];
+      }),
+    ),
   };
   fs.writeFileSync(file, `# genie failover regions (GENIE_REGIONS)\n${stringify(doc)}`, { mode: 0o644 });
 }

@@ -22,7 +22,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function streamsFrom(adapter: ReplicationAdapter, node: ResolvedNode, primary: ResolvedNode, timeline: number): Promise<boolean> {
   const s = await adapter.status(node, 1_500);
   const u = s.upstream;
-  return s.reachable && s.role === 'standby' && u?.status === 'streaming' && u.port === primary.port && (u.host === primary.host || u.host === '') && u.timeline === timeline;
+  return (
+    s.reachable &&
+    s.role === 'standby' &&
+    u?.status === 'streaming' &&
+    u.port === primary.port &&
+    (u.host === primary.host || u.host === '') &&
+    u.timeline === timeline
+  );
 }
 
 async function waitStreaming(adapter: ReplicationAdapter, node: ResolvedNode, primary: ResolvedNode, timeline: number, ms: number): Promise<boolean> {
@@ -71,18 +78,37 @@ export async function rejoinNode(adapter: ReplicationAdapter, node: ResolvedNode
   if (node.region === primary.region) throw new ReplicationError('BAD_REGION', `cannot rejoin region ${node.region} to itself`);
   const p = await adapter.status(primary);
   if (!p.reachable || p.role !== 'primary') {
-    throw new ReplicationError('NOT_PRIMARY', `region ${primary.region} is ${p.reachable ? `a ${p.role}` : `unreachable (${p.error})`}, not a primary to rejoin ${node.region} to`, true);
+    throw new ReplicationError(
+      'NOT_PRIMARY',
+      `region ${primary.region} is ${p.reachable ? `a ${p.role}` : `unreachable (${p.error})`}, not a primary to rejoin ${node.region} to`,
+      true,
+    );
   }
-  const done = (m: RejoinResult['method'], extra: Partial<RejoinResult> = {}): RejoinResult => ({ region: node.region, primary: primary.region, alreadyStandby: m === 'none', method: m, tookMs: Date.now() - started, ...extra });
+  const done = (m: RejoinResult['method'], extra: Partial<RejoinResult> = {}): RejoinResult => ({
+    region: node.region,
+    primary: primary.region,
+    alreadyStandby: m === 'none',
+    method: m,
+    tookMs: Date.now() - started,
+    ...extra,
+  });
 
   const timeline = p.identity!.timeline;
-  if (method === 'auto' && await streamsFrom(adapter, node, primary, timeline)) return done('none');
+  if (method === 'auto' && (await streamsFrom(adapter, node, primary, timeline))) return done('none');
   const s = await adapter.status(node);
   if (s.reachable && s.role === 'primary' && s.writable) {
     // Refuse to demote a writable primary: the caller must fence it (and move traffic) first.
-    throw new ReplicationError('SPLIT_BRAIN_RISK', `region ${node.region} is a writable primary; fence it (replication.fence) before rejoining it as a standby of ${primary.region}`);
+    throw new ReplicationError(
+      'SPLIT_BRAIN_RISK',
+      `region ${node.region} is a writable primary; fence it (replication.fence) before rejoining it as a standby of ${primary.region}`,
+    );
   }
-  if (method === 'auto' && s.reachable && s.role === 'standby' && !(await diverged(primary, p.identity?.timeline ?? 1, s.identity?.timeline ?? 1, s.receivedLsn ?? s.replayedLsn))) {
+  if (
+    method === 'auto' &&
+    s.reachable &&
+    s.role === 'standby' &&
+    !(await diverged(primary, p.identity?.timeline ?? 1, s.identity?.timeline ?? 1, s.receivedLsn ?? s.replayedLsn))
+  ) {
     await withNode(node, async (q) => {
       await q.query(`ALTER SYSTEM SET primary_conninfo = '${toolConninfo(primary).replace(/'/g, "''")}'`);
       await q.query('SELECT pg_reload_conf()');
@@ -90,7 +116,11 @@ export async function rejoinNode(adapter: ReplicationAdapter, node: ResolvedNode
     // A standby that received WAL the new primary never had cannot follow it: then it is rewound below.
     if (await waitStreaming(adapter, node, primary, timeline, 5_000)) return done('repoint');
   }
-  if (!node.dataDir) throw new ReplicationError('REJOIN_FAILED', `region ${node.region} must be rewound or re-cloned, which needs its dataDir (postgres.dataDir in the regions file) on this host`);
+  if (!node.dataDir)
+    throw new ReplicationError(
+      'REJOIN_FAILED',
+      `region ${node.region} must be rewound or re-cloned, which needs its dataDir (postgres.dataDir in the regions file) on this host`,
+    );
 
   await stopPostgres(node, { mode: 'fast', graceMs: 10_000 });
   let used: 'rewind' | 'basebackup' = 'rewind';
@@ -99,7 +129,11 @@ export async function rejoinNode(adapter: ReplicationAdapter, node: ResolvedNode
   else {
     const sameCluster = (await controlData(node).catch(() => undefined))?.systemIdentifier === p.identity?.systemIdentifier;
     if (!sameCluster) {
-      if (method === 'rewind') throw new ReplicationError('REJOIN_FAILED', `region ${node.region} is not a copy of ${primary.region}'s cluster (system identifiers differ); rejoin with method basebackup`);
+      if (method === 'rewind')
+        throw new ReplicationError(
+          'REJOIN_FAILED',
+          `region ${node.region} is not a copy of ${primary.region}'s cluster (system identifiers differ); rejoin with method basebackup`,
+        );
       used = 'basebackup';
       fallbackReason = 'different system identifier';
     } else {
@@ -120,7 +154,8 @@ export async function rejoinNode(adapter: ReplicationAdapter, node: ResolvedNode
     // pg_rewind can judge "no rewind required" for a standby that replayed past the fork point
     // (PostgreSQL then refuses to start on the new timeline): with method auto, clone instead.
     if (await startAsStandby(adapter, node, primary, timeline, method === 'auto' ? Math.min(remaining(), 15_000) : remaining())) return done('rewind');
-    if (method === 'rewind') throw new ReplicationError('REJOIN_FAILED', `region ${node.region} was rewound but does not stream from ${primary.region}: ${logTail(node)}`, true);
+    if (method === 'rewind')
+      throw new ReplicationError('REJOIN_FAILED', `region ${node.region} was rewound but does not stream from ${primary.region}: ${logTail(node)}`, true);
     used = 'basebackup';
     fallbackReason = `after pg_rewind it did not stream: ${logTail(node)}`;
   }
@@ -134,7 +169,10 @@ export async function rejoinNode(adapter: ReplicationAdapter, node: ResolvedNode
 /** The last FATAL/ERROR lines of the node's server log: why it did not come up. */
 function logTail(node: ResolvedNode): string {
   try {
-    const lines = fs.readFileSync(logFileOf(node), 'utf8').split('\n').filter((l) => /FATAL|ERROR|PANIC/.test(l));
+    const lines = fs
+      .readFileSync(logFileOf(node), 'utf8')
+      .split('\n')
+      .filter((l) => /FATAL|ERROR|PANIC/.test(l));
     return lines.slice(-3).join(' | ').slice(-600) || '(nothing logged)';
   } catch {
     return '(no log)';

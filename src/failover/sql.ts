@@ -11,7 +11,10 @@ export const DEFAULT_SQL_TIMEOUT_MS = 2_000;
 
 export class NodeUnreachableError extends GenieError {
   readonly code = 'NODE_UNREACHABLE';
-  constructor(readonly region: string, cause: string) {
+  constructor(
+    readonly region: string,
+    cause: string,
+  ) {
     super(`region ${region}: PostgreSQL unreachable: ${cause}`);
   }
 }
@@ -72,5 +75,8 @@ export function quoteTable(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/.test(name)) {
     throw new Error(`table ${JSON.stringify(name)} is not a plain name (letters, digits, _; optionally schema.table)`);
   }
-  return name.split('.').map((p) => `"${p}"`).join('.');
+  return name
+    .split('.')
+    .map((p) => `"${p}"`)
+    .join('.');
 }

@@ -51,7 +51,14 @@ export class WriteLoad {
     while (this.running) {
       const seq = ++this.seq;
       try {
-        const r = await httpRequest({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seq }), timeoutMs: this.options.timeoutMs ?? 3_000, breakers: false });
+        const r = await httpRequest({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ seq }),
+          timeoutMs: this.options.timeoutMs ?? 3_000,
+          breakers: false,
+        });
         if (r.status === 200) {
           const body = JSON.parse(r.body) as { seq: number; region: string };
           if (body.seq !== seq) throw new Error(`acknowledged seq ${body.seq} for ${seq}`);
@@ -86,7 +93,8 @@ export class WriteLoad {
     const target = this.acks.length + n;
     const deadline = Date.now() + timeoutMs;
     while (this.acks.length < target) {
-      if (Date.now() > deadline) throw new Error(`only ${this.acks.length - target + n} of ${n} writes acknowledged in ${timeoutMs} ms; errors: ${JSON.stringify(this.errors)}`);
+      if (Date.now() > deadline)
+        throw new Error(`only ${this.acks.length - target + n} of ${n} writes acknowledged in ${timeoutMs} ms; errors: ${JSON.stringify(this.errors)}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

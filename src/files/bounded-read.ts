@@ -7,7 +7,10 @@ import { GenieError } from '../errors/genie-error';
 
 export class FileTooLargeError extends GenieError {
   readonly code = 'FILE_TOO_LARGE';
-  constructor(readonly file: string, readonly maxBytes: number) {
+  constructor(
+    readonly file: string,
+    readonly maxBytes: number,
+  ) {
     super(`${file} is larger than the limit of ${maxBytes} bytes`);
   }
 }

@@ -21,7 +21,10 @@ import { GenieError } from '../errors/genie-error';
 export const CLEANUP_ALLOWLIST = 'GENIE_CLEANUP_ALLOWLIST';
 
 export class CleanupError extends GenieError {
-  constructor(readonly code: 'CLEANUP_NOT_ALLOWED' | 'CLEANUP_BAD_PATH', message: string) {
+  constructor(
+    readonly code: 'CLEANUP_NOT_ALLOWED' | 'CLEANUP_BAD_PATH',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -29,7 +32,11 @@ export class CleanupError extends GenieError {
 export function cleanupRoots(): string[] {
   const raw = process.env[CLEANUP_ALLOWLIST];
   if (raw === undefined) return [path.join(stateDir(), 'cache')];
-  return raw.split(',').map((e) => e.trim()).filter((e) => path.isAbsolute(e)).map((e) => path.resolve(e));
+  return raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => path.isAbsolute(e))
+    .map((e) => path.resolve(e));
 }
 
 export interface FileEntry {
@@ -65,7 +72,10 @@ export async function unlinkIfUnchanged(f: FileEntry): Promise<boolean> {
   const now = await fs.lstat(f.file).catch(() => undefined);
   if (!now || now.isDirectory() || now.dev !== f.dev || now.ino !== f.ino) return false;
   // unlink, never rm: a directory swapped in under this name is refused, not emptied.
-  return fs.unlink(f.file).then(() => true, () => false);
+  return fs.unlink(f.file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function cleanupDirectory(target: string, maxBytes: number, options: { dryRun?: boolean; signal?: AbortSignal } = {}) {
@@ -82,7 +92,10 @@ export async function cleanupDirectory(target: string, maxBytes: number, options
   const realRoots = await Promise.all(roots.map((r) => fs.realpath(r).catch(() => r)));
   const allowed = realRoots.some((root) => isWithin(real, root));
   if (!allowed) {
-    throw new CleanupError('CLEANUP_NOT_ALLOWED', `${target} is not inside a directory allowlisted for cleanup; add it (or a parent) to ${CLEANUP_ALLOWLIST} (now: ${roots.join(', ') || 'empty'})`);
+    throw new CleanupError(
+      'CLEANUP_NOT_ALLOWED',
+      `${target} is not inside a directory allowlisted for cleanup; add it (or a parent) to ${CLEANUP_ALLOWLIST} (now: ${roots.join(', ') || 'empty'})`,
+    );
   }
   const files: FileEntry[] = [];
   await walk(real, files, options.signal);
@@ -96,8 +109,14 @@ export async function cleanupDirectory(target: string, maxBytes: number, options
     deleted.push(path.relative(real, f.file));
   }
   return {
-    path: real, maxBytes, beforeBytes: before, afterBytes: size, freedBytes: before - size, deletedFiles: deleted.length,
+    path: real,
+    maxBytes,
+    beforeBytes: before,
+    afterBytes: size,
+    freedBytes: before - size,
+    deletedFiles: deleted.length,
     // The names say what went; a long list is cut, history is not a file listing.
-    deleted: deleted.slice(0, 20), ...(options.dryRun ? { dryRun: true } : {}),
+    deleted: deleted.slice(0, 20),
+    ...(options.dryRun ? { dryRun: true } : {}),
   };
 }

@@ -19,7 +19,10 @@ import { GenieError } from '../errors/genie-error';
 
 export class HealingConfigError extends GenieError {
   readonly code = 'HEALING_CONFIG';
-  constructor(readonly where: string, message: string) {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
     super(`${where}: ${message}`);
   }
 }
@@ -57,7 +60,8 @@ function duration(v: unknown, where: string, fallback: number): number {
 
 function int(v: unknown, where: string, fallback: number, min: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new HealingConfigError(where, `must be a whole number ≥ ${min}, not ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw new HealingConfigError(where, `must be a whole number ≥ ${min}, not ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -66,7 +70,11 @@ function checkOf(name: string, raw: Raw): CheckSpec {
   if (!NAME.test(name)) throw new HealingConfigError(where, 'a check name is letters, digits, - and _ (starting with a letter)');
   only(raw, [...CHECK_KINDS, 'period', 'timeout', 'failureThreshold', 'successThreshold', 'degradedIsFailure'], where);
   const kinds = CHECK_KINDS.filter((k) => raw[k] !== undefined);
-  if (kinds.length !== 1) throw new HealingConfigError(where, `needs exactly one of ${CHECK_KINDS.join(', ')} (the health.<kind> arguments)${kinds.length ? `, not ${kinds.join(' and ')}` : ''}`);
+  if (kinds.length !== 1)
+    throw new HealingConfigError(
+      where,
+      `needs exactly one of ${CHECK_KINDS.join(', ')} (the health.<kind> arguments)${kinds.length ? `, not ${kinds.join(' and ')}` : ''}`,
+    );
   const kind = kinds[0];
   const args = { ...record(raw[kind], `${where}.${kind}`) };
   const periodMs = duration(raw.period, `${where}.period`, 10_000);
@@ -75,7 +83,11 @@ function checkOf(name: string, raw: Raw): CheckSpec {
   if (timeoutMs < 10) throw new HealingConfigError(`${where}.timeout`, 'must be at least 10ms');
   if (args.failOnUnhealthy !== undefined) throw new HealingConfigError(`${where}.${kind}.failOnUnhealthy`, 'is decided by the monitor; leave it out');
   return {
-    name, kind, args, periodMs, timeoutMs,
+    name,
+    kind,
+    args,
+    periodMs,
+    timeoutMs,
     failureThreshold: int(raw.failureThreshold, `${where}.failureThreshold`, 3, 1),
     successThreshold: int(raw.successThreshold, `${where}.successThreshold`, 1, 1),
     degradedIsFailure: raw.degradedIsFailure === true,
@@ -155,7 +167,9 @@ export function healingConfig(params: Raw): HealingConfig {
   if (stopWhen !== 'never' && stopWhen !== 'settled') throw new HealingConfigError('stopWhen', 'must be never or settled');
   const slowest = Math.max(...checks.map((c) => c.periodMs * Math.max(c.failureThreshold, c.successThreshold)));
   return {
-    checks, ladder, backoff,
+    checks,
+    ladder,
+    backoff,
     maxAttemptsPerWindow: int(l.maxAttemptsPerWindow, 'limits.maxAttemptsPerWindow', 6, 1),
     windowMs: duration(l.window, 'limits.window', 3_600_000),
     watchMs: Math.max(duration(params.watch, 'watch', 60_000), slowest),

@@ -28,7 +28,14 @@ const KEEP_CLOSED = 10;
 
 export function initialState(): HealState {
   return {
-    version: 1, phase: 'healthy', cycle: 0, backoffLevel: 0, window: [], seenSignals: {}, trend: {}, closed: [],
+    version: 1,
+    phase: 'healthy',
+    cycle: 0,
+    backoffLevel: 0,
+    window: [],
+    seenSignals: {},
+    trend: {},
+    closed: [],
     counters: { incidents: 0, attempts: 0, recoveries: 0, escalations: 0, rollbacks: 0 },
   };
 }
@@ -73,7 +80,12 @@ export function plan(input: PlanInput): Plan {
   delete state.pending;
 
   const out = (action: Plan['action'], rest: Partial<Plan>, reason: string): Plan => ({
-    action, waitMs: 0, observe: state.incident ? 'verify' : 'watch', ...rest, reason: [reason, ...notes].join('; '), state,
+    action,
+    waitMs: 0,
+    observe: state.incident ? 'verify' : 'watch',
+    ...rest,
+    reason: [reason, ...notes].join('; '),
+    state,
   });
 
   if (!obs) {
@@ -86,7 +98,9 @@ export function plan(input: PlanInput): Plan {
     if (incident) {
       const outcome: 'escalated' | 'recovered' = incident.escalated ? 'escalated' : 'recovered';
       const mttrMs = Math.max(0, ms(now) - ms(incident.since));
-      state.closed = [...state.closed, { n: incident.n, since: incident.since, endedAt: now, outcome, attempts: incident.attempts.length, mttrMs }].slice(-KEEP_CLOSED);
+      state.closed = [...state.closed, { n: incident.n, since: incident.since, endedAt: now, outcome, attempts: incident.attempts.length, mttrMs }].slice(
+        -KEEP_CLOSED,
+      );
       if (!incident.escalated) state.counters.recoveries += 1;
       delete state.incident;
       delete state.backoffDue;
@@ -114,8 +128,15 @@ export function plan(input: PlanInput): Plan {
     state.counters.incidents += 1;
     const failing = obs.checks.filter((c) => c.verdict === 'failed').map((c) => c.name);
     state.incident = {
-      n: state.counters.incidents, since: obs.firstFailureAt ?? obs.startedAt, detectedAt: now, failing,
-      preScore: obs.score, perStrategy: {}, skipped: [], escalated: false, attempts: [],
+      n: state.counters.incidents,
+      since: obs.firstFailureAt ?? obs.startedAt,
+      detectedAt: now,
+      failing,
+      preScore: obs.score,
+      perStrategy: {},
+      skipped: [],
+      escalated: false,
+      attempts: [],
     };
     state.phase = 'recovering';
     notes.unshift(`incident ${state.incident.n} opened: ${failing.join(', ') || 'checks'} failing (score ${obs.score})`);
@@ -130,8 +151,11 @@ export function plan(input: PlanInput): Plan {
     if (strategy.rollback) {
       state.counters.rollbacks += 1;
       state.pending = attempt(state, strategy.name, 'rollback', `do_${strategy.rollback.via}`, now, obs.score);
-      return out('rollback', { step: state.pending.step, strategy: strategy.name, args: strategy.rollback.args, observe: 'verify' },
-        `${strategy.name} made the health score worse (${resolved.preScore} → ${resolved.postScore}); rolling it back`);
+      return out(
+        'rollback',
+        { step: state.pending.step, strategy: strategy.name, args: strategy.rollback.args, observe: 'verify' },
+        `${strategy.name} made the health score worse (${resolved.preScore} → ${resolved.postScore}); rolling it back`,
+      );
     }
     notes.push(`${strategy.name} made things worse and defines no rollback`);
   }
@@ -149,7 +173,11 @@ export function plan(input: PlanInput): Plan {
     delete state.backoffDue;
     const waitMs = backoffMs(config, state.backoffLevel);
     state.backoffLevel += 1;
-    return out('none', { waitMs, observe: 'verify' }, `still unhealthy after attempt ${incident.attempts.length}; backing off ${waitMs} ms before the next rung`);
+    return out(
+      'none',
+      { waitMs, observe: 'verify' },
+      `still unhealthy after attempt ${incident.attempts.length}; backing off ${waitMs} ms before the next rung`,
+    );
   }
   delete state.backoffDue;
 
@@ -160,17 +188,26 @@ export function plan(input: PlanInput): Plan {
     state.window.push(now);
     state.counters.attempts += 1;
     state.pending = attempt(state, next.name, 'recover', `do_${next.via}`, now, obs.score);
-    return out('recover', { step: state.pending.step, strategy: next.name, args: next.args, observe: 'verify' },
-      `${next.kind} with ${next.name}: attempt ${incident.perStrategy[next.name]} of ${next.maxAttempts}`);
+    return out(
+      'recover',
+      { step: state.pending.step, strategy: next.name, args: next.args, observe: 'verify' },
+      `${next.kind} with ${next.name}: attempt ${incident.perStrategy[next.name]} of ${next.maxAttempts}`,
+    );
   }
-  const why = next ? `${state.window.length} attempts within ${config.windowMs} ms reached the limit of ${config.maxAttemptsPerWindow}` : 'the ladder is exhausted';
+  const why = next
+    ? `${state.window.length} attempts within ${config.windowMs} ms reached the limit of ${config.maxAttemptsPerWindow}`
+    : 'the ladder is exhausted';
   incident.escalated = true;
   state.phase = 'escalated';
   state.counters.escalations += 1;
   const escalation = config.ladder.find((s) => s.kind === 'escalate' && !incident.skipped.includes(s.name));
   if (!escalation) return out('none', { waitMs: config.backoff.maxMs, observe: 'verify' }, `${why}; no escalation strategy left: a human must look`);
   state.pending = attempt(state, escalation.name, 'escalate', `do_${escalation.via}`, now, obs.score);
-  return out('escalate', { step: state.pending.step, strategy: escalation.name, args: escalation.args, observe: 'verify' }, `${why}; escalating with ${escalation.name}`);
+  return out(
+    'escalate',
+    { step: state.pending.step, strategy: escalation.name, args: escalation.args, observe: 'verify' },
+    `${why}; escalating with ${escalation.name}`,
+  );
 }
 
 /** The first rung with attempts left that nobody skipped (escalations are the ladder's end, not a rung). */
@@ -185,7 +222,12 @@ function attempt(state: HealState, strategy: string, kind: Attempt['kind'], step
 /** What came of the attempt ordered last cycle, judged by its step's result and the probes since. */
 function resolve(pending: Attempt, view: ActedView | null | undefined, obs: Observation | undefined): Attempt {
   const acted = view?.status === 'succeeded' ? 'succeeded' : view?.status === 'failed' ? 'failed' : 'skipped';
-  const done: Attempt = { ...pending, acted, ...(view?.error?.message ? { error: view.error.message.slice(0, 300) } : {}), ...(obs ? { postScore: obs.score } : {}) };
+  const done: Attempt = {
+    ...pending,
+    acted,
+    ...(view?.error?.message ? { error: view.error.message.slice(0, 300) } : {}),
+    ...(obs ? { postScore: obs.score } : {}),
+  };
   if (pending.kind === 'escalate') return { ...done, result: 'escalated' };
   if (pending.kind === 'rollback') return { ...done, result: 'rolled-back' };
   if (obs?.outcome === 'healthy') return { ...done, result: 'recovered' };

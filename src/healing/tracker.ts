@@ -12,7 +12,11 @@ export class CheckTracker {
   firstFailureAt?: string;
   readonly trend: ProbeSample[];
 
-  constructor(readonly spec: CheckSpec, trend: ProbeSample[], private readonly trendLength: number) {
+  constructor(
+    readonly spec: CheckSpec,
+    trend: ProbeSample[],
+    private readonly trendLength: number,
+  ) {
     this.trend = trend.slice(-trendLength);
   }
 
@@ -43,9 +47,12 @@ export class CheckTracker {
   observation(): CheckObservation {
     const last = this.trend[this.trend.length - 1];
     return {
-      name: this.spec.name, verdict: this.verdict,
-      consecutiveFailures: this.consecutiveFailures, consecutiveSuccesses: this.consecutiveSuccesses,
-      ...(last ? { last } : {}), trend: [...this.trend],
+      name: this.spec.name,
+      verdict: this.verdict,
+      consecutiveFailures: this.consecutiveFailures,
+      consecutiveSuccesses: this.consecutiveSuccesses,
+      ...(last ? { last } : {}),
+      trend: [...this.trend],
     };
   }
 }

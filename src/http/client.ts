@@ -105,10 +105,21 @@ export class HttpBreakerOpenError extends HttpClientError {
 
 /** Failures that happen before a connection exists (system, undici and TLS codes). */
 const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET_CONNECT',
-  'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET_CONNECT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
 export function parseHttpUrl(url: string | URL): URL {
@@ -137,7 +148,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
 }
 
 async function throughBreaker(request: HttpRequest, url: URL): Promise<HttpResponse> {
-  const breakers = request.breakers === false ? undefined : request.breakers ?? currentBreakers();
+  const breakers = request.breakers === false ? undefined : (request.breakers ?? currentBreakers());
   if (!breakers) return exchange(request, url);
   // Only while a worker starts: its first overrides are on their way (at most GENIE_BREAKER_SYNC_WAIT).
   if (!breakers.ready) await breakers.whenReady();

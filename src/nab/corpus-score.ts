@@ -26,7 +26,11 @@ export interface CorpusScore {
 }
 
 export function corpusScore(files: readonly FileScore[], profile: CostProfile): CorpusScore {
-  let raw = 0, windows = 0, truePositives = 0, falsePositives = 0, falseNegatives = 0;
+  let raw = 0,
+    windows = 0,
+    truePositives = 0,
+    falsePositives = 0,
+    falseNegatives = 0;
   for (const f of files) {
     raw += f.score;
     windows += f.windows;
@@ -40,6 +44,12 @@ export function corpusScore(files: readonly FileScore[], profile: CostProfile): 
   return {
     profile: profile.name,
     normalized: span > 0 ? (100 * (raw - nullScore)) / span : null,
-    raw, nullScore, perfectScore, windows, truePositives, falsePositives, falseNegatives,
+    raw,
+    nullScore,
+    perfectScore,
+    windows,
+    truePositives,
+    falsePositives,
+    falseNegatives,
   };
 }

@@ -29,7 +29,10 @@ export function defaultNabDir(): string {
 /** Fails with a message naming GENIE_NAB_DIR when the corpus is not where expected. */
 export function requireNabDir(dir = defaultNabDir()): string {
   if (!fs.existsSync(path.join(dir, 'combined_windows.json')) || !fs.existsSync(path.join(dir, 'data'))) {
-    throw new NabError('NAB_DATA_MISSING', `no NAB corpus at ${dir} (expected data/ and combined_windows.json there); set GENIE_NAB_DIR to the folder that holds them`);
+    throw new NabError(
+      'NAB_DATA_MISSING',
+      `no NAB corpus at ${dir} (expected data/ and combined_windows.json there); set GENIE_NAB_DIR to the folder that holds them`,
+    );
   }
   return dir;
 }
@@ -41,7 +44,8 @@ export function readWindowsFile(file: string): WindowsFile {
   } catch (error) {
     throw new NabError('NAB_BAD_WINDOWS', `${file}: ${(error as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new NabError('NAB_BAD_WINDOWS', `${file}: expected {"folder/file.csv": [["start", "end"], ...]}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new NabError('NAB_BAD_WINDOWS', `${file}: expected {"folder/file.csv": [["start", "end"], ...]}`);
   for (const [name, windows] of Object.entries(parsed)) {
     const ok = Array.isArray(windows) && windows.every((w) => Array.isArray(w) && w.length === 2 && w.every((t) => typeof t === 'string'));
     if (!ok) throw new NabError('NAB_BAD_WINDOWS', `${file}: ${name} must map to a list of ["start", "end"] timestamp pairs`);
@@ -82,7 +86,10 @@ export function windowRows(timestamps: readonly string[], windows: readonly [str
     const from = firstRow.get(canonicalTime(start));
     const to = firstRow.get(canonicalTime(end));
     if (from === undefined || to === undefined) {
-      throw new NabError('NAB_BAD_WINDOWS', `${source}: window ${start} .. ${end} does not match a row (${from === undefined ? start : end} is not in the file)`);
+      throw new NabError(
+        'NAB_BAD_WINDOWS',
+        `${source}: window ${start} .. ${end} does not match a row (${from === undefined ? start : end} is not in the file)`,
+      );
     }
     return { start: from, end: to };
   });
@@ -95,10 +102,16 @@ export function loadCorpus(dataDir: string, windowsFile: string, only?: readonly
   for (const name of only ?? []) {
     if (!names.includes(name)) throw new NabError('NAB_UNKNOWN_FILE', `${name} is not in ${windowsFile}; known files look like ${names[0] ?? '(none)'}`);
   }
-  return names.filter((n) => !only || only.includes(n)).map((name) => {
-    const file = path.join(dataDir, ...name.split('/'));
-    if (!fs.existsSync(file)) throw new NabError('NAB_DATA_MISSING', `${name} is listed in ${windowsFile} but ${file} does not exist; is --data the folder holding the NAB subfolders?`);
-    const { timestamps, values } = parseSeriesCsv(fs.readFileSync(file, 'utf8'), file);
-    return { name, timestamps, values, windows: windowRows(timestamps, windows[name], name) };
-  });
+  return names
+    .filter((n) => !only || only.includes(n))
+    .map((name) => {
+      const file = path.join(dataDir, ...name.split('/'));
+      if (!fs.existsSync(file))
+        throw new NabError(
+          'NAB_DATA_MISSING',
+          `${name} is listed in ${windowsFile} but ${file} does not exist; is --data the folder holding the NAB subfolders?`,
+        );
+      const { timestamps, values } = parseSeriesCsv(fs.readFileSync(file, 'utf8'), file);
+      return { name, timestamps, values, windows: windowRows(timestamps, windows[name], name) };
+    });
 }

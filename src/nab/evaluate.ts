@@ -31,7 +31,11 @@ export function streamScores(values: ArrayLike<number>, detector: DetectorSource
 }
 
 export function scoreCorpusSeries(corpus: readonly NabSeries[], detector: DetectorSource, options: DetectorOptions = {}): ScoredSeries[] {
-  return corpus.map((series) => ({ series, scores: streamScores(series.values, detector, options), scorer: new FileScorer(series.values.length, series.windows) }));
+  return corpus.map((series) => ({
+    series,
+    scores: streamScores(series.values, detector, options),
+    scorer: new FileScorer(series.values.length, series.windows),
+  }));
 }
 
 export interface FileDetail {
@@ -52,14 +56,22 @@ export interface ProfileResult extends CorpusScore {
 }
 
 /** The corpus score for each profile under its rule, with per-file detail when `verbose`. */
-export function evaluate(scored: readonly ScoredSeries[], profiles: readonly CostProfile[], ruleFor: (profile: string) => Required<AlertRule>, verbose = false): ProfileResult[] {
+export function evaluate(
+  scored: readonly ScoredSeries[],
+  profiles: readonly CostProfile[],
+  ruleFor: (profile: string) => Required<AlertRule>,
+  verbose = false,
+): ProfileResult[] {
   return profiles.map((profile) => {
     const rule = ruleFor(profile.name);
     const perFile = scored.map((s) => {
       const found = detections(s.scores, rule);
       return { s, found, score: s.scorer.score(found, profile) };
     });
-    const total = corpusScore(perFile.map((f) => f.score), profile);
+    const total = corpusScore(
+      perFile.map((f) => f.score),
+      profile,
+    );
     return { ...total, rule, ...(verbose ? { files: perFile.map((f) => detail(f.s, f.found, f.score)) } : {}) };
   });
 }

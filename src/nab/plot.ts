@@ -25,7 +25,10 @@ export interface PlotInput {
 
 /** NAB timestamps are zone-less local times; draw them as UTC so the picture does not depend on the machine's zone. */
 function utc(timestamp: string): string {
-  const t = timestamp.trim().replace(' ', 'T').replace(/\.\d+$/, '');
+  const t = timestamp
+    .trim()
+    .replace(' ', 'T')
+    .replace(/\.\d+$/, '');
   return /Z|[+-]\d\d:?\d\d$/.test(t) ? t : `${t}Z`;
 }
 
@@ -36,7 +39,9 @@ export function plotSpec(input: PlotInput): TopLevelSpec {
   const score: { t: string; score: number }[] = [];
   for (let from = 0; from < n; from += bucket) {
     const to = Math.min(n, from + bucket);
-    let lo = from, hi = from, top = from;
+    let lo = from,
+      hi = from,
+      top = from;
     for (let i = from; i < to; i++) {
       if (input.values[i] < input.values[lo]) lo = i;
       if (input.values[i] > input.values[hi]) hi = i;
@@ -60,7 +65,11 @@ export function plotSpec(input: PlotInput): TopLevelSpec {
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: input.title, subtitle: 'orange: labelled anomaly windows · grey: probationary period · red ▼: detections · dashed: threshold', anchor: 'start' },
+    title: {
+      text: input.title,
+      subtitle: 'orange: labelled anomaly windows · grey: probationary period · red ▼: detections · dashed: threshold',
+      anchor: 'start',
+    },
     config: { font: 'sans-serif', view: { stroke: null } },
     vconcat: [
       {
@@ -69,8 +78,16 @@ export function plotSpec(input: PlotInput): TopLevelSpec {
         layer: [
           probationLayer,
           windowLayer,
-          { data: { values: line }, mark: { type: 'line', strokeWidth: 1, color: '#264653' }, encoding: { x, y: { field: 'value', type: 'quantitative', title: 'value' } } },
-          { data: { values: detections }, mark: { type: 'point', shape: 'triangle-down', filled: true, size: 80, color: '#e63946' }, encoding: { x, y: { field: 'value', type: 'quantitative' } } },
+          {
+            data: { values: line },
+            mark: { type: 'line', strokeWidth: 1, color: '#264653' },
+            encoding: { x, y: { field: 'value', type: 'quantitative', title: 'value' } },
+          },
+          {
+            data: { values: detections },
+            mark: { type: 'point', shape: 'triangle-down', filled: true, size: 80, color: '#e63946' },
+            encoding: { x, y: { field: 'value', type: 'quantitative' } },
+          },
         ],
       },
       {
@@ -79,9 +96,21 @@ export function plotSpec(input: PlotInput): TopLevelSpec {
         layer: [
           probationLayer,
           windowLayer,
-          { data: { values: score }, mark: { type: 'line', strokeWidth: 1, color: '#2a9d8f' }, encoding: { x, y: { field: 'score', type: 'quantitative', title: 'anomaly score', scale: { domain: [0, 1] } } } },
-          { data: { values: [{ threshold: input.threshold }] }, mark: { type: 'rule', strokeDash: [4, 3], color: '#e63946' }, encoding: { y: { field: 'threshold', type: 'quantitative' } } },
-          { data: { values: detections }, mark: { type: 'point', shape: 'triangle-down', filled: true, size: 50, color: '#e63946' }, encoding: { x, y: { field: 'score', type: 'quantitative' } } },
+          {
+            data: { values: score },
+            mark: { type: 'line', strokeWidth: 1, color: '#2a9d8f' },
+            encoding: { x, y: { field: 'score', type: 'quantitative', title: 'anomaly score', scale: { domain: [0, 1] } } },
+          },
+          {
+            data: { values: [{ threshold: input.threshold }] },
+            mark: { type: 'rule', strokeDash: [4, 3], color: '#e63946' },
+            encoding: { y: { field: 'threshold', type: 'quantitative' } },
+          },
+          {
+            data: { values: detections },
+            mark: { type: 'point', shape: 'triangle-down', filled: true, size: 50, color: '#e63946' },
+            encoding: { x, y: { field: 'score', type: 'quantitative' } },
+          },
         ],
       },
     ],

@@ -62,19 +62,25 @@ export async function runNab(options: NabRunOptions): Promise<NabRunResult> {
     windows: results[0]?.windows ?? 0,
     thresholds: options.threshold === undefined ? 'frozen' : 'given',
     profiles: Object.fromEntries(results.map(({ profile, normalized, ...rest }) => [profile, { score: normalized, ...rest }])),
-    note: 'score: 100 = perfect detector, 0 = null detector (never fires); null when the files have no windows. Subset scores are not comparable with NAB\'s published full-corpus table.',
+    note: "score: 100 = perfect detector, 0 = null detector (never fires); null when the files have no windows. Subset scores are not comparable with NAB's published full-corpus table.",
   };
   if (options.plot) {
     const [one] = scored;
     const rule = ruleFor('standard');
     // Loaded only when drawing: Vega is large and every other use of the CLI does without it.
     const { plotSpec, renderSvg } = await import('./plot');
-    const svg = await renderSvg(plotSpec({
-      title: `${one.series.name} — ${options.detector}, threshold ${rule.threshold.toFixed(3)}`,
-      timestamps: one.series.timestamps, values: one.series.values, scores: one.scores,
-      windows: one.series.windows, detections: detections(one.scores, rule).filter((r) => r >= one.scorer.probation),
-      threshold: rule.threshold, probation: one.scorer.probation,
-    }));
+    const svg = await renderSvg(
+      plotSpec({
+        title: `${one.series.name} — ${options.detector}, threshold ${rule.threshold.toFixed(3)}`,
+        timestamps: one.series.timestamps,
+        values: one.series.values,
+        scores: one.scores,
+        windows: one.series.windows,
+        detections: detections(one.scores, rule).filter((r) => r >= one.scorer.probation),
+        threshold: rule.threshold,
+        probation: one.scorer.probation,
+      }),
+    );
     fs.mkdirSync(path.dirname(path.resolve(options.plot)), { recursive: true });
     fs.writeFileSync(options.plot, svg);
     out.plot = path.resolve(options.plot);

@@ -134,8 +134,15 @@ export class FileScorer {
     const falseNegatives = this.counted.length - truePositives;
     const fnScore = -profile.fn * falseNegatives;
     return {
-      score: tpScore + fpScore + fnScore, tpScore, fpScore, fnScore,
-      windows: this.counted.length, truePositives, falsePositives, falseNegatives, firstDetections: first,
+      score: tpScore + fpScore + fnScore,
+      tpScore,
+      fpScore,
+      fnScore,
+      windows: this.counted.length,
+      truePositives,
+      falsePositives,
+      falseNegatives,
+      firstDetections: first,
     };
   }
 }

@@ -31,7 +31,10 @@ export function candidateThresholds(files: readonly ScoredFile[], maxCandidates 
 }
 
 export function scoreAt(files: readonly ScoredFile[], profile: CostProfile, threshold: number, cooldown: number): CorpusScore {
-  return corpusScore(files.map((f) => f.scorer.score(detections(f.scores, { threshold, cooldown }), profile)), profile);
+  return corpusScore(
+    files.map((f) => f.scorer.score(detections(f.scores, { threshold, cooldown }), profile)),
+    profile,
+  );
 }
 
 /**
@@ -40,7 +43,12 @@ export function scoreAt(files: readonly ScoredFile[], profile: CostProfile, thre
  * lower score anywhere in the files: it makes exactly the same detections, and a frozen copy
  * does not hinge on a score being reproduced to the last bit.
  */
-export function sweep(files: readonly ScoredFile[], profile: CostProfile, cooldowns: readonly number[] = [0], candidates = candidateThresholds(files)): SweepResult {
+export function sweep(
+  files: readonly ScoredFile[],
+  profile: CostProfile,
+  cooldowns: readonly number[] = [0],
+  candidates = candidateThresholds(files),
+): SweepResult {
   let best: SweepResult | undefined;
   for (const cooldown of cooldowns) {
     for (const threshold of candidates) {

@@ -4,7 +4,10 @@ import { GenieError } from '../errors/genie-error';
 export class PolicyError extends GenieError {
   readonly code = 'POLICY_INVALID';
 
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`access policy ${file} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
 }

@@ -15,6 +15,9 @@ export async function policyHmacKey(reference: string, env: NodeJS.ProcessEnv = 
   const name = reference.replace(/^secret:\/\//, '');
   const variable = policyKeyVariable(name);
   const value = env[variable];
-  if (!value) throw new Error(`policy HMAC key ${reference} is not set: define ${variable} in the worker environment (policy keys are never read from GENIE_SECRET_* or the secrets file/directory)`);
+  if (!value)
+    throw new Error(
+      `policy HMAC key ${reference} is not set: define ${variable} in the worker environment (policy keys are never read from GENIE_SECRET_* or the secrets file/directory)`,
+    );
   return value;
 }

@@ -29,7 +29,12 @@ export interface SignedRun {
  * unsigned: the policy decides whether that is enough). Signs as `by`: the policy's identity
  * name is what --as says.
  */
-export async function operatorAuth(keyFile: string | undefined, action: string, run: SignedRun, args: Record<string, unknown>): Promise<OverrideAuth | undefined> {
+export async function operatorAuth(
+  keyFile: string | undefined,
+  action: string,
+  run: SignedRun,
+  args: Record<string, unknown>,
+): Promise<OverrideAuth | undefined> {
   const file = keyFile || process.env.GENIE_KEY;
   if (!file) return undefined;
   const key = readKeyFile(file);
@@ -42,7 +47,12 @@ export async function operatorAuth(keyFile: string | undefined, action: string, 
  * GENIE_WORKER_KEY is its key file. Signed, `by` becomes that identity (the signer must be
  * who the request says); otherwise the args come back unchanged (unsigned).
  */
-export async function signedByWorker<A extends { by: string }>(action: string, run: SignedRun, args: A, env: NodeJS.ProcessEnv = process.env): Promise<A & { auth?: OverrideAuth }> {
+export async function signedByWorker<A extends { by: string }>(
+  action: string,
+  run: SignedRun,
+  args: A,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<A & { auth?: OverrideAuth }> {
   const identity = env.GENIE_WORKER_IDENTITY;
   const file = env.GENIE_WORKER_KEY;
   if (!identity || !file) return args;

@@ -41,7 +41,11 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.i
 
 export function parsePolicy(text: string, file: string): Policy {
   const source = parseSource(text, file);
-  if (source.diagnostics.length > 0) throw new PolicyError(file, source.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`));
+  if (source.diagnostics.length > 0)
+    throw new PolicyError(
+      file,
+      source.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.message}`),
+    );
   return new PolicyReader(source).read();
 }
 
@@ -57,7 +61,14 @@ class PolicyReader {
 
   read(): Policy {
     const doc = this.source.value;
-    const policy: Policy = { file: this.source.file, identities: new Map(), roles: new Map(), unsigned: new Map(), maxAgeMs: DEFAULT_MAX_AGE_MS, start: { inline: false, unverifiedRequester: 'counts' } };
+    const policy: Policy = {
+      file: this.source.file,
+      identities: new Map(),
+      roles: new Map(),
+      unsigned: new Map(),
+      maxAgeMs: DEFAULT_MAX_AGE_MS,
+      start: { inline: false, unverifiedRequester: 'counts' },
+    };
     if (!isObj(doc)) {
       this.problem([], 'the policy must be a mapping with identities, roles and (optionally) unsigned and maxAge');
       throw new PolicyError(this.source.file, this.problems);
@@ -97,23 +108,33 @@ class PolicyReader {
         this.problem(['roles', role], `role ${role} must be a list of rules like - {actions: [approve], kinds: [canary]}`);
         continue;
       }
-      policy.roles.set(role, rules.map((rule, i) => this.rule(rule, ['roles', role, i])).filter((r): r is Rule => r !== undefined));
+      policy.roles.set(
+        role,
+        rules.map((rule, i) => this.rule(rule, ['roles', role, i])).filter((r): r is Rule => r !== undefined),
+      );
     }
   }
 
   private rule(value: unknown, path: PathSegment[], withActions = true): Rule | undefined {
     const fields = withActions ? ['actions', 'kinds', 'names', 'labels'] : ['kinds', 'names', 'labels'];
     if (!isObj(value)) {
-      this.problem(path, withActions ? 'a rule is a mapping like {actions: [approve], kinds: [canary], names: ["checkout-*"]}' : 'an unsigned start rule is a mapping like {kinds: [generic], names: ["hello"]}');
+      this.problem(
+        path,
+        withActions
+          ? 'a rule is a mapping like {actions: [approve], kinds: [canary], names: ["checkout-*"]}'
+          : 'an unsigned start rule is a mapping like {kinds: [generic], names: ["hello"]}',
+      );
       return undefined;
     }
     for (const key of Object.keys(value)) {
       if (!fields.includes(key)) this.problem([...path, key], `unknown field "${key}" in a rule${hint(key, fields)}`, 'key');
     }
     const actions = withActions ? this.strings(value.actions, [...path, 'actions'], true) : ['start'];
-    if (withActions) actions?.forEach((action, i) => {
-      if (action !== '*' && !RULE_ACTIONS.includes(action)) this.problem([...path, 'actions', i], `unknown action "${action}"${hint(action, RULE_ACTIONS)}; actions are ${RULE_ACTIONS.join(', ')} or *`);
-    });
+    if (withActions)
+      actions?.forEach((action, i) => {
+        if (action !== '*' && !RULE_ACTIONS.includes(action))
+          this.problem([...path, 'actions', i], `unknown action "${action}"${hint(action, RULE_ACTIONS)}; actions are ${RULE_ACTIONS.join(', ')} or *`);
+      });
     const kinds = value.kinds === undefined ? undefined : this.strings(value.kinds, [...path, 'kinds'], false);
     const names = value.names === undefined ? undefined : this.strings(value.names, [...path, 'names'], false);
     const labels = value.labels === undefined ? undefined : this.labels(value.labels, [...path, 'labels']);
@@ -144,7 +165,10 @@ class PolicyReader {
     }
     if (start.unverifiedRequester !== undefined) {
       if (start.unverifiedRequester !== 'counts' && start.unverifiedRequester !== 'ignored') {
-        this.problem(['start', 'unverifiedRequester'], 'start.unverifiedRequester must be counts (an unsigned start\'s named requester may not approve it; the default) or ignored');
+        this.problem(
+          ['start', 'unverifiedRequester'],
+          "start.unverifiedRequester must be counts (an unsigned start's named requester may not approve it; the default) or ignored",
+        );
       } else policy.start.unverifiedRequester = start.unverifiedRequester;
     }
     if (start.unsigned !== undefined) {
@@ -182,7 +206,8 @@ class PolicyReader {
         continue;
       }
       for (const key of Object.keys(value)) {
-        if (!['publicKey', 'hmac', 'roles'].includes(key)) this.problem([...path, key], `unknown field "${key}" for an identity${hint(key, ['publicKey', 'hmac', 'roles'])}`, 'key');
+        if (!['publicKey', 'hmac', 'roles'].includes(key))
+          this.problem([...path, key], `unknown field "${key}" for an identity${hint(key, ['publicKey', 'hmac', 'roles'])}`, 'key');
       }
       const identity: Identity = { name, roles: this.strings(value.roles, [...path, 'roles'], true) ?? [] };
       identity.roles.forEach((role, i) => {
@@ -200,7 +225,10 @@ class PolicyReader {
       } else {
         const ref = value.hmac;
         if (typeof ref !== 'string' || !ref.startsWith('secret://') || !isSecretName(ref.slice('secret://'.length))) {
-          this.problem([...path, 'hmac'], `hmac of ${name} must be a secret reference like secret://${name.replace(/[^A-Za-z0-9_]/g, '_')}_hmac, never the secret itself`);
+          this.problem(
+            [...path, 'hmac'],
+            `hmac of ${name} must be a secret reference like secret://${name.replace(/[^A-Za-z0-9_]/g, '_')}_hmac, never the secret itself`,
+          );
         } else identity.hmac = ref;
       }
       policy.identities.set(name, identity);

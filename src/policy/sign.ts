@@ -20,7 +20,9 @@ export function readKeyFile(file: string): SigningKey {
   } catch (error) {
     if (error instanceof SecretProviderError) throw new Error(`key file ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code ? `cannot read key file ${file}: ${code}${code === 'ENOENT' ? ' (create one with genie keygen --as <you>)' : ''}` : (error as Error).message);
+    throw new Error(
+      code ? `cannot read key file ${file}: ${code}${code === 'ENOENT' ? ' (create one with genie keygen --as <you>)' : ''}` : (error as Error).message,
+    );
   }
   if (text.includes('PRIVATE KEY-----')) {
     let key: crypto.KeyObject;
@@ -38,26 +40,33 @@ export function readKeyFile(file: string): SigningKey {
 }
 
 export function signOverride(
-  key: SigningKey, action: string, workflowId: string, args: Record<string, unknown>,
+  key: SigningKey,
+  action: string,
+  workflowId: string,
+  args: Record<string, unknown>,
   opts: { keyId: string; runId: string; now?: Date; nonce?: string },
 ): OverrideAuth {
-  const unsigned = { keyId: opts.keyId, runId: opts.runId, issuedAt: (opts.now ?? new Date()).toISOString(), nonce: opts.nonce ?? crypto.randomBytes(16).toString('hex') };
+  const unsigned = {
+    keyId: opts.keyId,
+    runId: opts.runId,
+    issuedAt: (opts.now ?? new Date()).toISOString(),
+    nonce: opts.nonce ?? crypto.randomBytes(16).toString('hex'),
+  };
   const payload = signedPayload(action, workflowId, args, unsigned);
-  const signature = key.alg === 'ed25519'
-    ? crypto.sign(null, payload, key.key).toString('base64')
-    : crypto.createHmac('sha256', key.secret).update(payload).digest('base64');
+  const signature =
+    key.alg === 'ed25519' ? crypto.sign(null, payload, key.key).toString('base64') : crypto.createHmac('sha256', key.secret).update(payload).digest('base64');
   return { ...unsigned, signature, alg: key.alg };
 }
 
 /** Signs a start request (`genie run --key`): what startPayload covers, under its own domain tag. */
 export function signStart(
-  key: SigningKey, fields: { workflowId: string; runbook: string; params: Record<string, unknown>; requestedBy: string },
+  key: SigningKey,
+  fields: { workflowId: string; runbook: string; params: Record<string, unknown>; requestedBy: string },
   opts: { now?: Date; nonce?: string } = {},
 ): OverrideAuth {
   const unsigned = { keyId: fields.requestedBy, issuedAt: (opts.now ?? new Date()).toISOString(), nonce: opts.nonce ?? crypto.randomBytes(16).toString('hex') };
   const payload = startPayload(fields, unsigned);
-  const signature = key.alg === 'ed25519'
-    ? crypto.sign(null, payload, key.key).toString('base64')
-    : crypto.createHmac('sha256', key.secret).update(payload).digest('base64');
+  const signature =
+    key.alg === 'ed25519' ? crypto.sign(null, payload, key.key).toString('base64') : crypto.createHmac('sha256', key.secret).update(payload).digest('base64');
   return { ...unsigned, signature, alg: key.alg };
 }

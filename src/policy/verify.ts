@@ -8,7 +8,11 @@ import type { Identity, OverrideAuth } from './types';
  * the policy's identity, never from the request, so a request cannot pick a weaker check.
  */
 export async function verifySignature(
-  identity: Identity, action: string, workflowId: string, args: Record<string, unknown>, auth: OverrideAuth,
+  identity: Identity,
+  action: string,
+  workflowId: string,
+  args: Record<string, unknown>,
+  auth: OverrideAuth,
   secret: (ref: string) => Promise<string>,
 ): Promise<boolean> {
   return verifyPayload(identity, signedPayload(action, workflowId, args, auth), auth, secret);
@@ -16,7 +20,10 @@ export async function verifySignature(
 
 /** True when `auth.signature` is the signer's over this start request (startPayload). */
 export async function verifyStartSignature(
-  identity: Identity, fields: Parameters<typeof startPayload>[0], auth: OverrideAuth, secret: (ref: string) => Promise<string>,
+  identity: Identity,
+  fields: Parameters<typeof startPayload>[0],
+  auth: OverrideAuth,
+  secret: (ref: string) => Promise<string>,
 ): Promise<boolean> {
   return verifyPayload(identity, startPayload(fields, auth), auth, secret);
 }
@@ -30,6 +37,9 @@ async function verifyPayload(identity: Identity, payload: Buffer, auth: Override
       return false;
     }
   }
-  const expected = crypto.createHmac('sha256', Buffer.from(await secret(identity.hmac!), 'utf8')).update(payload).digest();
+  const expected = crypto
+    .createHmac('sha256', Buffer.from(await secret(identity.hmac!), 'utf8'))
+    .update(payload)
+    .digest();
   return expected.length === signature.length && crypto.timingSafeEqual(expected, signature);
 }

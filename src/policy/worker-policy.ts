@@ -14,7 +14,9 @@ export const NO_POLICY_WARNING =
 export class PolicyRequiredError extends GenieError {
   readonly code = 'POLICY_REQUIRED';
   constructor() {
-    super('GENIE_REQUIRE_POLICY=1 but GENIE_POLICY is unset: this worker refuses to start without an access policy; set GENIE_POLICY to the policy file (see README, Security)');
+    super(
+      'GENIE_REQUIRE_POLICY=1 but GENIE_POLICY is unset: this worker refuses to start without an access policy; set GENIE_POLICY to the policy file (see README, Security)',
+    );
   }
 }
 

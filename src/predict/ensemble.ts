@@ -35,7 +35,8 @@ export class Ensemble implements Detector {
     readonly rule: EnsembleRule = 'max',
   ) {
     if (members.length === 0) throw new PredictError('PREDICT_BAD_OPTION', 'an ensemble needs at least one member');
-    if (!ENSEMBLE_RULES.includes(rule)) throw new PredictError('PREDICT_BAD_OPTION', `ensemble rule must be one of ${ENSEMBLE_RULES.join(', ')}, not ${String(rule)}`);
+    if (!ENSEMBLE_RULES.includes(rule))
+      throw new PredictError('PREDICT_BAD_OPTION', `ensemble rule must be one of ${ENSEMBLE_RULES.join(', ')}, not ${String(rule)}`);
   }
 
   update(value: number): EnsembleScore {
@@ -55,7 +56,8 @@ export function combine(scores: readonly number[], rule: EnsembleRule): number {
   if (rule === 'mean') return scores.reduce((a, b) => a + b, 0) / scores.length;
   if (rule === 'max') return Math.max(...scores);
   if (scores.length === 1) return scores[0];
-  let first = -Infinity, second = -Infinity;
+  let first = -Infinity,
+    second = -Infinity;
   for (const s of scores) {
     if (s > first) {
       second = first;

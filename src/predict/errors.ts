@@ -1,12 +1,7 @@
 /** Problems a caller of the predictors can act on, each with a stable code. */
 import { GenieError } from '../errors/genie-error';
 
-export type PredictErrorCode =
-  | 'PREDICT_TOO_FEW_POINTS'
-  | 'PREDICT_BAD_INPUT'
-  | 'PREDICT_BAD_OPTION'
-  | 'PREDICT_UNKNOWN_DETECTOR'
-  | 'PREDICT_BAD_STATE';
+export type PredictErrorCode = 'PREDICT_TOO_FEW_POINTS' | 'PREDICT_BAD_INPUT' | 'PREDICT_BAD_OPTION' | 'PREDICT_UNKNOWN_DETECTOR' | 'PREDICT_BAD_STATE';
 
 export class PredictError extends GenieError {
   constructor(

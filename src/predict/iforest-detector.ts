@@ -95,7 +95,11 @@ export class IsolationForestDetector implements RawScorer {
       detectAfter: options.detectAfter ?? 600,
       redetectAfter: options.redetectAfter ?? 2400,
     };
-    this.features = new StreamFeatures({ window: this.options.featureWindow, detectAfter: this.options.detectAfter, redetectAfter: this.options.redetectAfter });
+    this.features = new StreamFeatures({
+      window: this.options.featureWindow,
+      detectAfter: this.options.detectAfter,
+      redetectAfter: this.options.redetectAfter,
+    });
     this.prng = new Mulberry32(this.options.seed);
     this.capacity = fitWindow + this.options.refitEvery;
     this.rows = new Float64Array(this.capacity * FEATURES);
@@ -168,8 +172,14 @@ export class IsolationForestDetector implements RawScorer {
       for (let f = 0; f < FEATURES; f++) rows.push(this.rows[slot * FEATURES + f]);
     }
     return {
-      kind: 'iforest', options: { ...this.options }, features: this.features.toJSON(), rows,
-      sinceFit: this.sinceFit, fittedOn: this.forest ? this.fittedOn : 0, fitSeed: this.fitSeed, prng: this.prng.state,
+      kind: 'iforest',
+      options: { ...this.options },
+      features: this.features.toJSON(),
+      rows,
+      sinceFit: this.sinceFit,
+      fittedOn: this.forest ? this.fittedOn : 0,
+      fitSeed: this.fitSeed,
+      prng: this.prng.state,
     };
   }
 }

@@ -116,13 +116,25 @@ export class IsolationForest {
   }
 
   /** Splits sample[from, to) at heap slot `node` of the tree at `base`, in place, as quicksort partitions. */
-  private grow(rows: Float64Array, dims: number, sample: Int32Array, from: number, to: number, base: number, node: number, depth: number, prng: Mulberry32): void {
+  private grow(
+    rows: Float64Array,
+    dims: number,
+    sample: Int32Array,
+    from: number,
+    to: number,
+    base: number,
+    node: number,
+    depth: number,
+    prng: Mulberry32,
+  ): void {
     const size = to - from;
     if (depth >= this.heightLimit || size <= 1) return this.leaf(base, node, depth, size);
     // A random feature that still varies in this node (trying the next ones in turn when it
     // does not): identical points cannot be split apart.
     const start = prng.nextInt(dims);
-    let f = -1, lo = 0, hi = 0;
+    let f = -1,
+      lo = 0,
+      hi = 0;
     for (let k = 0; k < dims && f < 0; k++) {
       const candidate = (start + k) % dims;
       lo = Infinity;

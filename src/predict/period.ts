@@ -75,7 +75,8 @@ function detrended(values: ArrayLike<number>): Float64Array {
   let meanY = 0;
   for (let t = 0; t < n; t++) meanY += values[t];
   meanY /= n;
-  let sxy = 0, sxx = 0;
+  let sxy = 0,
+    sxx = 0;
   for (let t = 0; t < n; t++) {
     sxy += (t - meanT) * (values[t] - meanY);
     sxx += (t - meanT) * (t - meanT);

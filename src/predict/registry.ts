@@ -38,8 +38,13 @@ export function createDetector(name: string, options: DetectorOptions = {}): Det
   if (!isDetectorName(name)) throw new PredictError('PREDICT_UNKNOWN_DETECTOR', `unknown detector "${name}"; choose one of ${DETECTOR_NAMES.join(', ')}`);
   if (name === 'ensemble') {
     const members = options.members ?? ENSEMBLE_MEMBERS;
-    for (const m of members) if (!ENSEMBLE_MEMBERS.includes(m)) throw new PredictError('PREDICT_UNKNOWN_DETECTOR', `ensemble member "${m}" is not one of ${ENSEMBLE_MEMBERS.join(', ')}`);
-    return new Ensemble(members.map((m) => single(m, options)), options.ensembleRule);
+    for (const m of members)
+      if (!ENSEMBLE_MEMBERS.includes(m))
+        throw new PredictError('PREDICT_UNKNOWN_DETECTOR', `ensemble member "${m}" is not one of ${ENSEMBLE_MEMBERS.join(', ')}`);
+    return new Ensemble(
+      members.map((m) => single(m, options)),
+      options.ensembleRule,
+    );
   }
   return single(name, options);
 }

@@ -121,7 +121,8 @@ export class RollingWindow {
   private resum(): void {
     this.sinceExact = 0;
     this.shift = this.mean();
-    let sum = 0, squares = 0;
+    let sum = 0,
+      squares = 0;
     for (let lag = 1; lag <= this.count; lag++) {
       const d = this.buffer[(this.head - lag + this.capacity * 2) % this.capacity] - this.shift;
       sum += d;

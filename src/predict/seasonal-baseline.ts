@@ -90,7 +90,16 @@ export class SeasonalBaseline implements RawScorer {
       throw new PredictError('PREDICT_BAD_STATE', `seasonal state has ${state.season.length} offsets for a period of ${state.period}`);
     }
     const model = new SeasonalBaseline({ ...state.options, period: state.options.period ?? undefined });
-    Object.assign(model, { count: state.count, period: state.period, settled: state.settled, seasons: state.seasons, level: state.level, spread: state.spread, season: [...state.season], pending: [...state.pending] });
+    Object.assign(model, {
+      count: state.count,
+      period: state.period,
+      settled: state.settled,
+      seasons: state.seasons,
+      level: state.level,
+      spread: state.spread,
+      season: [...state.season],
+      pending: [...state.pending],
+    });
     return model;
   }
 
@@ -186,6 +195,17 @@ export class SeasonalBaseline implements RawScorer {
   }
 
   toJSON(): SeasonalState {
-    return { kind: 'seasonal', options: { ...this.o }, count: this.count, period: this.period, settled: this.settled, seasons: this.seasons, level: this.level, spread: this.spread, season: [...this.season], pending: [...this.pending] };
+    return {
+      kind: 'seasonal',
+      options: { ...this.o },
+      count: this.count,
+      period: this.period,
+      settled: this.settled,
+      seasons: this.seasons,
+      level: this.level,
+      spread: this.spread,
+      season: [...this.season],
+      pending: [...this.pending],
+    };
   }
 }

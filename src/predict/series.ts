@@ -23,7 +23,8 @@ export function observations(series: SeriesInput): Observation[] {
   if (!Array.isArray(series)) throw new PredictError('PREDICT_BAD_INPUT', 'series must be a list of numbers or of {timestamp, value} points');
   return series.map((item: number | null | TimedValue, i: number): Observation => {
     if (item === null || typeof item === 'number') return { value: item };
-    if (typeof item !== 'object' || !('value' in item)) throw new PredictError('PREDICT_BAD_INPUT', `series[${i}] must be a number, null, or {timestamp, value}`);
+    if (typeof item !== 'object' || !('value' in item))
+      throw new PredictError('PREDICT_BAD_INPUT', `series[${i}] must be a number, null, or {timestamp, value}`);
     const value = item.value === null || typeof item.value === 'number' ? item.value : NaN;
     return { value, timestamp: parseTimestamp(item.timestamp, i) };
   });
@@ -31,7 +32,8 @@ export function observations(series: SeriesInput): Observation[] {
 
 function parseTimestamp(timestamp: unknown, index: number): number {
   const t = typeof timestamp === 'number' ? timestamp : typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
-  if (!Number.isFinite(t)) throw new PredictError('PREDICT_BAD_INPUT', `series[${index}].timestamp ${JSON.stringify(timestamp)} is neither epoch milliseconds nor an ISO-8601 date`);
+  if (!Number.isFinite(t))
+    throw new PredictError('PREDICT_BAD_INPUT', `series[${index}].timestamp ${JSON.stringify(timestamp)} is neither epoch milliseconds nor an ISO-8601 date`);
   return t;
 }
 

@@ -86,7 +86,8 @@ export class SortedWindow {
   }
 
   private lowerBound(value: number): number {
-    let lo = 0, hi = this.count;
+    let lo = 0,
+      hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (this.sorted[mid] < value) lo = mid + 1;

@@ -101,6 +101,14 @@ export class StreamFeatures {
   }
 
   toJSON(): FeatureState {
-    return { window: this.window, detectAfter: this.detectAfter, redetectAfter: this.redetectAfter, period: this.period, seen: this.seen, history: this.history.toJSON(), recent: this.recent.toJSON() };
+    return {
+      window: this.window,
+      detectAfter: this.detectAfter,
+      redetectAfter: this.redetectAfter,
+      period: this.period,
+      seen: this.seen,
+      history: this.history.toJSON(),
+      recent: this.recent.toJSON(),
+    };
   }
 }

@@ -25,6 +25,8 @@ export function normalQuantile(p: number): number {
 export function studentQuantile(p: number, df: number): number {
   const z = normalQuantile(p);
   if (!Number.isFinite(df) || df > 1e6) return z;
-  const z3 = z ** 3, z5 = z ** 5, z7 = z ** 7;
+  const z3 = z ** 3,
+    z5 = z ** 5,
+    z7 = z ** 7;
   return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df ** 2) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * df ** 3);
 }

@@ -48,25 +48,43 @@ export interface TimeToThreshold {
   from: number | null;
   points: number;
   skipped: CleanPoints['skipped'];
-  linear: { status: TrendVerdict['trend']; slope: number; r2: number; eta: number | null; interval: { low: number; high: number | null } | null; reason?: string };
+  linear: {
+    status: TrendVerdict['trend'];
+    slope: number;
+    r2: number;
+    eta: number | null;
+    interval: { low: number; high: number | null } | null;
+    reason?: string;
+  };
   holt: { alpha: number; beta: number; trendPerStep: number; eta: number | null; interval: { low: number | null; high: number | null } } | null;
 }
 
 export function timeToThreshold(series: SeriesInput, options: TimeToThresholdOptions): TimeToThreshold {
   const { threshold, direction } = options;
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new PredictError('PREDICT_BAD_OPTION', `threshold must be a finite number, not ${String(threshold)}`);
-  if (direction !== 'above' && direction !== 'below') throw new PredictError('PREDICT_BAD_OPTION', `direction must be "above" or "below", not ${String(direction)}`);
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold))
+    throw new PredictError('PREDICT_BAD_OPTION', `threshold must be a finite number, not ${String(threshold)}`);
+  if (direction !== 'above' && direction !== 'below')
+    throw new PredictError('PREDICT_BAD_OPTION', `direction must be "above" or "below", not ${String(direction)}`);
   const clean = cleanPoints(series);
   const points = options.window ? clean.points.slice(-options.window) : clean.points;
   const unit = clean.timed ? 'ms' : 'rows';
   const base = { unit, from: points.length > 0 ? points[points.length - 1].t : null, points: points.length, skipped: clean.skipped } as const;
   if (points.length < MIN_TREND_POINTS) {
-    return { ...base, status: 'no-trend', eta: null, interval: null, reason: `too few points: ${points.length} usable, at least ${MIN_TREND_POINTS} needed`, linear: { status: 'none', slope: 0, r2: 0, eta: null, interval: null, reason: 'too few points' }, holt: null };
+    return {
+      ...base,
+      status: 'no-trend',
+      eta: null,
+      interval: null,
+      reason: `too few points: ${points.length} usable, at least ${MIN_TREND_POINTS} needed`,
+      linear: { status: 'none', slope: 0, r2: 0, eta: null, interval: null, reason: 'too few points' },
+      holt: null,
+    };
   }
   const line = linearCrossing(points, threshold, direction);
-  const linear = line.trend === 'toward'
-    ? { status: line.trend, slope: line.fit.slope, r2: line.fit.r2, eta: line.eta, interval: line.interval }
-    : { status: line.trend, slope: line.fit.slope, r2: line.fit.r2, eta: null, interval: null, reason: line.reason };
+  const linear =
+    line.trend === 'toward'
+      ? { status: line.trend, slope: line.fit.slope, r2: line.fit.r2, eta: line.eta, interval: line.interval }
+      : { status: line.trend, slope: line.fit.slope, r2: line.fit.r2, eta: null, interval: null, reason: line.reason };
 
   const step = clean.timed ? medianStep(points) : 1;
   const holtFit: HoltFit = fitHolt(points.map((p) => p.y));
@@ -75,12 +93,26 @@ export function timeToThreshold(series: SeriesInput, options: TimeToThresholdOpt
   const horizon = Math.max(1, Math.ceil((MAX_HORIZON_SPANS * span) / step));
   const crossing = holtCrossing(holtFit, threshold, sign, Math.min(horizon, 1_000_000));
   const toTime = (steps: number | null) => (steps === null ? null : steps * step);
-  const holt = { alpha: holtFit.alpha, beta: holtFit.beta, trendPerStep: holtFit.trend, eta: toTime(crossing.eta), interval: { low: toTime(crossing.interval.low), high: toTime(crossing.interval.high) } };
+  const holt = {
+    alpha: holtFit.alpha,
+    beta: holtFit.beta,
+    trendPerStep: holtFit.trend,
+    eta: toTime(crossing.eta),
+    interval: { low: toTime(crossing.interval.low), high: toTime(crossing.interval.high) },
+  };
 
   if (line.trend === 'crossed') return { ...base, status: 'crossed', eta: 0, interval: { low: 0, high: 0 }, reason: line.reason, linear, holt };
   if (line.trend !== 'toward') return { ...base, status: 'no-trend', eta: null, interval: null, reason: line.reason, linear, holt };
   if (holt.eta === null) {
-    return { ...base, status: 'no-trend', eta: null, interval: null, reason: 'the long-run trend points at the threshold, but recent values have turned away from it', linear, holt };
+    return {
+      ...base,
+      status: 'no-trend',
+      eta: null,
+      interval: null,
+      reason: 'the long-run trend points at the threshold, but recent values have turned away from it',
+      linear,
+      holt,
+    };
   }
   const eta = holt.eta;
   const interval = {
@@ -91,6 +123,9 @@ export function timeToThreshold(series: SeriesInput, options: TimeToThresholdOpt
 }
 
 function medianStep(points: readonly { t: number }[]): number {
-  const steps = points.slice(1).map((p, i) => p.t - points[i].t).sort((a, b) => a - b);
+  const steps = points
+    .slice(1)
+    .map((p, i) => p.t - points[i].t)
+    .sort((a, b) => a - b);
   return steps[steps.length >> 1] || 1;
 }

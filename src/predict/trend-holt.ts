@@ -31,7 +31,7 @@ const ALPHAS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
 const BETA_FRACTIONS = [0.01, 0.05, 0.1, 0.2, 0.4];
 
 export function fitHolt(values: readonly number[]): HoltFit {
-  let best: HoltFit & { sse: number } | undefined;
+  let best: (HoltFit & { sse: number }) | undefined;
   for (const alpha of ALPHAS) {
     for (const fraction of BETA_FRACTIONS) {
       const fit = run(values, alpha, alpha * fraction);
@@ -47,7 +47,10 @@ function run(values: readonly number[], alpha: number, beta: number): HoltFit & 
   // starting from y1 - y0 would hand a noisy series a wild first trend that small α, β
   // take the whole series to forget, and the grid would then favour jumpy weights.
   const head = Math.min(values.length, INIT_POINTS);
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let t = 0; t < head; t++) {
     sx += t;
     sy += values[t];
@@ -80,7 +83,9 @@ export interface HoltCrossing {
  */
 export function holtCrossing(fit: HoltFit, threshold: number, sign: 1 | -1, horizon: number, confidence = 0.95): HoltCrossing {
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  let eta: number | null = null, low: number | null = null, high: number | null = null;
+  let eta: number | null = null,
+    low: number | null = null,
+    high: number | null = null;
   let sum = 0; // Σ_{j=1}^{h-1} (α + βj)²
   for (let h = 1; h <= horizon; h++) {
     if (h > 1) sum += (fit.alpha + fit.beta * (h - 1)) ** 2;

@@ -30,14 +30,17 @@ export interface LinearFit {
 
 export function fitLine(points: readonly TrendPoint[]): LinearFit {
   const n = points.length;
-  let meanT = 0, meanY = 0;
+  let meanT = 0,
+    meanY = 0;
   for (const p of points) {
     meanT += p.t;
     meanY += p.y;
   }
   meanT /= n;
   meanY /= n;
-  let sxx = 0, sxy = 0, syy = 0;
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
   for (const p of points) {
     sxx += (p.t - meanT) ** 2;
     sxy += (p.t - meanT) * (p.y - meanY);
@@ -61,9 +64,7 @@ export interface Crossing {
   interval: { low: number; high: number | null };
 }
 
-export type TrendVerdict =
-  | ({ trend: 'toward'; fit: LinearFit } & Crossing)
-  | { trend: 'none' | 'away' | 'crossed'; fit: LinearFit; reason: string };
+export type TrendVerdict = ({ trend: 'toward'; fit: LinearFit } & Crossing) | { trend: 'none' | 'away' | 'crossed'; fit: LinearFit; reason: string };
 
 export interface LinearOptions {
   /** Two-sided confidence level (default 0.95). */
@@ -83,7 +84,11 @@ export function linearCrossing(points: readonly TrendPoint[], threshold: number,
   const tCrit = studentQuantile(1 - (1 - confidence) / 2, Math.max(1, fit.n - 2));
   const significant = Math.abs(fit.slope) > tCrit * fit.slopeError;
   if (!significant || fit.r2 < minR2) {
-    return { trend: 'none', fit, reason: `no significant trend (slope ${fit.slope.toPrecision(3)} ± ${(tCrit * fit.slopeError).toPrecision(3)}, R² ${fit.r2.toFixed(2)})` };
+    return {
+      trend: 'none',
+      fit,
+      reason: `no significant trend (slope ${fit.slope.toPrecision(3)} ± ${(tCrit * fit.slopeError).toPrecision(3)}, R² ${fit.r2.toFixed(2)})`,
+    };
   }
   if (sign * fit.slope <= 0) return { trend: 'away', fit, reason: `the trend moves away from ${threshold}` };
   // The line may pass the threshold before the last point while the values have not yet: that is now.
@@ -91,7 +96,8 @@ export function linearCrossing(points: readonly TrendPoint[], threshold: number,
   const steep = fit.slope + sign * tCrit * fit.slopeError;
   const shallow = fit.slope - sign * tCrit * fit.slopeError;
   return {
-    trend: 'toward', fit,
+    trend: 'toward',
+    fit,
     eta: crossingAt(fit.slope),
     interval: { low: crossingAt(steep), high: sign * shallow > 0 ? crossingAt(shallow) : null },
   };

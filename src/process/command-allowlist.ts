@@ -14,7 +14,10 @@ export const ALLOWLIST_VARIABLE = 'GENIE_COMMAND_ALLOWLIST';
 
 /** The allowlist entries, as the worker's operator wrote them. */
 export function allowlist(): string[] {
-  return (process.env[ALLOWLIST_VARIABLE] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  return (process.env[ALLOWLIST_VARIABLE] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -45,7 +48,8 @@ export async function allowedExecutable(command: unknown): Promise<string> {
   }
   const resolved = findOnPath(command);
   if (names.includes(command)) {
-    if (!resolved) throw ApplicationFailure.nonRetryable(`command ${JSON.stringify(command)} is allowed but not found on this worker's PATH`, 'COMMAND_NOT_FOUND');
+    if (!resolved)
+      throw ApplicationFailure.nonRetryable(`command ${JSON.stringify(command)} is allowed but not found on this worker's PATH`, 'COMMAND_NOT_FOUND');
     return resolved;
   }
   if (resolved && paths.includes(resolved)) return resolved;

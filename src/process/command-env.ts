@@ -11,10 +11,34 @@ const BASE = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USE
 
 const INJECTION_PREFIXES = ['LD_', 'DYLD_', 'BASH_FUNC_'];
 const INJECTION_NAMES = new Set([
-  'BASH_ENV', 'ENV', 'PS4', 'SHELLOPTS', 'BASHOPTS', 'PROMPT_COMMAND', 'IFS', 'CDPATH', 'GLOBIGNORE',
-  'NODE_OPTIONS', 'NODE_PATH', 'PYTHONSTARTUP', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONINSPECT',
-  'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'RUBYOPT', 'RUBYLIB', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS',
-  'GCONV_PATH', 'MALLOC_CHECK_', 'HOSTALIASES', 'RESOLV_HOST_CONF', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH',
+  'BASH_ENV',
+  'ENV',
+  'PS4',
+  'SHELLOPTS',
+  'BASHOPTS',
+  'PROMPT_COMMAND',
+  'IFS',
+  'CDPATH',
+  'GLOBIGNORE',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'PYTHONSTARTUP',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PYTHONINSPECT',
+  'PERL5OPT',
+  'PERL5LIB',
+  'PERLLIB',
+  'RUBYOPT',
+  'RUBYLIB',
+  'JAVA_TOOL_OPTIONS',
+  '_JAVA_OPTIONS',
+  'GCONV_PATH',
+  'MALLOC_CHECK_',
+  'HOSTALIASES',
+  'RESOLV_HOST_CONF',
+  'GIT_SSH_COMMAND',
+  'GIT_EXEC_PATH',
 ]);
 
 /** Whether setting this variable could make the command (or its loader/shell) run other code. */
@@ -28,7 +52,10 @@ export function injectionVariableMessage(name: string): string {
 }
 
 function allowedNames(workerEnv: NodeJS.ProcessEnv): string[] {
-  const extra = (workerEnv[ENV_ALLOW_VARIABLE] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const extra = (workerEnv[ENV_ALLOW_VARIABLE] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   return [...BASE, ...extra].filter((name) => !isInjectionVariable(name));
 }
 

@@ -15,7 +15,10 @@ export type ProcessErrorCode =
   | 'PROCESS_STOP_FAILED';
 
 export class ProcessError extends GenieError {
-  constructor(readonly code: ProcessErrorCode, message: string) {
+  constructor(
+    readonly code: ProcessErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -28,10 +28,23 @@ export async function spawnDetached(argv: string[], options: { cwd: string; env:
   const fd = fs.openSync(options.log, 'a', 0o600);
   try {
     fs.writeSync(fd, `--- ${new Date().toISOString()} ${options.banner}\n`);
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: childEnvironment(options.env), detached: true, shell: false, stdio: ['ignore', fd, fd] });
+    const child = spawn(argv[0]!, argv.slice(1), {
+      cwd: options.cwd,
+      env: childEnvironment(options.env),
+      detached: true,
+      shell: false,
+      stdio: ['ignore', fd, fd],
+    });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
-      child.once('error', (error: NodeJS.ErrnoException) => reject(new ProcessError('PROCESS_SPAWN', `cannot start ${argv[0]}: ${error.message}${error.code === 'ENOENT' ? ' (no such executable or working directory)' : ''}`)));
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new ProcessError(
+            'PROCESS_SPAWN',
+            `cannot start ${argv[0]}: ${error.message}${error.code === 'ENOENT' ? ' (no such executable or working directory)' : ''}`,
+          ),
+        ),
+      );
     });
     // The starter may exit (or be killed) at any time; the child must not keep it alive or die with it.
     child.unref();

@@ -30,7 +30,11 @@ export function sameSpec(record: ProcessRecord, spec: Required<Pick<ProcessSpec,
 }
 
 export function digest(salt: string, env: Record<string, string>): string {
-  const canonical = JSON.stringify(Object.keys(env).sort().map((k) => [k, env[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(env)
+      .sort()
+      .map((k) => [k, env[k]]),
+  );
   return createHmac('sha256', salt).update(canonical).digest('hex');
 }
 
@@ -43,7 +47,8 @@ export function checkSpec(spec: ProcessSpec): ProcessSpec & { cwd: string; env: 
   spec.argv.forEach((a, i) => {
     if (typeof a !== 'string' || a.includes('\0')) throw bad(`argv[${i}] must be a string without NUL bytes`);
   });
-  if (!path.isAbsolute(spec.argv[0]!)) throw bad(`argv[0] ${JSON.stringify(spec.argv[0])} must be an absolute path (nothing is looked up on PATH, and no shell runs it)`);
+  if (!path.isAbsolute(spec.argv[0]!))
+    throw bad(`argv[0] ${JSON.stringify(spec.argv[0])} must be an absolute path (nothing is looked up on PATH, and no shell runs it)`);
   const cwd = spec.cwd ?? process.cwd();
   if (!path.isAbsolute(cwd)) throw bad(`cwd ${cwd} must be absolute`);
   const env = spec.env ?? {};

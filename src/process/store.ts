@@ -74,7 +74,10 @@ export function defaultProcessDir(): string {
 
 export function checkName(name: unknown): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
-    throw new ProcessError('PROCESS_BAD_NAME', `process name ${JSON.stringify(name)} is not valid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    throw new ProcessError(
+      'PROCESS_BAD_NAME',
+      `process name ${JSON.stringify(name)} is not valid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
   }
   return name;
 }
@@ -107,7 +110,10 @@ export class ProcessStore {
     try {
       return JSON.parse(text) as ProcessRecord;
     } catch (error) {
-      throw new ProcessError('PROCESS_STATE_CORRUPT', `${this.file(name)} is not valid JSON (${(error as Error).message}); delete it if the process is not running`);
+      throw new ProcessError(
+        'PROCESS_STATE_CORRUPT',
+        `${this.file(name)} is not valid JSON (${(error as Error).message}); delete it if the process is not running`,
+      );
     }
   }
 
@@ -117,7 +123,9 @@ export class ProcessStore {
   }
 
   names(): string[] {
-    return jsonRecordNames(this.dir).filter((n) => NAME.test(n)).sort();
+    return jsonRecordNames(this.dir)
+      .filter((n) => NAME.test(n))
+      .sort();
   }
 
   /**
@@ -127,11 +135,18 @@ export class ProcessStore {
   async withLock<T>(name: string, work: () => Promise<T> | T): Promise<T> {
     this.ensureDir();
     const lock = path.join(this.dir, `${checkName(name)}.lock`);
-    return withHolderLock(lock, {
-      waitMs: LOCK_WAIT_MS,
-      pollMs: 20,
-      busy: (holder) => new ProcessError('PROCESS_LOCKED', `process ${name} is locked by pid ${holder?.pid ?? '?'} for more than ${LOCK_WAIT_MS / 1000} s (${lock}); remove the file if that pid is not a Genie process`),
-    }, work);
+    return withHolderLock(
+      lock,
+      {
+        waitMs: LOCK_WAIT_MS,
+        pollMs: 20,
+        busy: (holder) =>
+          new ProcessError(
+            'PROCESS_LOCKED',
+            `process ${name} is locked by pid ${holder?.pid ?? '?'} for more than ${LOCK_WAIT_MS / 1000} s (${lock}); remove the file if that pid is not a Genie process`,
+          ),
+      },
+      work,
+    );
   }
 }
-

@@ -91,7 +91,10 @@ export class Supervisor {
       if (existing && running(existing)) {
         if (same) return { record: existing, alreadyRunning: true };
         if (!options.replace) {
-          throw new ProcessError('PROCESS_CONFLICT', `process ${checked.name} is already running (pid ${existing.pid}) with a different command or environment; stop it first, or start with replace`);
+          throw new ProcessError(
+            'PROCESS_CONFLICT',
+            `process ${checked.name} is already running (pid ${existing.pid}) with a different command or environment; stop it first, or start with replace`,
+          );
         }
         await this.terminate(existing, options.graceMs ?? DEFAULT_GRACE_MS);
       }
@@ -202,10 +205,19 @@ export class Supervisor {
   watch(options: { intervalMs?: number } = {}): { stop(): Promise<void> } {
     let busy: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
-      busy = busy.then(async () => { await this.heal(); }).catch((error: unknown) => this.log(`auto-restart: ${(error as Error).message}`));
+      busy = busy
+        .then(async () => {
+          await this.heal();
+        })
+        .catch((error: unknown) => this.log(`auto-restart: ${(error as Error).message}`));
     }, options.intervalMs ?? 500);
     timer.unref();
-    return { stop: async () => { clearInterval(timer); await busy; } };
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await busy;
+      },
+    };
   }
 
   /** One auto-restart round (exposed for tests and for callers with their own loop). */
@@ -222,7 +234,7 @@ export class Supervisor {
           // A crash seen for the first time: count it and schedule the restart.
           const diedAt = record.lastExit && record.lastExit.pid === record.pid ? Date.parse(record.lastExit.at) : now;
           const ranMs = record.startedAt ? diedAt - Date.parse(record.startedAt) : 0;
-          const crashes = (ranMs >= (policy.resetAfterMs ?? 30_000) ? 0 : record.crashes ?? 0) + 1;
+          const crashes = (ranMs >= (policy.resetAfterMs ?? 30_000) ? 0 : (record.crashes ?? 0)) + 1;
           record.crashes = crashes;
           if (policy.maxRestarts !== undefined && crashes > policy.maxRestarts) {
             record.gaveUp = true;
@@ -248,7 +260,10 @@ export class Supervisor {
     const record = this.store.read(checkName(name));
     if (!record) {
       const names = this.store.names();
-      throw new ProcessError('PROCESS_UNKNOWN', `no process named ${name} in ${this.dir}; known: ${names.length ? names.join(', ') : 'none'} (only processes the supervisor started can be managed)`);
+      throw new ProcessError(
+        'PROCESS_UNKNOWN',
+        `no process named ${name} in ${this.dir}; known: ${names.length ? names.join(', ') : 'none'} (only processes the supervisor started can be managed)`,
+      );
     }
     return record;
   }
@@ -260,7 +275,10 @@ export class Supervisor {
     for (const key of record.secretEnv) {
       const value = remembered[key] ?? (process.env[key] || undefined);
       if (value === undefined) {
-        throw new ProcessError('PROCESS_SECRET_MISSING', `process ${record.name} needs ${key}, which is never written to disk; set ${key} in the environment of the process restarting it`);
+        throw new ProcessError(
+          'PROCESS_SECRET_MISSING',
+          `process ${record.name} needs ${key}, which is never written to disk; set ${key} in the environment of the process restarting it`,
+        );
       }
       secret[key] = value;
     }
@@ -279,7 +297,9 @@ export class Supervisor {
   private async launch(record: ProcessRecord, env: Record<string, string>): Promise<ProcessRecord> {
     this.store.ensureDir();
     const { child, pid } = await spawnDetached(record.argv, {
-      cwd: record.cwd, env, log: record.log,
+      cwd: record.cwd,
+      env,
+      log: record.log,
       banner: `start ${record.name}${record.version ? ` ${record.version}` : ''} (restart ${record.restarts}): ${record.argv.join(' ')}`,
     });
     const identity = identify(pid);
@@ -296,12 +316,14 @@ export class Supervisor {
     child.once('exit', (code, signal) => {
       // A directory removed meanwhile (a finished test, a cleaned-up demo) is not recreated for this.
       if (!fs.existsSync(this.store.file(record.name))) return;
-      void this.store.withLock(record.name, () => {
-        const now = this.store.read(record.name);
-        if (!now || now.pid !== pid) return;
-        now.lastExit = { pid, code, signal, at: new Date().toISOString() };
-        this.store.write(now);
-      }).catch(() => undefined);
+      void this.store
+        .withLock(record.name, () => {
+          const now = this.store.read(record.name);
+          if (!now || now.pid !== pid) return;
+          now.lastExit = { pid, code, signal, at: new Date().toISOString() };
+          this.store.write(now);
+        })
+        .catch(() => undefined);
     });
     return record;
   }
@@ -323,12 +345,18 @@ export class Supervisor {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!isRunning(identity)) {
-        throw new ProcessError('PROCESS_EXITED', `process ${record.name} (pid ${record.pid}) exited right after starting; the end of ${record.log}:\n${logTail(record.log, 1_500)}`);
+        throw new ProcessError(
+          'PROCESS_EXITED',
+          `process ${record.name} (pid ${record.pid}) exited right after starting; the end of ${record.log}:\n${logTail(record.log, 1_500)}`,
+        );
       }
       if (!record.healthUrl || timeoutMs <= 0) return;
       if (await answers(record.healthUrl, record.version)) return;
       if (Date.now() > deadline) {
-        throw new ProcessError('PROCESS_NOT_READY', `process ${record.name} (pid ${record.pid}) runs but ${record.healthUrl} did not answer 200${record.version ? ` for version ${record.version}` : ''} within ${timeoutMs} ms; the end of ${record.log}:\n${logTail(record.log, 1_500)}`);
+        throw new ProcessError(
+          'PROCESS_NOT_READY',
+          `process ${record.name} (pid ${record.pid}) runs but ${record.healthUrl} did not answer 200${record.version ? ` for version ${record.version}` : ''} within ${timeoutMs} ms; the end of ${record.log}:\n${logTail(record.log, 1_500)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -348,7 +376,16 @@ export class Supervisor {
       ...(record.port !== undefined ? { port: record.port } : {}),
       ...(record.group !== undefined ? { group: record.group } : {}),
       ...(record.lastExit ? { lastExit: record.lastExit } : {}),
-      ...(record.autoRestart ? { autoRestart: { ...record.autoRestart, crashes: record.crashes ?? 0, gaveUp: record.gaveUp ?? false, ...(record.nextRestartAt ? { nextRestartAt: record.nextRestartAt } : {}) } } : {}),
+      ...(record.autoRestart
+        ? {
+            autoRestart: {
+              ...record.autoRestart,
+              crashes: record.crashes ?? 0,
+              gaveUp: record.gaveUp ?? false,
+              ...(record.nextRestartAt ? { nextRestartAt: record.nextRestartAt } : {}),
+            },
+          }
+        : {}),
       log: record.log,
     };
   }
@@ -356,7 +393,11 @@ export class Supervisor {
 
 function identityOf(record: ProcessRecord): ProcessIdentity | undefined {
   if (record.pid === undefined) return undefined;
-  return { pid: record.pid, ...(record.startTicks !== undefined ? { startTicks: record.startTicks } : {}), ...(record.bootId !== undefined ? { bootId: record.bootId } : {}) };
+  return {
+    pid: record.pid,
+    ...(record.startTicks !== undefined ? { startTicks: record.startTicks } : {}),
+    ...(record.bootId !== undefined ? { bootId: record.bootId } : {}),
+  };
 }
 
 function running(record: ProcessRecord): boolean {

@@ -24,7 +24,10 @@ abstract class Adversary implements Participant {
   protected readonly seqs = new Map<string, number>();
   protected readonly heard: SignedVerdict[] = [];
 
-  constructor(readonly key: ObserverKey, readonly kind: AdversaryKind) {}
+  constructor(
+    readonly key: ObserverKey,
+    readonly kind: AdversaryKind,
+  ) {}
 
   get id(): string {
     return this.key.observerId;
@@ -105,10 +108,15 @@ class Forging extends Adversary {
 
 export function adversary(kind: AdversaryKind, key: ObserverKey): Participant & { kind: AdversaryKind } {
   switch (kind) {
-    case 'always-down': return new AlwaysDown(key, kind);
-    case 'equivocating': return new Equivocating(key, kind);
-    case 'replaying': return new Replaying(key, kind);
-    case 'forging': return new Forging(key, kind);
-    default: throw new Error(`unknown adversary ${JSON.stringify(kind)}; one of ${ADVERSARY_KINDS.join(', ')}`);
+    case 'always-down':
+      return new AlwaysDown(key, kind);
+    case 'equivocating':
+      return new Equivocating(key, kind);
+    case 'replaying':
+      return new Replaying(key, kind);
+    case 'forging':
+      return new Forging(key, kind);
+    default:
+      throw new Error(`unknown adversary ${JSON.stringify(kind)}; one of ${ADVERSARY_KINDS.join(', ')}`);
   }
 }

@@ -66,7 +66,11 @@ async function timed(work: () => Promise<unknown>): Promise<StepOutcome> {
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 export class FailoverStepError extends GenieError {
-  constructor(readonly code: 'PROMOTE_FAILED' | 'ROUTER_FAILED' | 'FENCE_FAILED', message: string, readonly partial: ExecuteResult) {
+  constructor(
+    readonly code: 'PROMOTE_FAILED' | 'ROUTER_FAILED' | 'FENCE_FAILED',
+    message: string,
+    readonly partial: ExecuteResult,
+  ) {
     super(message);
   }
 }
@@ -77,9 +81,16 @@ export async function executeFailover(ports: FailoverPorts, store: IntentStore, 
   const intent: FailoverIntent = resumed
     ? { ...existing!, timings: { ...existing!.timings, resumedAt: Date.now() } }
     : {
-      key: options.key, epoch: options.epoch, from: options.from, to: options.to, phase: 'fencing', forced: options.forced,
-      startedAt: Date.now(), timings: { ...options.timings }, ...(options.evidence ? { evidence: options.evidence } : {}),
-    };
+        key: options.key,
+        epoch: options.epoch,
+        from: options.from,
+        to: options.to,
+        phase: 'fencing',
+        forced: options.forced,
+        startedAt: Date.now(),
+        timings: { ...options.timings },
+        ...(options.evidence ? { evidence: options.evidence } : {}),
+      };
   const result: ExecuteResult = { intent, resumed, steps: {} };
   const phase = (p: FailoverIntent['phase'], mark: string) => {
     intent.phase = p;
@@ -119,7 +130,11 @@ export async function executeFailover(ports: FailoverPorts, store: IntentStore, 
     const role = await ports.status(options.from, 500).catch(() => undefined);
     if (role?.reachable && role.writable) {
       await routerFence;
-      throw new FailoverStepError('FENCE_FAILED', `${options.from} still accepts writes and could not be fenced (${result.steps.fenceNode.error}); not promoting ${options.to}`, result);
+      throw new FailoverStepError(
+        'FENCE_FAILED',
+        `${options.from} still accepts writes and could not be fenced (${result.steps.fenceNode.error}); not promoting ${options.to}`,
+        result,
+      );
     }
   }
 
@@ -128,7 +143,8 @@ export async function executeFailover(ports: FailoverPorts, store: IntentStore, 
   if (resumed) {
     // Roles first: what the node says outranks what the intent says.
     const role = await ports.status(options.to, 1_000).catch(() => undefined);
-    if (role?.role === 'primary' && role.writable) result.steps.promote = { ok: true, tookMs: 0, result: { alreadyPrimary: true, promoted: false, by: 'role check on resume' } };
+    if (role?.role === 'primary' && role.writable)
+      result.steps.promote = { ok: true, tookMs: 0, result: { alreadyPrimary: true, promoted: false, by: 'role check on resume' } };
   }
   result.steps.promote ??= await timed(() => ports.promote(options.to));
   if (!result.steps.promote.ok) {

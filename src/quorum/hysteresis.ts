@@ -79,7 +79,12 @@ export class FailureDetector {
     if (decision.state === 'no-quorum') {
       if (this.escalated) return undefined;
       this.escalated = true;
-      return { type: 'escalate', at: now, reason: `${decision.isolated.length} observers are isolated for equivocating (${decision.isolated.join(', ')}): more than f; no quorum of ${decision.quorum} is possible`, decision };
+      return {
+        type: 'escalate',
+        at: now,
+        reason: `${decision.isolated.length} observers are isolated for equivocating (${decision.isolated.join(', ')}): more than f; no quorum of ${decision.quorum} is possible`,
+        decision,
+      };
     }
     if (decision.state === 'undecided') {
       this.undecidedSince ??= now;
@@ -93,7 +98,9 @@ export class FailureDetector {
       if (!this.escalated && now - this.undecidedSince >= this.options.escalateAfterMs) {
         this.escalated = true;
         return {
-          type: 'escalate', at: now, decision,
+          type: 'escalate',
+          at: now,
+          decision,
           reason: `observers disagree about ${decision.region} for ${now - this.undecidedSince}ms (${decision.down} say down, ${decision.up} say up, ${decision.silent} silent; a quorum needs ${decision.quorum}): more than f observers may be faulty`,
         };
       }

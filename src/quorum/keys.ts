@@ -9,7 +9,11 @@ import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } fr
 import { canonicalBytes, type SignedVerdict, type Verdict } from './verdict';
 
 export class ObserverKey {
-  private constructor(readonly observerId: string, private readonly privateKey: KeyObject, readonly publicKey: KeyObject) {}
+  private constructor(
+    readonly observerId: string,
+    private readonly privateKey: KeyObject,
+    readonly publicKey: KeyObject,
+  ) {}
 
   /** A fresh key pair: for tests that need a key the process cache must not share. */
   static generate(observerId: string): ObserverKey {

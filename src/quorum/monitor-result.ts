@@ -19,7 +19,10 @@ export interface MonitorResult {
   timings: Record<string, number>;
   durations: Record<string, number>;
   quorum?: {
-    n: number; f: number; size: number; observers: Record<string, string>;
+    n: number;
+    f: number;
+    size: number;
+    observers: Record<string, string>;
     decision?: Omit<RegionDecision, 'verdicts'> & { verdicts: unknown[] };
     publicKeys: Record<string, string>;
     rejected: Record<string, number>;
@@ -27,7 +30,14 @@ export interface MonitorResult {
     isolated: string[];
     equivocations: EquivocationProof[];
   };
-  verification?: { verdictsVerified: number; totalMicros: number; meanMicros: number; decisionSignatures: number; decisionMicros: number; sinceLastDecision: { verified: number; micros: number } };
+  verification?: {
+    verdictsVerified: number;
+    totalMicros: number;
+    meanMicros: number;
+    decisionSignatures: number;
+    decisionMicros: number;
+    sinceLastDecision: { verified: number; micros: number };
+  };
   hysteresis?: { flaps: number; requiredDownMs: number; events: { type: string; at: number; detail?: string }[] };
   rpo?: RpoGateVerdict & { sample?: LagSample };
   /** How the target was picked among the healthy standbys (target-choice.ts). */
@@ -49,15 +59,25 @@ export interface TargetChoice {
 }
 
 export const durations = (t: Record<string, number>): Record<string, number> => {
-  const from = (a: string, b: string) => (t[a] !== undefined && t[b] !== undefined ? { [`${a.replace(/At$/, '')}To${b[0].toUpperCase()}${b.slice(1).replace(/At$/, '')}Ms`]: t[b] - t[a] } : {});
+  const from = (a: string, b: string) =>
+    t[a] !== undefined && t[b] !== undefined ? { [`${a.replace(/At$/, '')}To${b[0].toUpperCase()}${b.slice(1).replace(/At$/, '')}Ms`]: t[b] - t[a] } : {};
   return {
-    ...from('failureSeenAt', 'quorumAt'), ...from('failureSeenAt', 'decidedAt'), ...from('decidedAt', 'switchedAt'),
-    ...from('failureSeenAt', 'switchedAt'), ...from('decidedAt', 'routerFencedAt'), ...from('promoteStartedAt', 'promotedAt'),
+    ...from('failureSeenAt', 'quorumAt'),
+    ...from('failureSeenAt', 'decidedAt'),
+    ...from('decidedAt', 'switchedAt'),
+    ...from('failureSeenAt', 'switchedAt'),
+    ...from('decidedAt', 'routerFencedAt'),
+    ...from('promoteStartedAt', 'promotedAt'),
   };
 };
 
 /** A result about the topology the watch started with (`extra` may replace the primary and epoch, after a failover). */
-export function monitorResult(topology: { primary: string; epoch: number }, outcome: MonitorOutcome, reason: string, extra: Partial<MonitorResult> = {}): MonitorResult {
+export function monitorResult(
+  topology: { primary: string; epoch: number },
+  outcome: MonitorOutcome,
+  reason: string,
+  extra: Partial<MonitorResult> = {},
+): MonitorResult {
   const timings = extra.timings ?? {};
   return { outcome, reason, primary: topology.primary, epoch: topology.epoch, timings, durations: durations(timings), ...extra };
 }

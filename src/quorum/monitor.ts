@@ -65,8 +65,15 @@ export interface MonitorConfig {
 }
 
 export const MONITOR_DEFAULTS = {
-  observers: 4, probeTimeoutMs: 200, minPeriodMs: 25, maxPeriodMs: 50, freshnessMs: 400,
-  rpoBudgetMs: 5_000, statusEveryMs: 200, windowMs: 10_000, noTargetEscalateMs: 3_000,
+  observers: 4,
+  probeTimeoutMs: 200,
+  minPeriodMs: 25,
+  maxPeriodMs: 50,
+  freshnessMs: 400,
+  rpoBudgetMs: 5_000,
+  statusEveryMs: 200,
+  windowMs: 10_000,
+  noTargetEscalateMs: 3_000,
 } as const;
 
 export interface MonitorDeps {
@@ -98,28 +105,57 @@ export async function runMonitor(config: MonitorConfig, deps: MonitorDeps): Prom
 async function resume(config: MonitorConfig, deps: MonitorDeps, to: string, forced: boolean): Promise<MonitorResult> {
   const earlier = deps.store.read();
   const exec = await executeFailover(deps.ports, deps.store, {
-    key: deps.key, from: config.primary, to, epoch: config.epoch + 1, forced, timings: earlier?.timings ?? {},
+    key: deps.key,
+    from: config.primary,
+    to,
+    epoch: config.epoch + 1,
+    forced,
+    timings: earlier?.timings ?? {},
     onPhase: (i) => deps.heartbeat?.({ phase: i.phase, to }),
   });
   const timings = exec.intent.timings;
-  return monitorResult(config, 'failed-over', `completed the failover from ${config.primary} to ${to} that an earlier attempt started (${earlier ? `intent at phase ${earlier.phase}` : 'found promoted by role check'})`, {
-    primary: to, previousPrimary: config.primary, target: to, epoch: exec.intent.epoch, resumed: true, timings, durations: durations(timings), steps: exec.steps,
-    ...(earlier?.evidence ? (earlier.evidence as Partial<MonitorResult>) : {}),
-  });
+  return monitorResult(
+    config,
+    'failed-over',
+    `completed the failover from ${config.primary} to ${to} that an earlier attempt started (${earlier ? `intent at phase ${earlier.phase}` : 'found promoted by role check'})`,
+    {
+      primary: to,
+      previousPrimary: config.primary,
+      target: to,
+      epoch: exec.intent.epoch,
+      resumed: true,
+      timings,
+      durations: durations(timings),
+      steps: exec.steps,
+      ...(earlier?.evidence ? (earlier.evidence as Partial<MonitorResult>) : {}),
+    },
+  );
 }
 
 /** The observers, the wire and the loops that feed a PrimaryWatch its events (primary-watch.ts decides). */
 async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorResult> {
   const ids = Array.from({ length: config.observers }, (_, i) => `o${i + 1}`);
   const keys = ids.map((id) => observerKey(id));
-  const probes = ids.map((id) => httpProbe({ urls: { ...Object.fromEntries(Object.entries(config.regions).map(([r, s]) => [r, s.health])), ...config.observerUrls[id] }, timeoutMs: config.probeTimeoutMs }));
-  const participants: Participant[] = keys.map((k, i) => (config.adversaries[k.observerId] ? adversary(config.adversaries[k.observerId], k) : new Observer(k, probes[i])));
+  const probes = ids.map((id) =>
+    httpProbe({
+      urls: { ...Object.fromEntries(Object.entries(config.regions).map(([r, s]) => [r, s.health])), ...config.observerUrls[id] },
+      timeoutMs: config.probeTimeoutMs,
+    }),
+  );
+  const participants: Participant[] = keys.map((k, i) =>
+    config.adversaries[k.observerId] ? adversary(config.adversaries[k.observerId], k) : new Observer(k, probes[i]),
+  );
   const tracker = new QuorumTracker(KeyRing.of(keys), { freshnessMs: config.freshnessMs });
   tracker.setEpoch(config.epoch);
   const wire = new Wire(tracker, participants, { minPeriodMs: config.minPeriodMs, maxPeriodMs: config.maxPeriodMs });
   const machine = new PrimaryWatch(config, {
-    ports: deps.ports, store: deps.store, key: deps.key, tracker, observerIds: ids,
-    ...(deps.heartbeat ? { heartbeat: deps.heartbeat } : {}), ...(deps.overrides ? { overrides: deps.overrides } : {}),
+    ports: deps.ports,
+    store: deps.store,
+    key: deps.key,
+    tracker,
+    observerIds: ids,
+    ...(deps.heartbeat ? { heartbeat: deps.heartbeat } : {}),
+    ...(deps.overrides ? { overrides: deps.overrides } : {}),
   });
   const stop = machine.signal;
   const outer = deps.signal;
@@ -129,7 +165,9 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
   // Background: the primary's view of each standby's lag (last known when it dies), overrides, heartbeats, ticks.
   const statusLoop = (async () => {
     while (!stop.aborted) {
-      machine.statusSeen(await Promise.all(Object.keys(config.regions).map((r) => deps.ports.status(r, Math.max(100, config.statusEveryMs)).catch(() => undefined))));
+      machine.statusSeen(
+        await Promise.all(Object.keys(config.regions).map((r) => deps.ports.status(r, Math.max(100, config.statusEveryMs)).catch(() => undefined))),
+      );
       await pause(config.statusEveryMs, stop);
     }
   })();
@@ -155,7 +193,11 @@ async function watch(config: MonitorConfig, deps: MonitorDeps): Promise<MonitorR
   machine.start();
 
   try {
-    await wire.run(() => Object.keys(config.regions), stop, (region, _participant, accepted, messages) => machine.delivered(region, accepted, messages));
+    await wire.run(
+      () => Object.keys(config.regions),
+      stop,
+      (region, _participant, accepted, messages) => machine.delivered(region, accepted, messages),
+    );
     // The wire stops when a decision stops it; a failover in progress goes on until it ends.
     while (machine.acting) await pause(5);
     await Promise.all([statusLoop, overrideLoop, heartbeatLoop, tickLoop]);

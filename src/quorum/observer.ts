@@ -21,7 +21,10 @@ export class Observer implements Participant {
   /** The last probe result per region (for the evidence: why this observer said down). */
   readonly lastProbe = new Map<string, ProbeResult>();
 
-  constructor(readonly key: ObserverKey, private readonly probe: Probe) {}
+  constructor(
+    readonly key: ObserverKey,
+    private readonly probe: Probe,
+  ) {}
 
   get id(): string {
     return this.key.observerId;
@@ -36,6 +39,16 @@ export class Observer implements Participant {
   async observe(region: string, epoch: number, signal: AbortSignal): Promise<SignedVerdict[]> {
     const result = await this.probe(region, signal);
     this.lastProbe.set(region, result);
-    return [this.key.sign({ observerId: this.id, region, epoch, seq: this.nextSeq(region), healthy: result.healthy, lagBytes: result.lagBytes, observedAt: Date.now() })];
+    return [
+      this.key.sign({
+        observerId: this.id,
+        region,
+        epoch,
+        seq: this.nextSeq(region),
+        healthy: result.healthy,
+        lagBytes: result.lagBytes,
+        observedAt: Date.now(),
+      }),
+    ];
   }
 }

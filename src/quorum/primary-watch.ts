@@ -101,7 +101,10 @@ export class PrimaryWatch {
   private lastPrimaryDeliveryAt: number;
   private windowEnd: unknown;
 
-  constructor(private readonly config: MonitorConfig, private readonly deps: PrimaryWatchDeps) {
+  constructor(
+    private readonly config: MonitorConfig,
+    private readonly deps: PrimaryWatchDeps,
+  ) {
     this.clock = deps.clock ?? SYSTEM_WATCH_CLOCK;
     this.tracker = deps.tracker;
     this.detector = new FailureDetector(config.hysteresis);
@@ -199,7 +202,14 @@ export class PrimaryWatch {
     const primary = this.config.primary;
     for (const s of roles) {
       if (!s?.reachable) continue;
-      if (s.region === primary && s.role === 'primary') for (const r of s.replicas ?? []) this.samples.set(r.name, { at: this.clock.now(), lagBytes: r.lagBytes, lagSeconds: r.lagSeconds, ...(r.syncState ? { syncState: r.syncState } : {}) });
+      if (s.region === primary && s.role === 'primary')
+        for (const r of s.replicas ?? [])
+          this.samples.set(r.name, {
+            at: this.clock.now(),
+            lagBytes: r.lagBytes,
+            lagSeconds: r.lagSeconds,
+            ...(r.syncState ? { syncState: r.syncState } : {}),
+          });
       if (s.region !== primary && s.role === 'standby' && s.lagSeconds !== undefined) this.standbyLag.set(s.region, s.lagSeconds);
     }
   }
@@ -217,7 +227,14 @@ export class PrimaryWatch {
     this.overrides = { kind: 'read', view, at: this.clock.now(), initialForces };
     if (view.forces.length > initialForces && !this.actingNow) {
       const f = view.forces[view.forces.length - 1];
-      this.finish(this.result('force-requested', `forceFailover to ${f.target} requested by ${f.by}${f.reason ? `: ${f.reason}` : ''}`, { target: f.target, timings: this.timings, ...this.evidence(), overrides: { hold: view.hold, forces: view.forces.length } }));
+      this.finish(
+        this.result('force-requested', `forceFailover to ${f.target} requested by ${f.by}${f.reason ? `: ${f.reason}` : ''}`, {
+          target: f.target,
+          timings: this.timings,
+          ...this.evidence(),
+          overrides: { hold: view.hold, forces: view.forces.length },
+        }),
+      );
     }
   }
 
@@ -242,11 +259,26 @@ export class PrimaryWatch {
     const open = detector.openDownSince();
     if (open !== undefined || this.noTargetSince !== undefined) {
       const decision = this.tracker.decide(config.primary, this.clock.now());
-      const why = this.noTargetSince !== undefined ? 'no standby was a healthy target' : `the down never held for the ${Math.round(detector.requiredDownMs(this.clock.now()))} ms hysteresis requires`;
-      return this.finish(this.result('escalated', `${config.primary} has been down by quorum since ${new Date(open ?? this.noTargetSince!).toISOString()} and the watch window (${config.windowMs} ms) ended without a failover (${why}); a human must decide`, { timings: this.timings, ...this.evidence(decision) }));
+      const why =
+        this.noTargetSince !== undefined
+          ? 'no standby was a healthy target'
+          : `the down never held for the ${Math.round(detector.requiredDownMs(this.clock.now()))} ms hysteresis requires`;
+      return this.finish(
+        this.result(
+          'escalated',
+          `${config.primary} has been down by quorum since ${new Date(open ?? this.noTargetSince!).toISOString()} and the watch window (${config.windowMs} ms) ended without a failover (${why}); a human must decide`,
+          { timings: this.timings, ...this.evidence(decision) },
+        ),
+      );
     }
     const view = this.overrides.kind === 'read' ? this.overrides.view : undefined;
-    this.finish(this.result('quiet', `watched ${config.primary} for ${config.windowMs} ms: no failover needed`, { timings: this.timings, ...this.evidence(), overrides: { hold: view?.hold ?? null, forces: view?.forces.length ?? 0 } }));
+    this.finish(
+      this.result('quiet', `watched ${config.primary} for ${config.windowMs} ms: no failover needed`, {
+        timings: this.timings,
+        ...this.evidence(),
+        overrides: { hold: view?.hold ?? null, forces: view?.forces.length ?? 0 },
+      }),
+    );
   }
 
   // ── transitions ─────────────────────────────────────────────────────────────────────────
@@ -254,7 +286,15 @@ export class PrimaryWatch {
   private evaluatePrimary(decision: RegionDecision, now: number): void {
     const event = this.detector.observe(decision, now);
     if (!event) return;
-    this.events.push({ type: event.type, at: event.at, ...(event.type === 'flap' ? { detail: `down ${event.downForMs} ms, penalty ${event.penalty.toFixed(2)}` } : event.type === 'escalate' ? { detail: event.reason } : {}) });
+    this.events.push({
+      type: event.type,
+      at: event.at,
+      ...(event.type === 'flap'
+        ? { detail: `down ${event.downForMs} ms, penalty ${event.penalty.toFixed(2)}` }
+        : event.type === 'escalate'
+          ? { detail: event.reason }
+          : {}),
+    });
     if (event.type === 'suspect') this.suspect(event.at);
     if (event.type === 'flap') this.recovered();
     if (event.type === 'escalate') this.finish(this.result('escalated', event.reason, { timings: this.timings, ...this.evidence(decision) }));
@@ -266,7 +306,14 @@ export class PrimaryWatch {
     const probe = { since: this.clock.now(), answered: false };
     if (this.suspicion.kind === 'suspected') this.clock.clearTimeout(this.suspicion.holdEnd);
     // Outlasts the longest hold: a probe that times out counts as answered (unreachable), never as silence.
-    void this.deps.ports.status(this.config.primary, this.config.hysteresis.maxConfirmDownMs + 1_000).then(() => { probe.answered = true; }, () => { probe.answered = true; });
+    void this.deps.ports.status(this.config.primary, this.config.hysteresis.maxConfirmDownMs + 1_000).then(
+      () => {
+        probe.answered = true;
+      },
+      () => {
+        probe.answered = true;
+      },
+    );
     // The decision reads the overrides (holdFailover): fetched now, the answer is in by the hold's end.
     if (this.overridesAgeMs() > 250) void this.refreshOverrides();
     const holdEnd = this.clock.setTimeout(() => this.holdEnded(at), Math.max(0, at + this.detector.requiredDownMs(at) - this.clock.now()) + 1);
@@ -292,20 +339,41 @@ export class PrimaryWatch {
       const view = this.overridesAgeMs() < 1_000 && this.overrides.kind === 'read' ? this.overrides.view : await this.refreshOverrides();
       if (this.finished) return;
       if (view?.hold) {
-        return this.finish(this.result('held', `${config.primary} is down by quorum, but automatic failover is on hold (holdFailover by ${view.hold.by}${view.hold.reason ? `: ${view.hold.reason}` : ''}); releaseHold or forceFailover`, { timings, ...this.evidence(decision), overrides: { hold: view.hold, forces: view.forces.length } }));
+        return this.finish(
+          this.result(
+            'held',
+            `${config.primary} is down by quorum, but automatic failover is on hold (holdFailover by ${view.hold.by}${view.hold.reason ? `: ${view.hold.reason}` : ''}); releaseHold or forceFailover`,
+            { timings, ...this.evidence(decision), overrides: { hold: view.hold, forces: view.forces.length } },
+          ),
+        );
       }
       const now = this.clock.now();
       const ranked = this.candidates(now);
       if (!ranked.length) {
         this.noTargetSince ??= now;
-        if (now - this.noTargetSince >= config.noTargetEscalateMs) this.finish(this.result('escalated', `${config.primary} is down by quorum but no standby has been healthy by quorum for ${TARGET_UP_MS} ms; nothing to promote`, { timings, ...this.evidence(decision) }));
+        if (now - this.noTargetSince >= config.noTargetEscalateMs)
+          this.finish(
+            this.result(
+              'escalated',
+              `${config.primary} is down by quorum but no standby has been healthy by quorum for ${TARGET_UP_MS} ms; nothing to promote`,
+              { timings, ...this.evidence(decision) },
+            ),
+          );
         return;
       }
       const choice = await this.furthestCandidate(ranked);
       if (this.finished) return;
       const target = choice.target;
       const sample = this.samples.get(target);
-      const gate = rpoGate({ target, budgetMs: config.rpoBudgetMs, budgetBytes: config.rpoBudgetBytes, ...(sample ? { sample } : {}), observedLagBytes: tracker.decide(target, now).lagBytes, now, ...(this.standbyLag.has(target) ? { standbyLagSeconds: this.standbyLag.get(target)! } : {}) });
+      const gate = rpoGate({
+        target,
+        budgetMs: config.rpoBudgetMs,
+        budgetBytes: config.rpoBudgetBytes,
+        ...(sample ? { sample } : {}),
+        observedLagBytes: tracker.decide(target, now).lagBytes,
+        now,
+        ...(this.standbyLag.has(target) ? { standbyLagSeconds: this.standbyLag.get(target)! } : {}),
+      });
       const rpo = { ...gate, ...(sample ? { sample } : {}) };
       if (!gate.allowed) return this.finish(this.result('escalated', gate.reason, { target, timings, rpo, ...this.evidence(decision) }));
       timings.gatedAt = this.clock.now();
@@ -322,16 +390,34 @@ export class PrimaryWatch {
       // Started first (its intent write and fences are on their way at the first await), then the
       // observers are stopped so the promotion has the CPU: aborting their probes is not on the path.
       const running = executeFailover(deps.ports, deps.store, {
-        key: deps.key, from: config.primary, to: target, epoch: config.epoch + 1, forced: false, timings: this.timings, evidence: decisionEvidence,
+        key: deps.key,
+        from: config.primary,
+        to: target,
+        epoch: config.epoch + 1,
+        forced: false,
+        timings: this.timings,
+        evidence: decisionEvidence,
         ...(probe && !probe.answered ? { silentSince: probe.since } : {}),
         onPhase: (i) => deps.heartbeat?.({ phase: i.phase, to: target }),
       });
       this.stop.abort();
       const exec = await running;
       const t = exec.intent.timings;
-      this.finish(this.result('failed-over', `${config.primary} failed (down by a quorum of ${tracker.quorum} of ${tracker.n} signed verdicts for ${event.at - event.suspectAt} ms); promoted ${target} and switched traffic to it`, {
-        ...decisionEvidence, primary: target, previousPrimary: config.primary, epoch: exec.intent.epoch, timings: t, durations: durations(t), steps: exec.steps,
-      }));
+      this.finish(
+        this.result(
+          'failed-over',
+          `${config.primary} failed (down by a quorum of ${tracker.quorum} of ${tracker.n} signed verdicts for ${event.at - event.suspectAt} ms); promoted ${target} and switched traffic to it`,
+          {
+            ...decisionEvidence,
+            primary: target,
+            previousPrimary: config.primary,
+            epoch: exec.intent.epoch,
+            timings: t,
+            durations: durations(t),
+            steps: exec.steps,
+          },
+        ),
+      );
     } catch (error) {
       this.outcome = { kind: 'failed', error };
     }
@@ -352,8 +438,9 @@ export class PrimaryWatch {
   /** The standbys a quorum has called healthy long enough, best first by what is known without asking. */
   private candidates(now: number): string[] {
     const { config, tracker, healthy } = this;
-    const healthyStandbys = Object.keys(config.regions)
-      .filter((r) => r !== config.primary && tracker.decide(r, now).state === 'up' && healthy.upForMs(r, now) >= TARGET_UP_MS);
+    const healthyStandbys = Object.keys(config.regions).filter(
+      (r) => r !== config.primary && tracker.decide(r, now).state === 'up' && healthy.upForMs(r, now) >= TARGET_UP_MS,
+    );
     return rankTargets(healthyStandbys, this.samples);
   }
 
@@ -361,10 +448,12 @@ export class PrimaryWatch {
   private async furthestCandidate(ranked: string[]): Promise<TargetChoice> {
     if (rankDecides(ranked, this.samples)) return { target: ranked[0]!, ranked, asked: false };
     const answers = await Promise.all(ranked.map((r) => this.deps.ports.status(r, TARGET_POSITION_TIMEOUT_MS).catch(() => undefined)));
-    const receivedWalBytes = Object.fromEntries(ranked.map((r, i) => {
-      const a = answers[i];
-      return [r, a?.reachable && a.role === 'standby' && a.receivedWalBytes !== undefined ? a.receivedWalBytes : null];
-    }));
+    const receivedWalBytes = Object.fromEntries(
+      ranked.map((r, i) => {
+        const a = answers[i];
+        return [r, a?.reachable && a.role === 'standby' && a.receivedWalBytes !== undefined ? a.receivedWalBytes : null];
+      }),
+    );
     return { target: furthestAlong(ranked, receivedWalBytes), ranked, asked: true, receivedWalBytes };
   }
 
@@ -382,15 +471,30 @@ export class PrimaryWatch {
     const r1 = (x: number) => Math.round(x * 10) / 10;
     return {
       quorum: {
-        n: tracker.n, f: tracker.f, size: tracker.quorum,
+        n: tracker.n,
+        f: tracker.f,
+        size: tracker.quorum,
         observers: Object.fromEntries(this.deps.observerIds.map((id) => [id, config.adversaries[id] ? `adversary:${config.adversaries[id]}` : 'honest'])),
         ...(decision ? { decision } : {}),
         publicKeys: tracker.ring.publicKeys(),
         rejected: Object.fromEntries(Object.entries(tracker.counts).filter(([k, v]) => k !== 'accepted' && v > 0)),
-        accepted: tracker.counts.accepted, isolated: tracker.isolated(), equivocations: tracker.proofs.slice(0, 5),
+        accepted: tracker.counts.accepted,
+        isolated: tracker.isolated(),
+        equivocations: tracker.proofs.slice(0, 5),
       },
-      verification: { verdictsVerified: verified, totalMicros: r1(micros), meanMicros: r1(mean), decisionSignatures: signatures, decisionMicros: r1(signatures * mean), sinceLastDecision: { verified, micros: r1(micros) } },
-      hysteresis: { flaps: this.detector.flaps.length, requiredDownMs: Math.round(this.detector.requiredDownMs(this.clock.now())), events: this.events.slice(-30) },
+      verification: {
+        verdictsVerified: verified,
+        totalMicros: r1(micros),
+        meanMicros: r1(mean),
+        decisionSignatures: signatures,
+        decisionMicros: r1(signatures * mean),
+        sinceLastDecision: { verified, micros: r1(micros) },
+      },
+      hysteresis: {
+        flaps: this.detector.flaps.length,
+        requiredDownMs: Math.round(this.detector.requiredDownMs(this.clock.now())),
+        events: this.events.slice(-30),
+      },
     };
   }
 }

@@ -67,7 +67,12 @@ export function httpProbe(options: HttpProbeOptions): Probe & { close(): Promise
       return { healthy: ok, lagBytes: lagFrom(body), latencyMs: elapsed(), ...(ok ? {} : { reason: `HTTP ${response.statusCode}` }) };
     } catch (error) {
       const timedOut = signal.aborted && !outer.aborted;
-      return { healthy: false, lagBytes: null, latencyMs: elapsed(), reason: timedOut ? `no answer within ${timeoutMs}ms` : ((error as { code?: string }).code ?? (error as Error).message) };
+      return {
+        healthy: false,
+        lagBytes: null,
+        latencyMs: elapsed(),
+        reason: timedOut ? `no answer within ${timeoutMs}ms` : ((error as { code?: string }).code ?? (error as Error).message),
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -21,7 +21,14 @@ export interface ReplicationMemory {
  * primary in the same epoch (after a failover they describe a different topology), only for
  * known regions and never from the future (a sample's age is what makes it pessimistic).
  */
-export function seedSamples(samples: Map<string, LagSample>, memory: ReplicationMemory | undefined, primary: string, epoch: number, regions: string[], now = Date.now()): void {
+export function seedSamples(
+  samples: Map<string, LagSample>,
+  memory: ReplicationMemory | undefined,
+  primary: string,
+  epoch: number,
+  regions: string[],
+  now = Date.now(),
+): void {
   if (!memory || memory.primary !== primary || memory.epoch !== epoch) return;
   for (const [region, sample] of Object.entries(memory.samples)) {
     if (region !== primary && regions.includes(region) && sample.at <= now && !samples.has(region)) samples.set(region, sample);

@@ -56,9 +56,16 @@ export function rpoGate(input: RpoGateInput): RpoGateVerdict {
   const over: string[] = [];
   if (lagMs === null) over.push(`the lag of ${input.target} is unknown (no replication status from the primary before it failed)`);
   else if (lagMs > input.budgetMs) over.push(`${input.target} was ${lagMs} ms behind (budget ${input.budgetMs} ms)`);
-  if (input.budgetBytes !== null && lagBytes !== null && lagBytes > input.budgetBytes) over.push(`${input.target} was ${lagBytes} bytes behind (budget ${input.budgetBytes} bytes)`);
+  if (input.budgetBytes !== null && lagBytes !== null && lagBytes > input.budgetBytes)
+    over.push(`${input.target} was ${lagBytes} bytes behind (budget ${input.budgetBytes} bytes)`);
   const base = { lagMs, lagBytes, sampleAgeMs };
-  if (over.length === 0) return { ...base, allowed: true, forced: false, reason: `within the RPO budget: ${lagMs} ms${lagBytes !== null ? `, ${lagBytes} bytes` : ''} behind${caughtUp ? ` (${sample?.syncState ?? 'caught up'})` : ''}` };
+  if (over.length === 0)
+    return {
+      ...base,
+      allowed: true,
+      forced: false,
+      reason: `within the RPO budget: ${lagMs} ms${lagBytes !== null ? `, ${lagBytes} bytes` : ''} behind${caughtUp ? ` (${sample?.syncState ?? 'caught up'})` : ''}`,
+    };
   if (input.forcedBy) return { ...base, allowed: true, forced: true, reason: `RPO gate overridden by forceFailover (${input.forcedBy}): ${over.join('; ')}` };
   return { ...base, allowed: false, forced: false, reason: `promotion refused by the RPO gate: ${over.join('; ')}; an approved forceFailover can override it` };
 }

@@ -20,8 +20,20 @@ import { verify } from 'node:crypto';
 import { importPublicKey, type KeyRing, type VerifyMeter } from './keys';
 import { canonicalBytes, checkVerdict, sameContent, verdictFields, type SignedVerdict } from './verdict';
 
-export type Rejection = 'malformed' | 'unknown-observer' | 'isolated' | 'stale-epoch' | 'future-epoch' | 'replayed' | 'stale' | 'future' | 'forged' | 'equivocation';
-export const REJECTIONS: readonly Rejection[] = ['malformed', 'unknown-observer', 'isolated', 'stale-epoch', 'future-epoch', 'replayed', 'stale', 'future', 'forged', 'equivocation'];
+export type Rejection =
+  'malformed' | 'unknown-observer' | 'isolated' | 'stale-epoch' | 'future-epoch' | 'replayed' | 'stale' | 'future' | 'forged' | 'equivocation';
+export const REJECTIONS: readonly Rejection[] = [
+  'malformed',
+  'unknown-observer',
+  'isolated',
+  'stale-epoch',
+  'future-epoch',
+  'replayed',
+  'stale',
+  'future',
+  'forged',
+  'equivocation',
+];
 
 export type IngestResult = { accepted: true } | { accepted: false; reason: Rejection; proof?: EquivocationProof };
 
@@ -87,9 +99,15 @@ export class QuorumTracker {
   private readonly seen = new Map<string, SignedVerdict>();
   private readonly isolatedBy = new Map<string, EquivocationProof>();
   readonly proofs: EquivocationProof[] = [];
-  readonly counts: Record<'accepted' | Rejection, number> = Object.fromEntries([['accepted', 0], ...REJECTIONS.map((r) => [r, 0])]) as Record<'accepted' | Rejection, number>;
+  readonly counts: Record<'accepted' | Rejection, number> = Object.fromEntries([['accepted', 0], ...REJECTIONS.map((r) => [r, 0])]) as Record<
+    'accepted' | Rejection,
+    number
+  >;
 
-  constructor(readonly ring: KeyRing, options: QuorumOptions = {}) {
+  constructor(
+    readonly ring: KeyRing,
+    options: QuorumOptions = {},
+  ) {
     this.n = ring.ids().length;
     this.f = options.f ?? Math.floor((this.n - 1) / 3);
     if (!Number.isInteger(this.f) || this.f < 0) throw new Error(`f must be a non-negative integer, not ${options.f}`);
@@ -163,9 +181,14 @@ export class QuorumTracker {
 
   private isolate(first: SignedVerdict, second: SignedVerdict, now: number): EquivocationProof {
     const proof: EquivocationProof = {
-      observerId: first.observerId, region: first.region, epoch: first.epoch, seq: first.seq,
-      first, second: { ...verdictFields(second), signature: second.signature },
-      publicKey: this.ring.publicKeys()[first.observerId], detectedAt: new Date(now).toISOString(),
+      observerId: first.observerId,
+      region: first.region,
+      epoch: first.epoch,
+      seq: first.seq,
+      first,
+      second: { ...verdictFields(second), signature: second.signature },
+      publicKey: this.ring.publicKeys()[first.observerId],
+      detectedAt: new Date(now).toISOString(),
     };
     this.isolatedBy.set(first.observerId, proof);
     this.proofs.push(proof);
@@ -181,13 +204,20 @@ export class QuorumTracker {
       .filter((v): v is SignedVerdict => v !== undefined && v.epoch === this.epochValue && now - v.observedAt <= this.freshnessMs);
     const down = fresh.filter((v) => !v.healthy);
     const up = fresh.filter((v) => v.healthy);
-    const state: RegionState = active.length < this.quorum ? 'no-quorum'
-      : down.length >= this.quorum ? 'down'
-        : up.length >= this.quorum ? 'up' : 'undecided';
-    const lags = up.map((v) => v.lagBytes).filter((x): x is number => x !== null).sort((a, b) => b - a);
+    const state: RegionState = active.length < this.quorum ? 'no-quorum' : down.length >= this.quorum ? 'down' : up.length >= this.quorum ? 'up' : 'undecided';
+    const lags = up
+      .map((v) => v.lagBytes)
+      .filter((x): x is number => x !== null)
+      .sort((a, b) => b - a);
     return {
-      region, state, epoch: this.epochValue, up: up.length, down: down.length, silent: active.length - fresh.length,
-      quorum: this.quorum, isolated: this.isolated(),
+      region,
+      state,
+      epoch: this.epochValue,
+      up: up.length,
+      down: down.length,
+      silent: active.length - fresh.length,
+      quorum: this.quorum,
+      isolated: this.isolated(),
       verdicts: state === 'down' ? down : state === 'up' ? up : [],
       lagBytes: lags.length > this.f ? lags[this.f] : null,
     };

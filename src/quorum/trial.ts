@@ -19,8 +19,15 @@ const adapter = new PostgresAdapter();
 
 export function monitorConfigFor(env: FailoverEnvironment, primary: string, extra: Partial<MonitorConfig> = {}): MonitorConfig {
   return {
-    ...MONITOR_DEFAULTS, rpoBudgetBytes: null, hysteresis: { ...DEFAULT_HYSTERESIS }, adversaries: {}, observerUrls: {},
-    regions: Object.fromEntries(env.regions.map((r) => [r.name, { health: `${r.appUrl}/health` }])), primary, epoch: 0, ...extra,
+    ...MONITOR_DEFAULTS,
+    rpoBudgetBytes: null,
+    hysteresis: { ...DEFAULT_HYSTERESIS },
+    adversaries: {},
+    observerUrls: {},
+    regions: Object.fromEntries(env.regions.map((r) => [r.name, { health: `${r.appUrl}/health` }])),
+    primary,
+    epoch: 0,
+    ...extra,
   };
 }
 
@@ -45,13 +52,26 @@ export interface TrialResult {
   result: MonitorResult;
 }
 
-export async function failoverTrial(env: FailoverEnvironment, options: {
-  primary: string; fault: 'kill' | 'hang'; load: WriteLoad; portsFor: PortsFor; stateDir: string; key: string; epoch: number; config?: Partial<MonitorConfig>; settleMs?: number;
-}): Promise<TrialResult> {
+export async function failoverTrial(
+  env: FailoverEnvironment,
+  options: {
+    primary: string;
+    fault: 'kill' | 'hang';
+    load: WriteLoad;
+    portsFor: PortsFor;
+    stateDir: string;
+    key: string;
+    epoch: number;
+    config?: Partial<MonitorConfig>;
+    settleMs?: number;
+  },
+): Promise<TrialResult> {
   process.env.GENIE_ROUTER_TOKEN = env.token;
   const ports = options.portsFor(loadRegions(env.regionsFile), env.adminUrl);
   const monitor = runMonitor(monitorConfigFor(env, options.primary, { epoch: options.epoch, windowMs: 30_000, ...options.config }), {
-    ports, store: IntentStore.forKey(options.stateDir, options.key), key: options.key,
+    ports,
+    store: IntentStore.forKey(options.stateDir, options.key),
+    key: options.key,
   });
   await sleep(options.settleMs ?? 1_000);
   const faultAt = Date.now();
@@ -60,11 +80,20 @@ export async function failoverTrial(env: FailoverEnvironment, options: {
   const t = result.timings;
   const since = (x: number | undefined) => (x === undefined ? undefined : x - faultAt);
   const trial: TrialResult = {
-    fault: options.fault, from: options.primary, ...(result.outcome === 'failed-over' ? { to: result.primary } : {}), outcome: result.outcome, reason: result.reason,
-    detectMs: since(t.failureSeenAt), quorumMs: since(t.quorumAt), decideMs: since(t.decidedAt), switchMs: since(t.switchedAt),
+    fault: options.fault,
+    from: options.primary,
+    ...(result.outcome === 'failed-over' ? { to: result.primary } : {}),
+    outcome: result.outcome,
+    reason: result.reason,
+    detectMs: since(t.failureSeenAt),
+    quorumMs: since(t.quorumAt),
+    decideMs: since(t.decidedAt),
+    switchMs: since(t.switchedAt),
     ...(t.promotedAt && t.promoteStartedAt ? { promoteMs: t.promotedAt - t.promoteStartedAt } : {}),
-    lagBytesAtFailure: result.rpo?.lagBytes ?? null, lagMsAtFailure: result.rpo?.lagMs ?? null,
-    ...(result.verification ? { verification: result.verification } : {}), result,
+    lagBytesAtFailure: result.rpo?.lagBytes ?? null,
+    lagMsAtFailure: result.rpo?.lagMs ?? null,
+    ...(result.verification ? { verification: result.verification } : {}),
+    result,
   };
   if (result.outcome === 'failed-over') {
     // The last write the old primary acknowledged, to the first the new one acknowledged (within 10 s).
@@ -85,7 +114,9 @@ export async function rejoinAsStandby(env: FailoverEnvironment, region: string, 
   await env.resume(region);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const ok = await fetch(`${env.region(region).appUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`${env.region(region).appUrl}/health`, { signal: AbortSignal.timeout(1_000) })
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`region ${region}'s app is not healthy 20 s after rejoining`);
     await sleep(50);

@@ -18,7 +18,11 @@ export interface WireOptions {
 }
 
 export class Wire {
-  constructor(readonly tracker: QuorumTracker, readonly participants: Participant[], private readonly options: WireOptions = {}) {}
+  constructor(
+    readonly tracker: QuorumTracker,
+    readonly participants: Participant[],
+    private readonly options: WireOptions = {},
+  ) {}
 
   deliver(messages: unknown[], now = Date.now()): IngestResult[] {
     const results = messages.map((m) => this.tracker.ingest(m, now));
@@ -28,14 +32,22 @@ export class Wire {
 
   /** One observation of each region by each participant, all at once; resolves when all are delivered. */
   async round(regions: string[], signal: AbortSignal): Promise<void> {
-    await Promise.all(this.participants.flatMap((p) => regions.map(async (region) => {
-      const messages = await p.observe(region, this.tracker.epoch, signal).catch(() => []);
-      if (!signal.aborted) this.deliver(messages);
-    })));
+    await Promise.all(
+      this.participants.flatMap((p) =>
+        regions.map(async (region) => {
+          const messages = await p.observe(region, this.tracker.epoch, signal).catch(() => []);
+          if (!signal.aborted) this.deliver(messages);
+        }),
+      ),
+    );
   }
 
   /** Probes continuously until signal aborts; onDelivery runs after each participant's messages are in. */
-  async run(regions: () => string[], signal: AbortSignal, onDelivery: (region: string, participant: Participant, results: IngestResult[], messages: unknown[]) => void): Promise<void> {
+  async run(
+    regions: () => string[],
+    signal: AbortSignal,
+    onDelivery: (region: string, participant: Participant, results: IngestResult[], messages: unknown[]) => void,
+  ): Promise<void> {
     const min = this.options.minPeriodMs ?? 25;
     const max = Math.max(min, this.options.maxPeriodMs ?? 50);
     const loops = new Map<string, Promise<void>>();
@@ -54,10 +66,15 @@ export class Wire {
       }
     };
     const start = () => {
-      for (const region of regions()) for (const p of this.participants) {
-        const k = `${p.id}\u0000${region}`;
-        if (!loops.has(k)) loops.set(k, loop(p, region).finally(() => loops.delete(k)));
-      }
+      for (const region of regions())
+        for (const p of this.participants) {
+          const k = `${p.id}\u0000${region}`;
+          if (!loops.has(k))
+            loops.set(
+              k,
+              loop(p, region).finally(() => loops.delete(k)),
+            );
+        }
     };
     // Regions may be added (a rejoined standby): look for new pairs now and then.
     start();

@@ -174,8 +174,19 @@ export class CircuitBreaker {
     const pressure = this.load.pressure;
     const o = this.options;
     return {
-      name: this.name, state, at: now, ...reported(s),
-      window: { kind: this.window.kind, size: o.window.size, calls, failures, slowCalls, failureRate: calls ? failures / calls : 0, slowCallRate: calls ? slowCalls / calls : 0 },
+      name: this.name,
+      state,
+      at: now,
+      ...reported(s),
+      window: {
+        kind: this.window.kind,
+        size: o.window.size,
+        calls,
+        failures,
+        slowCalls,
+        failureRate: calls ? failures / calls : 0,
+        slowCallRate: calls ? slowCalls / calls : 0,
+      },
       thresholds: {
         failureRate: tightened(o.failureRateThreshold, o.adaptiveTightening, pressure),
         slowCallRate: tightened(o.slowCallRateThreshold, o.adaptiveTightening, pressure),
@@ -190,7 +201,11 @@ export class CircuitBreaker {
   toJSON(): BreakerSnapshot {
     const s = this.settled();
     return {
-      version: 1, name: this.name, state: s.mode, savedAt: this.clock.now(), ...reported(s),
+      version: 1,
+      name: this.name,
+      state: s.mode,
+      savedAt: this.clock.now(),
+      ...reported(s),
       window: this.window.toJSON(),
     };
   }
@@ -223,8 +238,14 @@ export class CircuitBreaker {
     const pressure = this.load.pressure;
     const failureLimit = tightened(o.failureRateThreshold, o.adaptiveTightening, pressure);
     const slowLimit = tightened(o.slowCallRateThreshold, o.adaptiveTightening, pressure);
-    if (failures / calls >= failureLimit) this.trip(`${failures} of the last ${calls} calls failed (threshold ${percent(failureLimit)}${adaptedNote(o.failureRateThreshold, o.adaptiveTightening, pressure)})`);
-    else if (slowCalls / calls >= slowLimit) this.trip(`${slowCalls} of the last ${calls} calls took ≥ ${o.slowCallDurationMs}ms (threshold ${percent(slowLimit)}${adaptedNote(o.slowCallRateThreshold, o.adaptiveTightening, pressure)})`);
+    if (failures / calls >= failureLimit)
+      this.trip(
+        `${failures} of the last ${calls} calls failed (threshold ${percent(failureLimit)}${adaptedNote(o.failureRateThreshold, o.adaptiveTightening, pressure)})`,
+      );
+    else if (slowCalls / calls >= slowLimit)
+      this.trip(
+        `${slowCalls} of the last ${calls} calls took ≥ ${o.slowCallDurationMs}ms (threshold ${percent(slowLimit)}${adaptedNote(o.slowCallRateThreshold, o.adaptiveTightening, pressure)})`,
+      );
   }
 
   /** Half-open: the trials' verdict, once they have one. */
@@ -232,7 +253,10 @@ export class CircuitBreaker {
     const o = this.options;
     const pressure = this.load.pressure;
     const verdict = s.trials.record(
-      failed, slow, tightened(o.failureRateThreshold, o.adaptiveTightening, pressure), tightened(o.slowCallRateThreshold, o.adaptiveTightening, pressure),
+      failed,
+      slow,
+      tightened(o.failureRateThreshold, o.adaptiveTightening, pressure),
+      tightened(o.slowCallRateThreshold, o.adaptiveTightening, pressure),
     );
     if (verdict?.decision === 'open') this.trip(verdict.reason);
     else if (verdict?.decision === 'close') {

@@ -9,7 +9,10 @@ import { DEFAULT_BREAKER_OPTIONS, resolveOptions, type BreakerOptions } from './
 
 export const BREAKER_ENV = {
   GENIE_BREAKER: ['on', '`off` takes every breaker out of the path (calls pass, nothing is counted)'],
-  GENIE_BREAKER_WINDOW: ['count:20', 'the calls rates are judged over: `count:N` (last N calls) or `time:D` (calls of the last D, e.g. `time:60s`, 1-second buckets)'],
+  GENIE_BREAKER_WINDOW: [
+    'count:20',
+    'the calls rates are judged over: `count:N` (last N calls) or `time:D` (calls of the last D, e.g. `time:60s`, 1-second buckets)',
+  ],
   GENIE_BREAKER_MIN_CALLS: ['5', 'no rate is judged before the window holds this many calls'],
   GENIE_BREAKER_FAILURE_RATE: ['50', 'open at this percentage of failed calls (5xx, connect errors, timeouts)'],
   GENIE_BREAKER_SLOW_CALL_RATE: ['100', 'open at this percentage of slow calls'],
@@ -61,7 +64,8 @@ function number(env: Env, name: BreakerEnvName, fallback: number, min: number, m
   const value = raw(env, name);
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) fail(name, value, `a ${integer ? 'whole ' : ''}number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
+    fail(name, value, `a ${integer ? 'whole ' : ''}number from ${min} to ${max}`);
   return n;
 }
 

@@ -77,11 +77,26 @@ export function resolveOptions(partial: Partial<BreakerOptions> = {}): BreakerOp
   }
   check(isFraction(o.failureRateThreshold), 'failureRateThreshold', 'a fraction in (0, 1]', o.failureRateThreshold);
   check(isFraction(o.slowCallRateThreshold), 'slowCallRateThreshold', 'a fraction in (0, 1]', o.slowCallRateThreshold);
-  check(typeof o.slowCallDurationMs === 'number' && o.slowCallDurationMs > 0, 'slowCallDurationMs', 'a positive number of ms (Infinity: never slow)', o.slowCallDurationMs);
+  check(
+    typeof o.slowCallDurationMs === 'number' && o.slowCallDurationMs > 0,
+    'slowCallDurationMs',
+    'a positive number of ms (Infinity: never slow)',
+    o.slowCallDurationMs,
+  );
   check(isInt(o.halfOpenCalls, 1, 1000), 'halfOpenCalls', 'a whole number from 1 to 1000', o.halfOpenCalls);
   check(isMs(o.openDurationMs), 'openDurationMs', 'a number of ms ≥ 0', o.openDurationMs);
   check(typeof o.openBackoffMultiplier === 'number' && o.openBackoffMultiplier >= 1, 'openBackoffMultiplier', 'a number ≥ 1', o.openBackoffMultiplier);
-  check(isMs(o.maxOpenDurationMs) && o.maxOpenDurationMs >= o.openDurationMs, 'maxOpenDurationMs', `a number of ms ≥ openDurationMs (${o.openDurationMs})`, o.maxOpenDurationMs);
-  check(typeof o.adaptiveTightening === 'number' && o.adaptiveTightening >= 0 && o.adaptiveTightening <= 0.9, 'adaptiveTightening', 'a fraction from 0 to 0.9', o.adaptiveTightening);
+  check(
+    isMs(o.maxOpenDurationMs) && o.maxOpenDurationMs >= o.openDurationMs,
+    'maxOpenDurationMs',
+    `a number of ms ≥ openDurationMs (${o.openDurationMs})`,
+    o.maxOpenDurationMs,
+  );
+  check(
+    typeof o.adaptiveTightening === 'number' && o.adaptiveTightening >= 0 && o.adaptiveTightening <= 0.9,
+    'adaptiveTightening',
+    'a fraction from 0 to 0.9',
+    o.adaptiveTightening,
+  );
   return o;
 }

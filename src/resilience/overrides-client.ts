@@ -3,12 +3,18 @@
  * worker's sync loop). Requests use update-with-start, so the first `genie breaker open` works
  * even before any worker has started the workflow, and a refusal comes back at once.
  */
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import {
-  WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client,
-} from '@temporalio/client';
-import {
-  BREAKERS_WORKFLOW_TYPE, breakersWorkflowId, forceBreakerUpdate, overridesQuery, resetBreakerUpdate,
-  type BreakerAck, type BreakerOverridesView, type BreakersInput, type ForceBreakerArgs, type ResetBreakerArgs,
+  BREAKERS_WORKFLOW_TYPE,
+  breakersWorkflowId,
+  forceBreakerUpdate,
+  overridesQuery,
+  resetBreakerUpdate,
+  type BreakerAck,
+  type BreakerOverridesView,
+  type BreakersInput,
+  type ForceBreakerArgs,
+  type ResetBreakerArgs,
 } from '../../workflows/breakers-api';
 import { firstRunId } from '../temporal/first-run-id';
 import { retryLostUpdate } from '../temporal/update-retry';
@@ -44,7 +50,12 @@ export async function breakersRunId(client: Client, taskQueue: string): Promise<
 async function send<A>(client: Client, taskQueue: string, update: typeof forceBreakerUpdate | typeof resetBreakerUpdate, args: A): Promise<BreakerAck> {
   try {
     // A fresh start operation per attempt: one is single-use.
-    return await retryLostUpdate(() => client.workflow.executeUpdateWithStart(update as never, { args: [args] as never, startWorkflowOperation: new WithStartWorkflowOperation(BREAKERS_WORKFLOW_TYPE, startOptions(taskQueue)) }));
+    return await retryLostUpdate(() =>
+      client.workflow.executeUpdateWithStart(update as never, {
+        args: [args] as never,
+        startWorkflowOperation: new WithStartWorkflowOperation(BREAKERS_WORKFLOW_TYPE, startOptions(taskQueue)),
+      }),
+    );
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) throw new BreakerOverrideRefusedError(error.cause?.message ?? error.message);
     throw error;

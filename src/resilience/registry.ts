@@ -136,8 +136,11 @@ export class BreakerRegistry {
   private make(name: string, restore?: BreakerSnapshot): CircuitBreaker {
     if (this.breakers.size >= this.maxBreakers && !this.breakers.has(name)) this.evictOne();
     const breaker = new CircuitBreaker({
-      name, ...(this.init.options ? { options: this.init.options } : {}), ...(this.init.clock ? { clock: this.init.clock } : {}),
-      ...(this.init.load ? { load: this.init.load } : {}), ...(restore ? { restore } : {}),
+      name,
+      ...(this.init.options ? { options: this.init.options } : {}),
+      ...(this.init.clock ? { clock: this.init.clock } : {}),
+      ...(this.init.load ? { load: this.init.load } : {}),
+      ...(restore ? { restore } : {}),
     });
     breaker.onStateChange((change) => this.stateChanges.size > 0 && this.stateChanges.emit(change));
     this.breakers.set(name, breaker);

@@ -12,13 +12,16 @@ export function describeRejection(breaker: string, s: InnerState, now: number, h
     const f = s.forcedBy;
     const who = f ? ` by ${f.by}${f.reason ? ` (${f.reason})` : ''}${f.at ? ` at ${f.at}` : ''}` : '';
     return {
-      breaker, state: s.mode, ...(f ? { forced: f } : {}),
+      breaker,
+      state: s.mode,
+      ...(f ? { forced: f } : {}),
       message: `circuit breaker for ${breaker} is forced open${who}; calls are rejected until an operator runs \`genie breaker reset ${breaker}\``,
     };
   }
   if (s.mode === 'half-open') {
     return {
-      breaker, state: s.mode,
+      breaker,
+      state: s.mode,
       message: `circuit breaker for ${breaker} is half-open: its ${halfOpenCalls} trial call${halfOpenCalls === 1 ? ' is' : 's are'} in flight and decide whether it closes; try again in a moment`,
     };
   }
@@ -26,7 +29,10 @@ export function describeRejection(breaker: string, s: InnerState, now: number, h
   const lastTrip = s.mode === 'open' ? s.lastTrip : undefined;
   const retryAfterMs = Math.max(0, until - now);
   return {
-    breaker, state: 'open', until, retryAfterMs,
+    breaker,
+    state: 'open',
+    until,
+    retryAfterMs,
     message: `circuit breaker for ${breaker} is open${lastTrip ? ` (${lastTrip})` : ''}; calls are rejected until ${new Date(until).toISOString()} (in ${seconds(retryAfterMs)}), then trial calls decide whether it closes`,
   };
 }

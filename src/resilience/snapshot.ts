@@ -27,8 +27,14 @@ const STATES: readonly BreakerState[] = ['closed', 'open', 'half-open', 'forced-
 export function isBreakerSnapshot(value: unknown): value is BreakerSnapshot {
   const s = value as Partial<BreakerSnapshot> | null;
   return (
-    typeof s === 'object' && s !== null && s.version === 1 && typeof s.name === 'string' && STATES.includes(s.state as BreakerState) &&
-    typeof s.consecutiveTrips === 'number' && typeof s.window === 'object' && s.window !== null &&
+    typeof s === 'object' &&
+    s !== null &&
+    s.version === 1 &&
+    typeof s.name === 'string' &&
+    STATES.includes(s.state as BreakerState) &&
+    typeof s.consecutiveTrips === 'number' &&
+    typeof s.window === 'object' &&
+    s.window !== null &&
     (s.window.kind === 'count' ? Array.isArray(s.window.outcomes) : s.window.kind === 'time' && Array.isArray(s.window.buckets))
   );
 }

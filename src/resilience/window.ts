@@ -25,4 +25,8 @@ export interface SlidingWindow {
 /** A window's contents as JSON; restored only into a window of the same kind and size. */
 export type WindowSnapshot =
   | { kind: 'count'; size: number; /** Outcome bits, oldest first. */ outcomes: number[] }
-  | { kind: 'time'; size: number; /** [epoch second, calls, failures, slow calls] per non-empty second, oldest first. */ buckets: [number, number, number, number][] };
+  | {
+      kind: 'time';
+      size: number;
+      /** [epoch second, calls, failures, slow calls] per non-empty second, oldest first. */ buckets: [number, number, number, number][];
+    };

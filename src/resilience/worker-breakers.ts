@@ -48,7 +48,10 @@ export async function followBreakerOverrides(worker: Worker, opts: WorkerBreaker
     else logger.info(`circuit breaker ${c.to}: ${c.breaker}`, meta);
   });
   const sync = new BreakerOverrideSync({
-    client, taskQueue: opts.taskQueue, registry, intervalMs: opts.syncIntervalMs ?? settings.syncIntervalMs,
+    client,
+    taskQueue: opts.taskQueue,
+    registry,
+    intervalMs: opts.syncIntervalMs ?? settings.syncIntervalMs,
     stopped: () => {
       const done = STOPPING.has(worker.getState());
       if (done) subscription.dispose();

@@ -61,12 +61,20 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
   if (segments.length === 1 && segments[0] === 'health') {
     const draining = deps.proxy.draining;
     return sendJson(res, draining ? 503 : 200, {
-      status: draining ? 'draining' : 'ok', configVersion: deps.store.version, inFlight: deps.proxy.inFlight, uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      status: draining ? 'draining' : 'ok',
+      configVersion: deps.store.version,
+      inFlight: deps.proxy.inFlight,
+      uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
     });
   }
   if (!deps.token.matches(req.headers.authorization)) {
     req.resume();
-    return sendJson(res, 401, { error: { code: 'UNAUTHORIZED', message: 'send Authorization: Bearer <GENIE_ROUTER_TOKEN>' } }, { 'www-authenticate': 'Bearer realm="genie-router"' });
+    return sendJson(
+      res,
+      401,
+      { error: { code: 'UNAUTHORIZED', message: 'send Authorization: Bearer <GENIE_ROUTER_TOKEN>' } },
+      { 'www-authenticate': 'Bearer realm="genie-router"' },
+    );
   }
 
   const [first, name, sub] = segments;
@@ -80,7 +88,12 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
     const text = await readText(req, MAX_CONFIG_BYTES + 1);
     const version = expectedVersion(req, query);
     const change = deps.store.replace(parseRouterConfig(text), version);
-    return sendJson(res, 200, { version: change.current.version, previousVersion: change.previous.version, config: change.current.source }, { etag: `"${change.current.version}"` });
+    return sendJson(
+      res,
+      200,
+      { version: change.current.version, previousVersion: change.previous.version, config: change.current.source },
+      { etag: `"${change.current.version}"` },
+    );
   }
 
   if (first === 'routes' && segments.length <= 2) {
@@ -94,7 +107,8 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
     allow('PUT');
     const body = await readJsonObject(req, BODY_LIMIT);
     const weights = body.weights;
-    if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) throw new BadRequestError('the body must be {"weights": {"<pool>": <percent>, ...}}');
+    if (typeof weights !== 'object' || weights === null || Array.isArray(weights))
+      throw new BadRequestError('the body must be {"weights": {"<pool>": <percent>, ...}}');
     const shutdownSessions = body.shutdownSessions ?? false;
     if (typeof shutdownSessions !== 'boolean') throw new BadRequestError('shutdownSessions must be true or false');
     const change = deps.store.edit(expectedVersion(req, query, body), (draft) => {
@@ -103,7 +117,9 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
     // After the change: no new request reaches a pool at 0, and the ones already there end now.
     const answer = changed(change, name, (c) => ({ weights: routeOf(c, name).weights }));
     if (shutdownSessions) {
-      const atZero = Object.entries(routeOf(change.current, name).weights).filter(([, weight]) => weight === 0).map(([pool]) => pool);
+      const atZero = Object.entries(routeOf(change.current, name).weights)
+        .filter(([, weight]) => weight === 0)
+        .map(([pool]) => pool);
       answer.sessionsShutDown = deps.proxy.shutDownSessions(name!, new Set(atZero));
     }
     return sendJson(res, 200, answer);
@@ -120,7 +136,11 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
         route.mirror = mirror as unknown as MirrorConfig;
       }
     });
-    return sendJson(res, 200, changed(change, name, (c) => ({ mirror: routeOf(c, name).mirror ?? null })));
+    return sendJson(
+      res,
+      200,
+      changed(change, name, (c) => ({ mirror: routeOf(c, name).mirror ?? null })),
+    );
   }
 
   if (first === 'pools' && segments.length === 3 && sub === 'faults') {
@@ -135,7 +155,13 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
         pool.faults = faults as FaultsConfig;
       }
     });
-    return sendJson(res, 200, { pool: name, version: change.current.version, previousVersion: change.previous.version, previous: { faults: change.previous.source.pools[name]?.faults ?? null }, faults: change.current.source.pools[name].faults ?? null });
+    return sendJson(res, 200, {
+      pool: name,
+      version: change.current.version,
+      previousVersion: change.previous.version,
+      previous: { faults: change.previous.source.pools[name]?.faults ?? null },
+      faults: change.current.source.pools[name].faults ?? null,
+    });
   }
 
   if (first === 'stats' && segments.length === 1) {
@@ -146,7 +172,12 @@ async function handle(deps: AdminDeps, req: IncomingMessage, res: ServerResponse
   if (first === 'metrics' && segments.length === 1) {
     allow('GET');
     const text = renderPrometheus({
-      metrics: deps.metrics, config: deps.store.current, ring: deps.ring.stats(), inFlight: deps.proxy.inFlight, mirrorsInFlight: deps.mirror.inFlight, nowMs: Date.now(),
+      metrics: deps.metrics,
+      config: deps.store.current,
+      ring: deps.ring.stats(),
+      inFlight: deps.proxy.inFlight,
+      mirrorsInFlight: deps.mirror.inFlight,
+      nowMs: Date.now(),
     });
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
     return void res.end(text);

@@ -19,10 +19,18 @@ export interface AdminAnswer<T = Record<string, unknown>> {
 }
 
 export class RouterAdminClient {
-  constructor(readonly url: string, private readonly token: string, private readonly timeoutMs = 10_000) {}
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   /** Any call; `token: null` sends none, a string sends that one instead. */
-  async call<T = Record<string, unknown>>(method: 'GET' | 'PUT' | 'DELETE' | 'POST', path: string, options: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {}): Promise<AdminAnswer<T>> {
+  async call<T = Record<string, unknown>>(
+    method: 'GET' | 'PUT' | 'DELETE' | 'POST',
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {},
+  ): Promise<AdminAnswer<T>> {
     const token = options.token === undefined ? this.token : options.token;
     const headers: Record<string, string> = { ...options.headers };
     if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -58,8 +66,14 @@ export class RouterAdminClient {
     return this.ok(this.call('PUT', '/config', { body: config, ...(expectVersion !== undefined ? { headers: { 'if-match': `"${expectVersion}"` } } : {}) }));
   }
 
-  setWeights(route: string, weights: Record<string, number>, expectVersion?: number): Promise<{ version: number; previousVersion: number; weights: Record<string, number>; previous: { weights: Record<string, number> } }> {
-    return this.ok(this.call('PUT', `/routes/${encodeURIComponent(route)}/weights`, { body: { weights, ...(expectVersion !== undefined ? { expectVersion } : {}) } }));
+  setWeights(
+    route: string,
+    weights: Record<string, number>,
+    expectVersion?: number,
+  ): Promise<{ version: number; previousVersion: number; weights: Record<string, number>; previous: { weights: Record<string, number> } }> {
+    return this.ok(
+      this.call('PUT', `/routes/${encodeURIComponent(route)}/weights`, { body: { weights, ...(expectVersion !== undefined ? { expectVersion } : {}) } }),
+    );
   }
 
   setMirror(route: string, mirror: { pool: string; percent: number; mutating?: boolean } | null): Promise<{ version: number }> {

@@ -104,9 +104,10 @@ export function compileConfig(config: RouterConfig, version: number, upstreams: 
       candidates: entries.map(([pool, weight]) => ({ nameHash: hashString(pool), weight })),
       sticky: route.sticky ? { header: route.sticky.header?.toLowerCase(), cookie: route.sticky.cookie } : undefined,
       timeoutMs: route.timeout ? parseDuration(route.timeout) : defaultTimeoutMs,
-      mirror: route.mirror && route.mirror.percent > 0
-        ? { pools: mirrorPools(route.mirror).map((p) => pools.get(p)!), percent: route.mirror.percent, mutating: route.mirror.mutating ?? false }
-        : undefined,
+      mirror:
+        route.mirror && route.mirror.percent > 0
+          ? { pools: mirrorPools(route.mirror).map((p) => pools.get(p)!), percent: route.mirror.percent, mutating: route.mirror.mutating ?? false }
+          : undefined,
       metrics: metrics.route(name),
     };
   });
@@ -139,7 +140,7 @@ function compileFaults(f: FaultsConfig | undefined): CompiledFaults | undefined 
   const delayMs = f.delay ? parseDuration(f.delay) : 0;
   const compiled = {
     delayMs,
-    delayPercent: delayMs > 0 ? f.delayPercent ?? 100 : 0,
+    delayPercent: delayMs > 0 ? (f.delayPercent ?? 100) : 0,
     abortPercent: f.abortPercent ?? 0,
     errorPercent: f.errorPercent ?? 0,
     errorStatus: f.errorStatus ?? DEFAULTS.errorStatus,
@@ -150,7 +151,9 @@ function compileFaults(f: FaultsConfig | undefined): CompiledFaults | undefined 
 /** Exact host, then wildcard host, then any host; within each, the longer prefix first. */
 function bySpecificity(a: CompiledRoute, b: CompiledRoute): number {
   const rank = (r: CompiledRoute) => (r.host ? 0 : r.hostSuffix ? 1 : 2);
-  return rank(a) - rank(b) || (rank(a) === 1 ? b.hostSuffix!.length - a.hostSuffix!.length : 0) || b.prefix.length - a.prefix.length || (a.name < b.name ? -1 : 1);
+  return (
+    rank(a) - rank(b) || (rank(a) === 1 ? b.hostSuffix!.length - a.hostSuffix!.length : 0) || b.prefix.length - a.prefix.length || (a.name < b.name ? -1 : 1)
+  );
 }
 
 function deepFreeze<T>(value: T): T {

@@ -28,7 +28,7 @@ export const FaultsSchema = Type.Object(
   {
     delay: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'latency added before the request goes upstream' })),
     delayPercent: Type.Optional({ ...Percent, description: 'share of requests delayed (default 100 when delay is set)' }),
-    abortPercent: Type.Optional({ ...Percent, description: "share of requests whose client connection is reset (TCP RST)" }),
+    abortPercent: Type.Optional({ ...Percent, description: 'share of requests whose client connection is reset (TCP RST)' }),
     errorPercent: Type.Optional({ ...Percent, description: 'share of requests answered with errorStatus without going upstream' }),
     errorStatus: Type.Optional(Type.Integer({ minimum: 400, maximum: 599, description: 'status of injected errors (default 503)' })),
   },
@@ -47,10 +47,14 @@ export const PoolSchema = Type.Object(
 export const MirrorSchema = Type.Object(
   {
     pool: Type.Optional(Type.String({ minLength: 1, description: 'the shadow pool (or give pools)' })),
-    pools: Type.Optional(Type.Array(Type.String({ minLength: 1 }), {
-      minItems: 1, maxItems: 8, uniqueItems: true,
-      description: 'several shadow pools, each sent the same mirrored requests (e.g. the candidate and a second primary for noise cancellation)',
-    })),
+    pools: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        maxItems: 8,
+        uniqueItems: true,
+        description: 'several shadow pools, each sent the same mirrored requests (e.g. the candidate and a second primary for noise cancellation)',
+      }),
+    ),
     percent: Percent,
     mutating: Type.Optional(Type.Boolean({ description: 'also mirror POST/PUT/PATCH/DELETE (default false)' })),
   },
@@ -88,8 +92,16 @@ export const ShadowSchema = Type.Object(
   {
     capacity: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, description: 'pairs kept in the ring (default 200)' })),
     excerptBytes: Type.Optional(Type.Integer({ minimum: 0, maximum: 65_536, description: 'bytes of each body kept in a pair (default 4096)' })),
-    maxBodyBytes: Type.Optional(Type.Integer({ minimum: 0, maximum: 16 * 1024 * 1024, description: 'largest request body buffered to mirror (default 1 MiB); bigger ones are not mirrored' })),
-    maxInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'mirrored requests outstanding at once (default 512); beyond it mirrors are dropped' })),
+    maxBodyBytes: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 16 * 1024 * 1024,
+        description: 'largest request body buffered to mirror (default 1 MiB); bigger ones are not mirrored',
+      }),
+    ),
+    maxInFlight: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100_000, description: 'mirrored requests outstanding at once (default 512); beyond it mirrors are dropped' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -44,13 +44,20 @@ function shapeProblems(errors: ErrorObject[]): ConfigProblem[] {
   const seen = new Set<string>();
   const problems: ConfigProblem[] = [];
   for (const e of errors) {
-    const path = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+    const path = e.instancePath
+      .split('/')
+      .slice(1)
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .join('.');
     const params = e.params as Record<string, unknown>;
     const message =
-      e.keyword === 'additionalProperties' ? `unknown field '${String(params.additionalProperty)}'`
-      : e.keyword === 'required' ? `missing required field '${String(params.missingProperty)}'`
-      : e.keyword === 'minProperties' && params.limit === 1 ? 'must not be empty'
-      : e.message ?? 'is invalid';
+      e.keyword === 'additionalProperties'
+        ? `unknown field '${String(params.additionalProperty)}'`
+        : e.keyword === 'required'
+          ? `missing required field '${String(params.missingProperty)}'`
+          : e.keyword === 'minProperties' && params.limit === 1
+            ? 'must not be empty'
+            : (e.message ?? 'is invalid');
     const key = `${path}\u0000${message}`;
     if (!seen.has(key)) problems.push({ path: path || '(top level)', message });
     seen.add(key);
@@ -90,9 +97,12 @@ function semanticProblems(config: RouterConfig): ConfigProblem[] {
       const m = route.mirror;
       if ((m.pool === undefined) === (m.pools === undefined)) add(`${at}.mirror`, 'give exactly one of pool (one shadow) or pools (a list)');
       if (m.pool !== undefined && !poolNames.has(m.pool)) add(`${at}.mirror.pool`, `no pool named '${m.pool}'`);
-      m.pools?.forEach((p, i) => { if (!poolNames.has(p)) add(`${at}.mirror.pools.${i}`, `no pool named '${p}'`); });
+      m.pools?.forEach((p, i) => {
+        if (!poolNames.has(p)) add(`${at}.mirror.pools.${i}`, `no pool named '${p}'`);
+      });
     }
-    if (route.sticky && (route.sticky.header === undefined) === (route.sticky.cookie === undefined)) add(`${at}.sticky`, 'give exactly one of header or cookie');
+    if (route.sticky && (route.sticky.header === undefined) === (route.sticky.cookie === undefined))
+      add(`${at}.sticky`, 'give exactly one of header or cookie');
     if (route.timeout !== undefined) durationProblem(route.timeout, `${at}.timeout`, add, 1);
     const claim = `${(route.match?.host ?? '*').toLowerCase()} ${normalizedPrefix(route.match?.pathPrefix)}`;
     const other = claims.get(claim);
@@ -124,6 +134,7 @@ function originProblem(origin: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `'${origin}': only http: and https: origins are supported`;
   if (url.username || url.password) return `'${origin}': no credentials in origins`;
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return `'${origin}' must be an origin only (scheme://host:port), without a path or query`;
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
+    return `'${origin}' must be an origin only (scheme://host:port), without a path or query`;
   return undefined;
 }

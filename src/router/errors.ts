@@ -47,8 +47,14 @@ export class RouterConfigError extends RouterError {
 
 /** Compare-and-set lost: someone changed the config since the caller read `expected`. */
 export class VersionConflictError extends RouterError {
-  constructor(readonly expected: number, readonly current: number) {
-    super('VERSION_CONFLICT', `config version is ${current}, not the expected ${expected}; read it again and retry`, 409, { expectedVersion: expected, currentVersion: current });
+  constructor(
+    readonly expected: number,
+    readonly current: number,
+  ) {
+    super('VERSION_CONFLICT', `config version is ${current}, not the expected ${expected}; read it again and retry`, 409, {
+      expectedVersion: expected,
+      currentVersion: current,
+    });
   }
 }
 

@@ -7,8 +7,19 @@
 
 /** Dropped from requests: hop-by-hop, plus what undici sets itself or refuses (host, expect). */
 const REQUEST_DROPPED = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'proxy-authorization', 'proxy-authenticate', 'expect', 'host', 'x-forwarded-host', 'x-forwarded-proto',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'expect',
+  'host',
+  'x-forwarded-host',
+  'x-forwarded-proto',
 ]);
 const RESPONSE_DROPPED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authenticate']);
 
@@ -78,7 +89,12 @@ function dropNamedIn(list: string[], connection: string): void {
   // The usual values name no header: skip the parsing on the hot path.
   const plain = connection.length <= 10 ? connection.toLowerCase() : '';
   if (plain === 'keep-alive' || plain === 'close') return;
-  const named = new Set(connection.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t && t !== 'close' && t !== 'keep-alive'));
+  const named = new Set(
+    connection
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter((t) => t && t !== 'close' && t !== 'keep-alive'),
+  );
   if (named.size === 0) return;
   for (let i = list.length - 2; i >= 0; i -= 2) if (named.has(list[i].toLowerCase())) list.splice(i, 2);
 }

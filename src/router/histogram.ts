@@ -30,7 +30,7 @@ export function bucketLowerBound(index: number): number {
 
 /** How many microseconds bucket `index` spans. */
 export function bucketWidth(index: number): number {
-  return index < SUB ? 1 : 2 ** (Math.floor((index - SUB) / SUB));
+  return index < SUB ? 1 : 2 ** Math.floor((index - SUB) / SUB);
 }
 
 /** The value a bucket stands for: its middle (its only value below 16 µs). */

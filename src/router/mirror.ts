@@ -32,7 +32,10 @@ export interface MirrorRequest {
 export class Mirror {
   inFlight = 0;
 
-  constructor(private readonly metrics: MetricsRegistry, private readonly ring: ShadowRing) {}
+  constructor(
+    private readonly metrics: MetricsRegistry,
+    private readonly ring: ShadowRing,
+  ) {}
 
   /** Whether this request is to be mirrored: the route mirrors, the method qualifies, the draw says yes. */
   wanted(route: CompiledRoute, method: string): boolean {
@@ -58,7 +61,12 @@ export class Mirror {
       return undefined;
     }
     const pair = this.ring.enabled
-      ? new PendingPair(this.ring, route.name, capturedRequest(request.method, request.path, request.headers, request.body, config.shadow.excerptBytes), config.shadow.excerptBytes)
+      ? new PendingPair(
+          this.ring,
+          route.name,
+          capturedRequest(request.method, request.path, request.headers, request.body, config.shadow.excerptBytes),
+          config.shadow.excerptBytes,
+        )
       : undefined;
     for (const pool of pools) this.sendTo(pool, route, request, pair);
     return pair;
@@ -99,7 +107,12 @@ class ShadowExchange implements Dispatcher.DispatchHandler {
   private finished = false;
   private readonly excerpt: Excerpt;
 
-  constructor(private readonly mirror: Mirror, private readonly pool: CompiledPool, private readonly timeoutMs: number, private readonly pair: PendingPair | undefined) {
+  constructor(
+    private readonly mirror: Mirror,
+    private readonly pool: CompiledPool,
+    private readonly timeoutMs: number,
+    private readonly pair: PendingPair | undefined,
+  ) {
     this.excerpt = new Excerpt(pair ? pair.excerptBytes : 0);
   }
 
@@ -109,10 +122,17 @@ class ShadowExchange implements Dispatcher.DispatchHandler {
     this.pool.next = (this.pool.next + 1) % dispatchers.length;
     this.timer = setTimeout(onShadowTimeout, this.timeoutMs, this);
     try {
-      dispatcher.dispatch({
-        path: request.path, method: request.method, headers: [...request.headers, SHADOW_HEADER, 'true'], body: request.body,
-        headersTimeout: 0, bodyTimeout: this.timeoutMs,
-      }, this);
+      dispatcher.dispatch(
+        {
+          path: request.path,
+          method: request.method,
+          headers: [...request.headers, SHADOW_HEADER, 'true'],
+          body: request.body,
+          headersTimeout: 0,
+          bodyTimeout: this.timeoutMs,
+        },
+        this,
+      );
     } catch (error) {
       this.onError(error as Error);
     }
@@ -166,7 +186,13 @@ class ShadowExchange implements Dispatcher.DispatchHandler {
     const latencyMs = performance.now() - this.started;
     const status = failure && this.status === 0 ? 0 : this.status;
     this.pool.metrics.record(Date.now(), latencyMs * 1000, status, errorIndexFor(status, failure));
-    this.pair?.completeShadow(this.pool.name, { status: status || null, headers: this.headers, excerpt: this.excerpt, latencyMs, ...(failure ? { error: failure } : {}) });
+    this.pair?.completeShadow(this.pool.name, {
+      status: status || null,
+      headers: this.headers,
+      excerpt: this.excerpt,
+      latencyMs,
+      ...(failure ? { error: failure } : {}),
+    });
     this.mirror.done(failure !== undefined || status >= 500);
   }
 }

@@ -36,7 +36,8 @@ export function renderPrometheus(input: ExpositionInput): string {
   for (const scope of ['pool', 'route'] as const) {
     const scopes: Map<string, ScopeMetrics> = scope === 'pool' ? input.metrics.pools : input.metrics.routes;
     const prefix = `genie_router_${scope}`;
-    const sample = (metric: string, name: string, labels: string, value: number) => out.push(`${prefix}_${metric}{${scope}="${label(name)}"${labels}} ${number(value)}`);
+    const sample = (metric: string, name: string, labels: string, value: number) =>
+      out.push(`${prefix}_${metric}{${scope}="${label(name)}"${labels}} ${number(value)}`);
 
     family(`${prefix}_requests_total`, 'counter', `Requests per ${scope}${scope === 'pool' ? ', mirrored requests included' : ''}.`);
     for (const [name, m] of scopes) sample('requests_total', name, '', m.requestsTotal);
@@ -66,7 +67,11 @@ export function renderPrometheus(input: ExpositionInput): string {
     for (const [name, m] of scopes) {
       for (const w of WINDOWS) {
         const s = scopeStats(m, input.nowMs, { windowSeconds: w });
-        for (const [q, v] of [['0.5', s.latencyMs.p50], ['0.95', s.latencyMs.p95], ['0.99', s.latencyMs.p99]] as const) {
+        for (const [q, v] of [
+          ['0.5', s.latencyMs.p50],
+          ['0.95', s.latencyMs.p95],
+          ['0.99', s.latencyMs.p99],
+        ] as const) {
           if (v !== null) sample('window_latency_seconds', name, `,window="${w}s",quantile="${q}"`, v / 1000);
         }
         sample('window_requests', name, `,window="${w}s"`, s.requests);
@@ -81,11 +86,18 @@ export function renderPrometheus(input: ExpositionInput): string {
   }
   family('genie_router_mirror_percent', 'gauge', 'Share of a route mirrored to a shadow pool.');
   for (const [route, r] of Object.entries(input.config.source.routes)) {
-    if (r.mirror) for (const pool of mirrorPools(r.mirror)) out.push(`genie_router_mirror_percent{route="${label(route)}",pool="${label(pool)}"} ${r.mirror.percent}`);
+    if (r.mirror)
+      for (const pool of mirrorPools(r.mirror)) out.push(`genie_router_mirror_percent{route="${label(route)}",pool="${label(pool)}"} ${r.mirror.percent}`);
   }
   const mirror = input.metrics.mirror;
   family('genie_router_mirror_requests_total', 'counter', 'Mirrored requests by outcome (sent, completed, failed, dropped_in_flight, skipped_body_too_large).');
-  for (const [outcome, value] of [['sent', mirror.sent], ['completed', mirror.completed], ['failed', mirror.failed], ['dropped_in_flight', mirror.droppedInFlight], ['skipped_body_too_large', mirror.skippedBodyTooLarge]] as const) {
+  for (const [outcome, value] of [
+    ['sent', mirror.sent],
+    ['completed', mirror.completed],
+    ['failed', mirror.failed],
+    ['dropped_in_flight', mirror.droppedInFlight],
+    ['skipped_body_too_large', mirror.skippedBodyTooLarge],
+  ] as const) {
     out.push(`genie_router_mirror_requests_total{outcome="${outcome}"} ${value}`);
   }
   const gauge = (name: string, help: string, value: number, type = 'gauge') => {

@@ -25,7 +25,11 @@ export class RequestProxy implements ExchangeOwner {
   /** Requests forwarded and not yet finished, so shutDownSessions can find them. */
   private readonly live = new Set<PrimaryExchange>();
 
-  constructor(private readonly store: ConfigStore, private readonly metrics: MetricsRegistry, private readonly mirror: Mirror) {
+  constructor(
+    private readonly store: ConfigStore,
+    private readonly metrics: MetricsRegistry,
+    private readonly mirror: Mirror,
+  ) {
     // Tracing (GENIE_TRACE, OTEL_EXPORTER_OTLP_ENDPOINT) starts with the router, or is already on in this process.
     ensureTracing('genie-router');
   }
@@ -62,8 +66,15 @@ export class RequestProxy implements ExchangeOwner {
 
   /** Reads the body (up to the cap) so the mirror can send the same bytes, then sends both. */
   private mirrorWithBody(
-    req: IncomingMessage, res: ServerResponse, config: CompiledConfig, route: CompiledRoute, pool: CompiledPool,
-    started: number, method: Dispatcher.HttpMethod, path: string, headers: string[],
+    req: IncomingMessage,
+    res: ServerResponse,
+    config: CompiledConfig,
+    route: CompiledRoute,
+    pool: CompiledPool,
+    started: number,
+    method: Dispatcher.HttpMethod,
+    path: string,
+    headers: string[],
   ): void {
     // Created first, so a client that leaves while its body is read is noticed.
     const exchange = this.exchange(res, route, pool, started, undefined);
@@ -91,7 +102,14 @@ export class RequestProxy implements ExchangeOwner {
     setTimeout(() => this.afterDelay(exchange, fault.outcome, method, path, headers, body), fault.delayMs);
   }
 
-  private afterDelay(exchange: PrimaryExchange, outcome: 'pass' | 'abort' | 'error', method: Dispatcher.HttpMethod, path: string, headers: string[], body: Dispatcher.DispatchOptions['body']): void {
+  private afterDelay(
+    exchange: PrimaryExchange,
+    outcome: 'pass' | 'abort' | 'error',
+    method: Dispatcher.HttpMethod,
+    path: string,
+    headers: string[],
+    body: Dispatcher.DispatchOptions['body'],
+  ): void {
     if (exchange.clientGone || exchange.ended) return;
     if (outcome === 'abort') return exchange.injectAbort();
     if (outcome === 'error') return exchange.injectError(exchange.pool.faults!.errorStatus);

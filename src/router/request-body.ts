@@ -7,9 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 
-export type BufferedBody =
-  | { complete: true; body: Buffer }
-  | { complete: false; stream: AsyncIterable<Buffer> };
+export type BufferedBody = { complete: true; body: Buffer } | { complete: false; stream: AsyncIterable<Buffer> };
 
 /**
  * A body undici can stream without owning `req`: if the upstream fails, undici destroys the

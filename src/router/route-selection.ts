@@ -41,7 +41,7 @@ export function pathMatches(prefix: string, path: string): boolean {
   if (!path.startsWith(prefix)) return false;
   if (path.length === prefix.length) return true;
   const next = path.charCodeAt(prefix.length);
-  return next === 47 /* / */ || next === 63 /* ? */ || next === 35 /* # */;
+  return next === 47 /* / */ || next === 63 /* ? */ || next === 35; /* # */
 }
 
 /** The first route (most specific) matching host and path. `host` is already normalized. */

@@ -72,28 +72,31 @@ export async function startRouter(options: RouterOptions): Promise<RunningRouter
   const displayHost = (h: string | undefined) => (!h || h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h);
 
   let closing: Promise<{ drained: boolean; inFlightAtTimeout: number }> | undefined;
-  const close = () => (closing ??= (async () => {
-    proxy.draining = true;
-    const stopped = new Promise<void>((resolve) => traffic.close(() => resolve()));
-    traffic.closeIdleConnections();
-    const drainMs = options.drainTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([
-      proxy.whenIdle().then(() => true),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), drainMs); }),
-    ]);
-    clearTimeout(timer);
-    const inFlightAtTimeout = drained ? 0 : proxy.inFlight;
-    // Connections idle after their last response (or cut off by the timeout).
-    traffic.closeAllConnections();
-    await stopped;
-    await (drained ? upstreams.closeAll() : upstreams.destroyAll());
-    await new Promise<void>((resolve) => {
-      admin.close(() => resolve());
-      admin.closeAllConnections();
-    });
-    return { drained, inFlightAtTimeout };
-  })());
+  const close = () =>
+    (closing ??= (async () => {
+      proxy.draining = true;
+      const stopped = new Promise<void>((resolve) => traffic.close(() => resolve()));
+      traffic.closeIdleConnections();
+      const drainMs = options.drainTimeoutMs ?? 30_000;
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        proxy.whenIdle().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), drainMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      const inFlightAtTimeout = drained ? 0 : proxy.inFlight;
+      // Connections idle after their last response (or cut off by the timeout).
+      traffic.closeAllConnections();
+      await stopped;
+      await (drained ? upstreams.closeAll() : upstreams.destroyAll());
+      await new Promise<void>((resolve) => {
+        admin.close(() => resolve());
+        admin.closeAllConnections();
+      });
+      return { drained, inFlightAtTimeout };
+    })());
 
   return {
     url: `http://${displayHost(options.host)}:${port}`,

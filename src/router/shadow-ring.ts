@@ -100,7 +100,9 @@ export class ShadowRing {
     const kept = capacity > 0 ? this.list({ limit: capacity }) : [];
     this.capacity = capacity;
     this.slots = new Array(capacity);
-    kept.forEach((pair, i) => { this.slots[i] = pair; });
+    kept.forEach((pair, i) => {
+      this.slots[i] = pair;
+    });
     this.size = kept.length;
     this.head = capacity > 0 ? kept.length % capacity : 0;
   }

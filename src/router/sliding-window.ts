@@ -84,7 +84,9 @@ export class SlidingWindow {
         errorsByKind[kind] += e;
         slotErrors += e;
       });
-      STATUS_CLASSES.forEach((c, k) => { statusClasses[c] += this.statuses[slot * STATUS_CLASSES.length + k]; });
+      STATUS_CLASSES.forEach((c, k) => {
+        statusClasses[c] += this.statuses[slot * STATUS_CLASSES.length + k];
+      });
       histogram.addCounts(this.buckets, slot * BUCKET_COUNT, n, this.sumUs[slot], this.maxUs[slot]);
       requests += n;
       errors += slotErrors;

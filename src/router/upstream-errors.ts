@@ -7,9 +7,19 @@ import type { ErrorKind } from './sliding-window';
 import { GenieError } from '../errors/genie-error';
 
 const CONNECT_CODES = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
 /** The router's own reason to stop waiting: the route's timeout passed. */
@@ -35,7 +45,7 @@ export function statusFor(kind: ErrorKind): number {
 /** The JSON body of a 502/504 the router answers itself. */
 export function gatewayErrorBody(kind: ErrorKind, pool: string, error: unknown): string {
   const code = kind === 'timeout' ? 'UPSTREAM_TIMEOUT' : kind === 'connect' ? 'UPSTREAM_CONNECT' : 'UPSTREAM_FAILED';
-  const detail = kind === 'timeout' ? (error as Error)?.message ?? 'timed out' : `${(error as { code?: string })?.code ?? 'error'}`;
+  const detail = kind === 'timeout' ? ((error as Error)?.message ?? 'timed out') : `${(error as { code?: string })?.code ?? 'error'}`;
   return JSON.stringify({ error: { code, message: `pool ${pool}: ${detail}` } });
 }
 
@@ -49,5 +59,7 @@ export class PoolShutDownError extends GenieError {
 
 /** The JSON body of the 503 a shut-down request gets. */
 export function poolShutDownBody(pool: string): string {
-  return JSON.stringify({ error: { code: 'POOL_SHUT_DOWN', message: `pool ${pool} was taken out of the route while this request was in flight; its outcome is unknown` } });
+  return JSON.stringify({
+    error: { code: 'POOL_SHUT_DOWN', message: `pool ${pool} was taken out of the route while this request was in flight; its outcome is unknown` },
+  });
 }

@@ -67,20 +67,24 @@ export class UpstreamRegistry {
   async closeAll(): Promise<void> {
     const pools = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(pools.map(async (e) => {
-      if (e.closeTimer) clearTimeout(e.closeTimer);
-      await e.pool.close().catch(() => undefined);
-    }));
+    await Promise.all(
+      pools.map(async (e) => {
+        if (e.closeTimer) clearTimeout(e.closeTimer);
+        await e.pool.close().catch(() => undefined);
+      }),
+    );
   }
 
   /** Abrupt: for a drain that ran out of time. */
   async destroyAll(): Promise<void> {
     const pools = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(pools.map(async (e) => {
-      if (e.closeTimer) clearTimeout(e.closeTimer);
-      await e.pool.destroy().catch(() => undefined);
-    }));
+    await Promise.all(
+      pools.map(async (e) => {
+        if (e.closeTimer) clearTimeout(e.closeTimer);
+        await e.pool.destroy().catch(() => undefined);
+      }),
+    );
   }
 
   get size(): number {

@@ -29,7 +29,9 @@ export class FileSecretProvider implements SecretProvider {
     try {
       stat = fs.statSync(this.file);
     } catch (error) {
-      throw new SecretProviderError(`secrets file ${this.file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (GENIE_SECRETS_FILE)`);
+      throw new SecretProviderError(
+        `secrets file ${this.file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (GENIE_SECRETS_FILE)`,
+      );
     }
     if (this.cache && this.cache.mtimeMs === stat.mtimeMs && this.cache.size === stat.size) return this.cache.values;
     checkPrivate(this.file, stat);

@@ -12,7 +12,10 @@ import { GenieError } from '../errors/genie-error';
 export class SecretNotFoundError extends GenieError {
   readonly code = 'SECRET_NOT_FOUND';
 
-  constructor(readonly reference: string, readonly consulted: string[]) {
+  constructor(
+    readonly reference: string,
+    readonly consulted: string[],
+  ) {
     super(
       `${reference} is not known to any secrets provider (consulted: ${consulted.join('; ') || 'none'}); ` +
         'define it there (e.g. GENIE_SECRET_<NAME> in the worker environment, or GENIE_SECRETS_FILE / GENIE_SECRETS_DIR)',
@@ -32,7 +35,10 @@ export async function lookupSecret(name: string, providers: readonly SecretProvi
     const value = await provider.get(name);
     if (value !== undefined) return value;
   }
-  throw new SecretNotFoundError(`secret://${name}`, providers.map((p) => p.name));
+  throw new SecretNotFoundError(
+    `secret://${name}`,
+    providers.map((p) => p.name),
+  );
 }
 
 export async function resolveSecretReferences(args: unknown, providers: readonly SecretProvider[]): Promise<ResolvedArgs> {
@@ -47,7 +53,11 @@ export async function resolveSecretReferences(args: unknown, providers: readonly
  * Resolves references only in the strings at `paths` (the runbook's own literals, see
  * provenance.ts); every other string is passed on as written, `secret://` and all.
  */
-export async function resolveLiteralSecretReferences(args: unknown, paths: readonly ArgumentPath[], providers: readonly SecretProvider[]): Promise<ResolvedArgs> {
+export async function resolveLiteralSecretReferences(
+  args: unknown,
+  paths: readonly ArgumentPath[],
+  providers: readonly SecretProvider[],
+): Promise<ResolvedArgs> {
   let out = args;
   const secrets: string[] = [];
   for (const path of paths) {

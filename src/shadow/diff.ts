@@ -35,7 +35,13 @@ export function differences(primary: Observation, candidate: Observation, rules:
     const a = headerValue(primary.headers, name);
     const b = headerValue(candidate.headers, name);
     const field = `header:${name}`;
-    if (a !== b && !ignored(field)) out.push({ field, primary: a, candidate: b, ...(a === undefined ? { missing: 'primary' as const } : b === undefined ? { missing: 'candidate' as const } : {}) });
+    if (a !== b && !ignored(field))
+      out.push({
+        field,
+        primary: a,
+        candidate: b,
+        ...(a === undefined ? { missing: 'primary' as const } : b === undefined ? { missing: 'candidate' as const } : {}),
+      });
   }
   walk(primary.body, candidate.body, [], rules, (segments) => ignored(formatPath(segments), segments), out);
   return out;
@@ -71,7 +77,14 @@ function walk(a: unknown, b: unknown, segments: Segment[], rules: CompiledRules,
   out.push({ field: formatPath(segments), primary: a, candidate: b });
 }
 
-function pushMissing(segments: Segment[], missing: 'primary' | 'candidate', a: unknown, b: unknown, ignored: (s: Segment[]) => boolean, out: FieldDifference[]): void {
+function pushMissing(
+  segments: Segment[],
+  missing: 'primary' | 'candidate',
+  a: unknown,
+  b: unknown,
+  ignored: (s: Segment[]) => boolean,
+  out: FieldDifference[],
+): void {
   if (ignored(segments)) return;
   out.push({ field: formatPath(segments), primary: a ?? null, candidate: b ?? null, missing });
 }

@@ -24,7 +24,8 @@ export class PathPatternError extends GenieError {
 /** `$` + segments → `$.a[0]['b c']`. */
 export function formatPath(segments: readonly Segment[]): string {
   let out = '$';
-  for (const s of segments) out += typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$-]*$/.test(s) ? `.${s}` : `['${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+  for (const s of segments)
+    out += typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$-]*$/.test(s) ? `.${s}` : `['${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
   return out;
 }
 
@@ -45,7 +46,10 @@ export function compilePattern(pattern: string): PathMatcher {
     const exact = text.toLowerCase();
     return { pattern, matches: (field) => field.toLowerCase() === exact };
   }
-  if (!text.startsWith('$')) throw new PathPatternError(`ignore pattern ${JSON.stringify(pattern)}: write a JSON path starting with $ (e.g. $.requestId, $..timestamp, $.items[*].id), or status, or header:<name>`);
+  if (!text.startsWith('$'))
+    throw new PathPatternError(
+      `ignore pattern ${JSON.stringify(pattern)}: write a JSON path starting with $ (e.g. $.requestId, $..timestamp, $.items[*].id), or status, or header:<name>`,
+    );
   const tokens = tokenize(text, pattern);
   return { pattern, matches: (_field, segments) => segments !== undefined && matchPrefix(tokens, 0, segments, 0) };
 }

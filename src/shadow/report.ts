@@ -69,7 +69,13 @@ export interface ShadowReport {
   /** Fields cancelled as noise, as `<endpoint> <field>`. */
   noiseFields: string[];
   endpoints: EndpointReport[];
-  rules: { ignore: string[]; headers: string[]; compareStatus: boolean; numericTolerance: { absolute: number; relative: number }; noiseThreshold: { absolute: number; relative: number } };
+  rules: {
+    ignore: string[];
+    headers: string[];
+    compareStatus: boolean;
+    numericTolerance: { absolute: number; relative: number };
+    noiseThreshold: { absolute: number; relative: number };
+  };
 }
 
 interface FieldTally {
@@ -85,7 +91,11 @@ interface EndpointTally {
 }
 
 /** Compares every pair; `noise` holds (primary, second primary) pairs. */
-export function compareShadowPairs(pairs: readonly ComparedPair[], noise: readonly ComparedPair[] = [], rules: CompareRules | CompiledRules = {}): ShadowReport {
+export function compareShadowPairs(
+  pairs: readonly ComparedPair[],
+  noise: readonly ComparedPair[] = [],
+  rules: CompareRules | CompiledRules = {},
+): ShadowReport {
   const compiled = 'noiseAbsolute' in rules ? rules : compileRules(rules);
   const endpoints = new Map<string, EndpointTally>();
   const tallyOf = (endpoint: string) => {
@@ -108,7 +118,13 @@ export function compareShadowPairs(pairs: readonly ComparedPair[], noise: readon
       f.mismatches++;
       if (f.examples.length < compiled.maxExamples) {
         const d = diffs.find((x) => generalizePath(x.field) === field)!;
-        f.examples.push({ ...(pair.id !== undefined ? { id: pair.id } : {}), field: d.field, primary: excerpt(d.primary), candidate: excerpt(d.candidate), ...(d.missing ? { missing: d.missing } : {}) });
+        f.examples.push({
+          ...(pair.id !== undefined ? { id: pair.id } : {}),
+          field: d.field,
+          primary: excerpt(d.primary),
+          candidate: excerpt(d.candidate),
+          ...(d.missing ? { missing: d.missing } : {}),
+        });
       }
     }
   }
@@ -125,13 +141,29 @@ export function compareShadowPairs(pairs: readonly ComparedPair[], noise: readon
       const rate = n > 0 ? f.mismatches / n : 0;
       const noiseRate = t.noisePairs > 0 ? f.noiseMismatches / t.noisePairs : null;
       const isNoise = noiseRate !== null && f.noiseMismatches > 0 && rate <= noiseRate * (1 + compiled.noiseRelative) + compiled.noiseAbsolute + 1e-9;
-      return { field, mismatches: f.mismatches, rate: round(rate), noiseMismatches: f.noiseMismatches, noiseRate: noiseRate === null ? null : round(noiseRate), noise: isNoise, examples: f.examples };
+      return {
+        field,
+        mismatches: f.mismatches,
+        rate: round(rate),
+        noiseMismatches: f.noiseMismatches,
+        noiseRate: noiseRate === null ? null : round(noiseRate),
+        noise: isNoise,
+        examples: f.examples,
+      };
     });
     // Real differences first, most frequent first.
     fields.sort((a, b) => Number(a.noise) - Number(b.noise) || b.mismatches - a.mismatches || (a.field < b.field ? -1 : 1));
     const noiseFields = new Set(fields.filter((f) => f.noise).map((f) => f.field));
     const mismatches = t.pairs.filter((p) => p.diffs.some((d) => !noiseFields.has(generalizePath(d.field)))).length;
-    reports.push({ endpoint, pairs: n, noisePairs: t.noisePairs, mismatches, mismatchRate: n > 0 ? round(mismatches / n) : 0, latencyDeltaMs: latencyDelta(t.pairs), fields });
+    reports.push({
+      endpoint,
+      pairs: n,
+      noisePairs: t.noisePairs,
+      mismatches,
+      mismatchRate: n > 0 ? round(mismatches / n) : 0,
+      latencyDeltaMs: latencyDelta(t.pairs),
+      fields,
+    });
   }
 
   const pairsTotal = reports.reduce((s, e) => s + e.pairs, 0);

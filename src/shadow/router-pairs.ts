@@ -31,7 +31,12 @@ export function splitRouterPairs(pairs: readonly ShadowPair[], options: SplitOpt
       out.skipped++;
       continue;
     }
-    const compared: ComparedPair = { id: pair.seq, endpoint: endpointOf(pair.request.method, pair.request.path), primary: observation(pair.primary), candidate: observation(pair.shadow) };
+    const compared: ComparedPair = {
+      id: pair.seq,
+      endpoint: endpointOf(pair.request.method, pair.request.path),
+      primary: observation(pair.primary),
+      candidate: observation(pair.shadow),
+    };
     if (options.noisePool !== undefined && pair.shadow.pool === options.noisePool) out.noise.push(compared);
     else if (options.candidatePool === undefined || pair.shadow.pool === options.candidatePool) out.candidates.push(compared);
     else out.skipped++;
@@ -41,5 +46,10 @@ export function splitRouterPairs(pairs: readonly ShadowPair[], options: SplitOpt
 
 function observation(r: ShadowPair['primary']): Observation {
   // No response (timeout, reset): the status says so, the error is the body.
-  return { status: r.status ?? (r.error ? `error:${r.error}` : null), headers: r.headers, body: r.status === null && r.error ? null : parsedBody(r.body), latencyMs: r.latencyMs };
+  return {
+    status: r.status ?? (r.error ? `error:${r.error}` : null),
+    headers: r.headers,
+    body: r.status === null && r.error ? null : parsedBody(r.body),
+    latencyMs: r.latencyMs,
+  };
 }

@@ -49,7 +49,8 @@ export class CompareRulesError extends GenieError {
 export function compileRules(rules: CompareRules = {}): CompiledRules {
   const nonNegative = (value: number | undefined, what: string, fallback: number) => {
     if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) throw new CompareRulesError(`${what} must be a finite number ≥ 0, not ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
+      throw new CompareRulesError(`${what} must be a finite number ≥ 0, not ${JSON.stringify(value)}`);
     return value;
   };
   const maxExamples = nonNegative(rules.maxExamples, 'maxExamples', RULE_DEFAULTS.maxExamples);

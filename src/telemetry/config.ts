@@ -20,8 +20,7 @@ export type TraceExporterKind = 'console' | 'otlp';
 
 export type PropagatorName = 'tracecontext' | 'baggage';
 
-export type SamplerName =
-  'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+export type SamplerName = 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
 
 export interface SamplerSetting {
   name: SamplerName;
@@ -56,7 +55,10 @@ export function tracingSettings(env: NodeJS.ProcessEnv = process.env): TracingSe
   // An explicit "off" wins over an endpoint: the way to silence one process of a compose file.
   if (raw && OFF.has(raw)) return undefined;
   const exporters = new Set<TraceExporterKind>();
-  for (const word of (raw ?? '').split(',').map((w) => w.trim()).filter((w) => w && !OFF.has(w))) {
+  for (const word of (raw ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter((w) => w && !OFF.has(w))) {
     if (!KINDS.includes(word as TraceExporterKind)) {
       throw new TracingConfigError(`GENIE_TRACE=${env.GENIE_TRACE}: unknown exporter "${word}"; use console, otlp, console,otlp or off`);
     }
@@ -94,8 +96,14 @@ function resourceAttributesFrom(raw: string | undefined): Record<string, string>
     if (!entry.trim()) continue;
     const eq = entry.indexOf('=');
     const key = eq < 0 ? '' : entry.slice(0, eq).trim();
-    if (!key) throw new TracingConfigError(`OTEL_RESOURCE_ATTRIBUTES: "${entry.trim()}" is not key=value; write e.g. deployment.environment=prod,service.version=1.4.2`);
-    const value = entry.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (!key)
+      throw new TracingConfigError(
+        `OTEL_RESOURCE_ATTRIBUTES: "${entry.trim()}" is not key=value; write e.g. deployment.environment=prod,service.version=1.4.2`,
+      );
+    const value = entry
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     try {
       attributes[key] = decodeURIComponent(value);
     } catch {
@@ -110,7 +118,14 @@ const PROPAGATORS: readonly PropagatorName[] = ['tracecontext', 'baggage'];
 const PROPAGATORS_NOT_SHIPPED = new Set(['b3', 'b3multi', 'jaeger', 'xray', 'ottrace']);
 
 function propagatorsFrom(raw: string | undefined): PropagatorName[] | undefined {
-  const names = [...new Set((raw ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      (raw ?? '')
+        .split(',')
+        .map((w) => w.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length === 0) return undefined;
   if (names.includes('none')) {
     if (names.length > 1) throw new TracingConfigError(`OTEL_PROPAGATORS=${raw}: "none" cannot be combined with other propagators`);
@@ -124,7 +139,14 @@ function propagatorsFrom(raw: string | undefined): PropagatorName[] | undefined 
   return names as PropagatorName[];
 }
 
-const SAMPLERS: readonly SamplerName[] = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
 
 function samplerFrom(raw: string | undefined, rawArg: string | undefined): SamplerSetting | undefined {
   const name = raw?.trim().toLowerCase();

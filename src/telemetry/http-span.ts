@@ -9,18 +9,26 @@ import { SpanKind, SpanStatusCode, context, propagation, trace, type Tracer } fr
 const TRACE_HEADERS = new Set(['traceparent', 'tracestate']);
 
 export function traceHttp<T extends { status: number }>(
-  tracer: Tracer, method: string, url: URL, headers: Record<string, string> | undefined, send: (headers: Record<string, string>) => Promise<T>,
+  tracer: Tracer,
+  method: string,
+  url: URL,
+  headers: Record<string, string> | undefined,
+  send: (headers: Record<string, string>) => Promise<T>,
 ): Promise<T> {
   const parent = context.active();
-  const span = tracer.startSpan(`HTTP ${method}`, {
-    kind: SpanKind.CLIENT,
-    attributes: {
-      'http.request.method': method,
-      'url.full': `${url.origin}${url.pathname}`,
-      'server.address': url.hostname,
-      'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+  const span = tracer.startSpan(
+    `HTTP ${method}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': method,
+        'url.full': `${url.origin}${url.pathname}`,
+        'server.address': url.hostname,
+        'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      },
     },
-  }, parent);
+    parent,
+  );
   // The caller's own trace headers would contradict ours: ours describe this request.
   const outgoing: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) if (!TRACE_HEADERS.has(name.toLowerCase())) outgoing[name] = value;
@@ -34,7 +42,7 @@ export function traceHttp<T extends { status: number }>(
     },
     (error: unknown) => {
       const code = (error as { code?: unknown }).code;
-      span.setAttribute('error.type', typeof code === 'string' ? code : (error as Error)?.name ?? 'Error');
+      span.setAttribute('error.type', typeof code === 'string' ? code : ((error as Error)?.name ?? 'Error'));
       span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
       span.end();
       throw error;

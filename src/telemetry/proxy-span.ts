@@ -13,16 +13,20 @@ import type { ProxySpan } from './state';
 export function traceProxy(tracer: Tracer, req: IncomingMessage, res: ServerResponse, upstreamHeaders: string[]): ProxySpan {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const path = (req.url ?? '/').split('?')[0];
-  const span = tracer.startSpan(`router ${req.method ?? 'GET'}`, {
-    kind: SpanKind.SERVER,
-    attributes: {
-      [ATTR.component]: 'router',
-      'http.request.method': req.method ?? 'GET',
-      'url.path': path,
-      ...(req.headers.host ? { 'server.address': req.headers.host } : {}),
-      ...(req.socket.remoteAddress ? { 'client.address': req.socket.remoteAddress } : {}),
+  const span = tracer.startSpan(
+    `router ${req.method ?? 'GET'}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        [ATTR.component]: 'router',
+        'http.request.method': req.method ?? 'GET',
+        'url.path': path,
+        ...(req.headers.host ? { 'server.address': req.headers.host } : {}),
+        ...(req.socket.remoteAddress ? { 'client.address': req.socket.remoteAddress } : {}),
+      },
     },
-  }, parent);
+    parent,
+  );
 
   // Every header the propagator writes (traceparent, tracestate; baggage when OTEL_PROPAGATORS
   // names it) is rewritten below: a forwarded copy beside ours would contradict or duplicate it.

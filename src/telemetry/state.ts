@@ -24,7 +24,10 @@ export interface Tracing {
   readonly resource: Resource;
   /** One CLIENT span around an outbound HTTP exchange; `send` gets the headers with `traceparent` added. */
   traceHttp<T extends { status: number }>(
-    method: string, url: URL, headers: Record<string, string> | undefined, send: (headers: Record<string, string>) => Promise<T>,
+    method: string,
+    url: URL,
+    headers: Record<string, string> | undefined,
+    send: (headers: Record<string, string>) => Promise<T>,
   ): Promise<T>;
   /** One SERVER span per proxied request, continuing the caller's trace; rewrites traceparent in `upstreamHeaders` (flat name/value list). */
   traceProxy(req: IncomingMessage, res: ServerResponse, upstreamHeaders: string[]): ProxySpan;

@@ -9,12 +9,20 @@
  */
 import { trace } from '@opentelemetry/api';
 import {
-  OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor, OpenTelemetryOutboundInterceptor,
+  OpenTelemetryInboundInterceptor,
+  OpenTelemetryInternalsInterceptor,
+  OpenTelemetryOutboundInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import {
-  defaultPayloadConverter, workflowInfo,
-  type ActivityInput, type LocalActivityInput, type Next, type WorkflowExecuteInput,
-  type WorkflowInboundCallsInterceptor, type WorkflowInterceptorsFactory, type WorkflowOutboundCallsInterceptor,
+  defaultPayloadConverter,
+  workflowInfo,
+  type ActivityInput,
+  type LocalActivityInput,
+  type Next,
+  type WorkflowExecuteInput,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptorsFactory,
+  type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { ATTR, STEP_HEADER, runbookNameOf, stepIdOf, type StepIdentity } from './attributes';
 

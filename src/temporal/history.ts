@@ -75,10 +75,14 @@ export class EventDescriber {
       return s?.summary ?? s?.name ?? '?';
     };
     if (e.workflowExecutionStartedEventAttributes) {
-      const [input] = decode(this.converter, e.workflowExecutionStartedEventAttributes.input) as [{ runbook?: unknown; params?: unknown; requestedBy?: string; continued?: unknown }];
+      const [input] = decode(this.converter, e.workflowExecutionStartedEventAttributes.input) as [
+        { runbook?: unknown; params?: unknown; requestedBy?: string; continued?: unknown },
+      ];
       const name = typeof input?.runbook === 'string' ? input.runbook : (input?.runbook as { metadata?: { name?: string } })?.metadata?.name;
       return d('run.started', `run of ${name ?? '?'} requested by ${input?.requestedBy ?? '?'}${input?.continued ? ' (continued from a previous run)' : ''}`, {
-        runbook: name, requestedBy: input?.requestedBy, params: input?.params,
+        runbook: name,
+        requestedBy: input?.requestedBy,
+        params: input?.params,
       });
     }
     if (e.markerRecordedEventAttributes) return d('run.loaded', 'runbook definition resolved and pinned (local activity)');
@@ -123,9 +127,12 @@ export class EventDescriber {
       const [args] = decode(this.converter, a.acceptedRequest?.input?.args);
       return d('override', `${name} ${who(args)}`, { name, args: args as Record<string, unknown> });
     }
-    if (e.childWorkflowExecutionStartedEventAttributes) return d('child.started', `child run ${e.childWorkflowExecutionStartedEventAttributes.workflowExecution?.workflowId} started`);
-    if (e.childWorkflowExecutionCompletedEventAttributes) return d('child.completed', `child run ${e.childWorkflowExecutionCompletedEventAttributes.workflowExecution?.workflowId} completed`);
-    if (e.childWorkflowExecutionFailedEventAttributes) return d('child.failed', `child run ${e.childWorkflowExecutionFailedEventAttributes.workflowExecution?.workflowId} failed`);
+    if (e.childWorkflowExecutionStartedEventAttributes)
+      return d('child.started', `child run ${e.childWorkflowExecutionStartedEventAttributes.workflowExecution?.workflowId} started`);
+    if (e.childWorkflowExecutionCompletedEventAttributes)
+      return d('child.completed', `child run ${e.childWorkflowExecutionCompletedEventAttributes.workflowExecution?.workflowId} completed`);
+    if (e.childWorkflowExecutionFailedEventAttributes)
+      return d('child.failed', `child run ${e.childWorkflowExecutionFailedEventAttributes.workflowExecution?.workflowId} failed`);
     if (e.workflowExecutionCancelRequestedEventAttributes) {
       const by = e.workflowExecutionCancelRequestedEventAttributes.identity;
       return d('run.cancel_requested', `cancellation requested${by ? ` by ${by}` : ''}`);

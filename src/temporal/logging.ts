@@ -10,7 +10,9 @@ const LEVELS: LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 function jsonLine(entry: LogEntry): void {
   const meta = Object.fromEntries(Object.entries(entry.meta ?? {}).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message } : v]));
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-  process.stderr.write(JSON.stringify({ time, level: entry.level, message: entry.message, ...meta }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
+  process.stderr.write(
+    JSON.stringify({ time, level: entry.level, message: entry.message, ...meta }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n',
+  );
 }
 
 export function installWorkerLogging(): void {

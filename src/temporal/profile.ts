@@ -53,7 +53,7 @@ export function connectionProfile(env: NodeJS.ProcessEnv = process.env): Connect
   const profile = loadProfile(envForProfile(env));
   // envconfig drops a half pair silently; a certificate without its key is a mistake to report.
   if (Boolean(profile.tls?.clientCert) !== Boolean(profile.tls?.clientKey)) {
-    throw new Error('set both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or a profile\'s client_cert_* and client_key_*), or neither');
+    throw new Error("set both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or a profile's client_cert_* and client_key_*), or neither");
   }
   const { namespace, connectionOptions } = toClientOptions(profile);
   const { address, apiKey, tls } = connectionOptions;

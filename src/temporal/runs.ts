@@ -33,13 +33,15 @@ export async function startRunbook(client: Client, opts: StartOptions) {
     taskQueue: opts.taskQueue,
     workflowId: opts.workflowId ?? newRunId(name),
     args: [input],
-    ...(opts.searchAttributes === false ? {} : {
-      typedSearchAttributes: [
-        { key: RunbookName, value: name },
-        { key: RunbookStatus, value: 'queued' },
-        ...(definition ? [{ key: RunbookKind, value: definition.kind }] : []),
-      ],
-    }),
+    ...(opts.searchAttributes === false
+      ? {}
+      : {
+          typedSearchAttributes: [
+            { key: RunbookName, value: name },
+            { key: RunbookStatus, value: 'queued' },
+            ...(definition ? [{ key: RunbookKind, value: definition.kind }] : []),
+          ],
+        }),
     staticSummary: `${name}${definition ? ` v${definition.metadata.version}` : ''} — requested by ${opts.requestedBy}`,
     ...(definition?.metadata.description ? { staticDetails: definition.metadata.description } : {}),
   });

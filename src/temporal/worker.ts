@@ -16,7 +16,6 @@ import type { BreakerRegistry } from '../resilience/registry';
 import { followBreakerOverrides, workerRegistry } from '../resilience/worker-breakers';
 import { ensureTracing } from '../telemetry';
 
-
 export interface GenieWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -38,7 +37,9 @@ export interface GenieWorkerOptions {
 
 /** Every action wrapped to report its attempt, plus the local activities: the runbook loader, the override check and overflowing expressions. */
 export function genieActivities(): Record<string, (...args: any[]) => Promise<unknown>> {
-  const wrapped = Object.fromEntries([...actions].map(([name, definition]) => [name, withAttempt(definition, { resolveSecrets: definition.resolvesSecrets !== false })]));
+  const wrapped = Object.fromEntries(
+    [...actions].map(([name, definition]) => [name, withAttempt(definition, { resolveSecrets: definition.resolvesSecrets !== false })]),
+  );
   return { ...wrapped, ...loader, ...policy, ...expression };
 }
 
@@ -68,7 +69,13 @@ export async function createGenieWorker(opts: GenieWorkerOptions): Promise<Worke
     ...(tracing ? tracing.workerOptions() : {}),
   });
   if (breakers) {
-    await followBreakerOverrides(worker, { connection: opts.connection, namespace: opts.namespace, taskQueue: opts.taskQueue, registry: breakers, ...(dataConverter ? { dataConverter } : {}) });
+    await followBreakerOverrides(worker, {
+      connection: opts.connection,
+      namespace: opts.namespace,
+      taskQueue: opts.taskQueue,
+      registry: breakers,
+      ...(dataConverter ? { dataConverter } : {}),
+    });
   }
   return worker;
 }

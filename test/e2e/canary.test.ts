@@ -70,32 +70,48 @@ describe('canary rollout (router, demo services, Temporal, worker processes)', f
   }
   function workerEnv(): Record<string, string> {
     return {
-      TEMPORAL_ADDRESS: env.address, GENIE_TASK_QUEUE: queue, GENIE_PROCESS_DIR: processDir,
-      GENIE_ROUTER_ADMIN_URL: demo.router.adminUrl, GENIE_ROUTER_TOKEN: TOKEN,
+      TEMPORAL_ADDRESS: env.address,
+      GENIE_TASK_QUEUE: queue,
+      GENIE_PROCESS_DIR: processDir,
+      GENIE_ROUTER_ADMIN_URL: demo.router.adminUrl,
+      GENIE_ROUTER_TOKEN: TOKEN,
       GENIE_DEPLOY_PORTS: `stable=${ports.stable},canary=${ports.canary}`,
     };
   }
   /** The result, or (when it takes too long) a failure showing where the run stands. */
   async function finished(handle: Awaited<ReturnType<typeof rollout>>, ms = 90_000): Promise<RunbookResult> {
-    const timer = new Promise<never>((_, reject) => setTimeout(async () => {
-      const state = await handle.query(stateQuery).catch((e) => String(e));
-      const logs = workers.map((w) => w.output().slice(-4000)).join('\n---\n');
-      reject(new Error(`no result within ${ms} ms; state: ${JSON.stringify(state, null, 1)}\nworker output:\n${logs}`));
-    }, ms));
+    const timer = new Promise<never>((_, reject) =>
+      setTimeout(async () => {
+        const state = await handle.query(stateQuery).catch((e) => String(e));
+        const logs = workers.map((w) => w.output().slice(-4000)).join('\n---\n');
+        reject(new Error(`no result within ${ms} ms; state: ${JSON.stringify(state, null, 1)}\nworker output:\n${logs}`));
+      }, ms),
+    );
     return Promise.race([handle.result(), timer]);
   }
   const weights = async () => ((await trafficGet.run({ route: ROUTE })) as { weights: Record<string, number> }).weights;
   const running = (name: string) => demo.supervisor.status(name).running;
   const rollout = (params: Record<string, unknown>) =>
-    startRunbook(env.client, { runbook: 'canary-rollout', params: { analysisInterval: '1s', ...params }, requestedBy: 'release-bot', taskQueue: queue, searchAttributes: true });
+    startRunbook(env.client, {
+      runbook: 'canary-rollout',
+      params: { analysisInterval: '1s', ...params },
+      requestedBy: 'release-bot',
+      taskQueue: queue,
+      searchAttributes: true,
+    });
 
   before(async () => {
     env = await localEnv();
     processDir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-canary-'));
     ports = { stable: await freePort(), canary: await freePort() };
     demo = await startDemoEnvironment({
-      routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: ports.stable, canaryPort: ports.canary,
-      token: TOKEN, processDir, route: ROUTE,
+      routerPort: await freePort(),
+      routerAdminPort: await freePort(),
+      stablePort: ports.stable,
+      canaryPort: ports.canary,
+      token: TOKEN,
+      processDir,
+      route: ROUTE,
     });
     process.env.GENIE_ROUTER_ADMIN_URL = demo.router.adminUrl;
     process.env.GENIE_ROUTER_TOKEN = TOKEN;
@@ -126,7 +142,10 @@ describe('canary rollout (router, demo services, Temporal, worker processes)', f
     await demo?.supervisor.stop('stable').catch(() => undefined);
     await demo?.supervisor.stop('canary').catch(() => undefined);
     await demo?.stop();
-    for (const [key, value] of [['GENIE_ROUTER_ADMIN_URL', saved.url], ['GENIE_ROUTER_TOKEN', saved.token]] as const) {
+    for (const [key, value] of [
+      ['GENIE_ROUTER_ADMIN_URL', saved.url],
+      ['GENIE_ROUTER_TOKEN', saved.token],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -157,7 +176,11 @@ describe('canary rollout (router, demo services, Temporal, worker processes)', f
     assert.equal(demo.supervisor.status('canary').version, '2.0.0');
     assert.equal((result.outputs.judgement as { verdict: string }).verdict, 'Successful');
     assert.ok(load.statuses.length > 50, `load ran (${load.statuses.length} requests)`);
-    assert.deepEqual(load.statuses.filter((st) => st === 0 || st >= 500), [], 'no request failed while weights changed and stable retired');
+    assert.deepEqual(
+      load.statuses.filter((st) => st === 0 || st >= 500),
+      [],
+      'no request failed while weights changed and stable retired',
+    );
     const served = await request(`${demo.router.url}/items/1`);
     assert.equal(((await served.body.json()) as { version: string }).version, '2.0.0');
   });
@@ -167,7 +190,10 @@ describe('canary rollout (router, demo services, Temporal, worker processes)', f
     const result = await finished(handle);
     assert.equal(result.status, 'rolled_back', JSON.stringify(result.error));
     assert.equal(result.error?.code, 'ANALYSIS_FAILED');
-    const verdict = result.steps.find((s) => s.stepId === 'watch')?.error?.details as { verdict: string; metrics: { name: string; verdict: string; measurements: { value: number }[] }[] };
+    const verdict = result.steps.find((s) => s.stepId === 'watch')?.error?.details as {
+      verdict: string;
+      metrics: { name: string; verdict: string; measurements: { value: number }[] }[];
+    };
     assert.equal(verdict.verdict, 'Failed');
     const errorRate = verdict.metrics.find((m) => m.name === 'error-rate')!;
     assert.equal(errorRate.verdict, 'Failed');
@@ -207,9 +233,14 @@ describe('canary rollout (router, demo services, Temporal, worker processes)', f
     assert.equal(running('canary'), false);
   });
 
-
   const blueGreen = (params: Record<string, unknown>) =>
-    startRunbook(env.client, { runbook: 'blue-green', params: { analysisInterval: '1s', analysisRounds: 3, ...params }, requestedBy: 'release-bot', taskQueue: queue, searchAttributes: true });
+    startRunbook(env.client, {
+      runbook: 'blue-green',
+      params: { analysisInterval: '1s', analysisRounds: 3, ...params },
+      requestedBy: 'release-bot',
+      taskQueue: queue,
+      searchAttributes: true,
+    });
 
   it('blue-green: switches all traffic to a healthy green, and promote ends the rollback window and retires blue', async () => {
     const handle = await blueGreen({ version: '3.0.0', rollbackWindow: '5m' });
@@ -222,7 +253,11 @@ describe('canary rollout (router, demo services, Temporal, worker processes)', f
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     assert.equal(result.outputs.verdict, 'Successful');
     assert.equal(running('stable'), false, 'blue retired');
-    assert.deepEqual(load.statuses.filter((st) => st === 0 || st >= 500), [], 'no request failed during the switch');
+    assert.deepEqual(
+      load.statuses.filter((st) => st === 0 || st >= 500),
+      [],
+      'no request failed during the switch',
+    );
   });
 
   it('blue-green: a green failing its post-promotion analysis is switched back to blue in one step', async () => {

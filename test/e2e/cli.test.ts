@@ -67,7 +67,10 @@ describe('genie CLI (real processes)', function () {
     assert.equal(status.code, 0, status.output);
     const state = JSON.parse(status.output);
     assert.equal(state.status, 'succeeded');
-    assert.deepEqual(state.steps.map((s: { id: string }) => s.id), ['greet', 'ui']);
+    assert.deepEqual(
+      state.steps.map((s: { id: string }) => s.id),
+      ['greet', 'ui'],
+    );
 
     const history = await genie(['history', id], cliEnv);
     assert.equal(history.code, 0, history.output);
@@ -91,11 +94,23 @@ describe('genie CLI (real processes)', function () {
 
   it('approve and abort from the CLI carry who and why; refusals exit 1 with the reason', async () => {
     const file = path.join(tmp, 'gate.yaml');
-    fs.writeFileSync(file, [
-      'apiVersion: genie.dev/v1', 'kind: generic', 'metadata: {name: cli-gate, version: "1"}',
-      'steps:', '  - id: gate', '    approval: {approvers: [alice], separationOfDuties: true}', '  - id: wait', '    sleep: 1h',
-      'onFailure:', '  - id: undo', '    action: util.echo', '    with: {undone: true}',
-    ].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'apiVersion: genie.dev/v1',
+        'kind: generic',
+        'metadata: {name: cli-gate, version: "1"}',
+        'steps:',
+        '  - id: gate',
+        '    approval: {approvers: [alice], separationOfDuties: true}',
+        '  - id: wait',
+        '    sleep: 1h',
+        'onFailure:',
+        '  - id: undo',
+        '    action: util.echo',
+        '    with: {undone: true}',
+      ].join('\n'),
+    );
     const id = `cli-gate-${Date.now()}`;
     const started = await genie(['run', file, '--id', id, '--as', 'alice'], cliEnv);
     assert.equal(started.code, 0, started.output);

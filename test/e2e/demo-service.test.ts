@@ -13,7 +13,21 @@ describe('genie demo-service (real process)', function () {
   before(async () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    service = spawnGenie(['demo-service', '--name', 'canary', '--version', '2.0.0', '--port', String(port), '--error-rate', '0.2', '--latency', '20ms', '--latency-jitter', '5ms']);
+    service = spawnGenie([
+      'demo-service',
+      '--name',
+      'canary',
+      '--version',
+      '2.0.0',
+      '--port',
+      String(port),
+      '--error-rate',
+      '0.2',
+      '--latency',
+      '20ms',
+      '--latency-jitter',
+      '5ms',
+    ]);
     await waitForOutput(service, /listening on/, 15_000);
   });
   after(async () => {
@@ -65,7 +79,11 @@ describe('genie demo-service (real process)', function () {
   });
 
   it('refuses bad flags with exit 2', async () => {
-    for (const args of [['--name', 'x', '--version', '1', '--error-rate', '1.5'], ['--name', 'x', '--version', '1', '--latency', 'soon'], ['--version', '1']]) {
+    for (const args of [
+      ['--name', 'x', '--version', '1', '--error-rate', '1.5'],
+      ['--name', 'x', '--version', '1', '--latency', 'soon'],
+      ['--version', '1'],
+    ]) {
       const { code, output } = await genie(['demo-service', ...args]);
       assert.equal(code, 2, output);
     }

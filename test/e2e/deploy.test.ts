@@ -23,7 +23,10 @@ import { failureOf } from '../unit/activities/failure';
 
 /** What demo mode returns (the actions' declared result is the union over the three modes). */
 type Started = { service: string; version: string; mode: string; pid: number; url: string; port: number; alreadyRunning: boolean } & Record<string, unknown>;
-type Stopped = { service: string; mode: string; stopped: boolean; wasRunning: boolean; pid: number | null; version?: string; reason?: string } & Record<string, unknown>;
+type Stopped = { service: string; mode: string; stopped: boolean; wasRunning: boolean; pid: number | null; version?: string; reason?: string } & Record<
+  string,
+  unknown
+>;
 const startDeploy = (a: Parameters<typeof deployStart.run>[0]) => deployStart.run(a) as Promise<Started>;
 const stopDeploy = (a: Parameters<typeof deployStop.run>[0]) => deployStop.run(a) as Promise<Stopped>;
 
@@ -41,7 +44,14 @@ async function refused(url: string): Promise<boolean> {
   }
 }
 
-const VARS = ['GENIE_PROCESS_DIR', 'GENIE_DEPLOY_PORTS', 'GENIE_DEPLOY_MODE', 'GENIE_COMMAND_ALLOWLIST', 'GENIE_DEPLOY_WEBHOOK_URL', 'GENIE_DEPLOY_WEBHOOK_TOKEN'] as const;
+const VARS = [
+  'GENIE_PROCESS_DIR',
+  'GENIE_DEPLOY_PORTS',
+  'GENIE_DEPLOY_MODE',
+  'GENIE_COMMAND_ALLOWLIST',
+  'GENIE_DEPLOY_WEBHOOK_URL',
+  'GENIE_DEPLOY_WEBHOOK_TOKEN',
+] as const;
 
 describe('deploy.* and process.* (real processes)', function () {
   this.timeout(90_000);
@@ -69,17 +79,27 @@ describe('deploy.* and process.* (real processes)', function () {
   });
 
   it('are registered; a runbook using them validates and bad arguments are refused at load time', () => {
-    for (const name of ['deploy.start', 'deploy.stop', 'process.start', 'process.stop', 'process.restart', 'process.status']) assert.ok(actionCatalog.has(name), name);
-    const ok = validateDefinition({
-      apiVersion: 'genie.dev/v1', kind: 'canary', metadata: { name: 'deploy', version: '1.0.0' },
-      steps: [
-        { id: 'up', action: 'deploy.start', with: { service: 'canary', version: '2.0.0', demo: { errorRate: 0.2, latency: '20ms', fields: { price: 12 } } } },
-        { id: 'cmd', action: 'deploy.start', with: { service: 'canary', version: '2.0.0', mode: 'command', command: ['systemctl', 'restart', 'app@{version}'] } },
-        { id: 'check', action: 'process.status', with: { name: 'canary' } },
-        { id: 'heal', action: 'process.restart', with: { name: 'canary', grace: '5s' } },
-        { id: 'down', action: 'deploy.stop', with: { service: 'canary', version: '2.0.0' } },
-      ],
-    }, actionCatalog);
+    for (const name of ['deploy.start', 'deploy.stop', 'process.start', 'process.stop', 'process.restart', 'process.status'])
+      assert.ok(actionCatalog.has(name), name);
+    const ok = validateDefinition(
+      {
+        apiVersion: 'genie.dev/v1',
+        kind: 'canary',
+        metadata: { name: 'deploy', version: '1.0.0' },
+        steps: [
+          { id: 'up', action: 'deploy.start', with: { service: 'canary', version: '2.0.0', demo: { errorRate: 0.2, latency: '20ms', fields: { price: 12 } } } },
+          {
+            id: 'cmd',
+            action: 'deploy.start',
+            with: { service: 'canary', version: '2.0.0', mode: 'command', command: ['systemctl', 'restart', 'app@{version}'] },
+          },
+          { id: 'check', action: 'process.status', with: { name: 'canary' } },
+          { id: 'heal', action: 'process.restart', with: { name: 'canary', grace: '5s' } },
+          { id: 'down', action: 'deploy.stop', with: { service: 'canary', version: '2.0.0' } },
+        ],
+      },
+      actionCatalog,
+    );
     assert.deepEqual(ok.diagnostics, [], JSON.stringify(ok.diagnostics));
     for (const bad of [
       { service: 'canary', version: '-rf' },
@@ -88,14 +108,28 @@ describe('deploy.* and process.* (real processes)', function () {
       { service: 'canary', version: '1', demo: { errorRate: 2 } },
       { service: 'canary', version: '1', token: 'x' },
     ]) {
-      const r = validateDefinition({ apiVersion: 'genie.dev/v1', kind: 'canary', metadata: { name: 'bad', version: '1.0.0' }, steps: [{ id: 'x', action: 'deploy.start', with: bad }] }, actionCatalog);
-      assert.ok(r.diagnostics.some((d) => d.code === 'ACTION_ARGS'), `accepted ${JSON.stringify(bad)}`);
+      const r = validateDefinition(
+        { apiVersion: 'genie.dev/v1', kind: 'canary', metadata: { name: 'bad', version: '1.0.0' }, steps: [{ id: 'x', action: 'deploy.start', with: bad }] },
+        actionCatalog,
+      );
+      assert.ok(
+        r.diagnostics.some((d) => d.code === 'ACTION_ARGS'),
+        `accepted ${JSON.stringify(bad)}`,
+      );
     }
   });
 
   it('demo mode: starts canary v2 on its GENIE_DEPLOY_PORTS port, does not start it twice, replaces it with v3, stops it', async () => {
     const first = await startDeploy({ service: 'canary', version: '2.0.0', demo: { fields: { price: 12 } } });
-    assert.deepEqual({ ...first, pid: typeof first.pid } as Record<string, unknown>, { service: 'canary', version: '2.0.0', mode: 'demo', pid: 'number', url: `http://127.0.0.1:${canaryPort}`, port: canaryPort, alreadyRunning: false });
+    assert.deepEqual({ ...first, pid: typeof first.pid } as Record<string, unknown>, {
+      service: 'canary',
+      version: '2.0.0',
+      mode: 'demo',
+      pid: 'number',
+      url: `http://127.0.0.1:${canaryPort}`,
+      port: canaryPort,
+      alreadyRunning: false,
+    });
     const got = await answer(`${first.url}/orders`);
     assert.equal(got.status, 200);
     assert.equal(got.body.version, '2.0.0');
@@ -220,7 +254,9 @@ describe('deploy.* and process.* (real processes)', function () {
     const received: { body: unknown; auth?: string; key?: string }[] = [];
     const server = http.createServer((req, res) => {
       let text = '';
-      req.on('data', (c) => { text += c; });
+      req.on('data', (c) => {
+        text += c;
+      });
       req.on('end', () => {
         received.push({ body: JSON.parse(text), auth: req.headers.authorization });
         res.end(`accepted, token was ${String(req.headers.authorization).slice(7)}`);
@@ -244,18 +280,27 @@ describe('deploy.* and process.* (real processes)', function () {
   it('through a real Temporal worker: deploy.start, process.status, deploy.stop in a runbook', async () => {
     const env = await localEnv();
     const queue = uniqueQueue('deploy');
-    const result = await withWorker(env, queue, () => runInline(env, queue, inlineRunbook([
-      { id: 'up', action: 'deploy.start', with: { service: 'canary', version: '2.0.0' } },
-      { id: 'again', action: 'deploy.start', with: { service: 'canary', version: '2.0.0' } },
-      { id: 'check', action: 'process.status', with: { name: 'canary' } },
-      { id: 'down', action: 'deploy.stop', with: { service: 'canary', version: '2.0.0' } },
-    ] as never)));
+    const result = await withWorker(env, queue, () =>
+      runInline(
+        env,
+        queue,
+        inlineRunbook([
+          { id: 'up', action: 'deploy.start', with: { service: 'canary', version: '2.0.0' } },
+          { id: 'again', action: 'deploy.start', with: { service: 'canary', version: '2.0.0' } },
+          { id: 'check', action: 'process.status', with: { name: 'canary' } },
+          { id: 'down', action: 'deploy.stop', with: { service: 'canary', version: '2.0.0' } },
+        ] as never),
+      ),
+    );
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     const out = (id: string) => result.steps.find((s) => s.id === id)!.output as Record<string, unknown>;
     assert.equal(out('up').alreadyRunning, false);
     assert.equal(out('again').alreadyRunning, true);
     assert.equal(out('again').pid, out('up').pid);
-    assert.deepEqual({ running: out('check').running, pid: out('check').pid, version: out('check').version }, { running: true, pid: out('up').pid, version: '2.0.0' });
+    assert.deepEqual(
+      { running: out('check').running, pid: out('check').pid, version: out('check').version },
+      { running: true, pid: out('up').pid, version: '2.0.0' },
+    );
     assert.equal(out('down').stopped, true);
     assert.ok(await refused(`http://127.0.0.1:${canaryPort}/health`));
   });

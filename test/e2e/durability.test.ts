@@ -38,7 +38,14 @@ describe('durability: worker killed mid-run (real processes, SIGKILL)', function
     const rb = inlineRunbook([
       { id: 'before', action: 'util.journal', with: { journal: 'run', entry: 'before the crash' } },
       { id: 'hold', sleep: '2s' },
-      { id: 'fanout', forEach: { items: [1, 2, 3], maxConcurrency: 3, steps: [{ id: 'each', action: 'util.journal', with: { journal: 'run', entry: '{% "item " & $item %}' } }] } },
+      {
+        id: 'fanout',
+        forEach: {
+          items: [1, 2, 3],
+          maxConcurrency: 3,
+          steps: [{ id: 'each', action: 'util.journal', with: { journal: 'run', entry: '{% "item " & $item %}' } }],
+        },
+      },
       { id: 'after', action: 'util.journal', with: { journal: 'run', entry: 'after the crash' } },
     ]);
     const first = await startWorker();
@@ -51,14 +58,24 @@ describe('durability: worker killed mid-run (real processes, SIGKILL)', function
     await startWorker();
     const result = await handle.result();
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
-    const lines = fs.readFileSync(path.join(stateDir, 'journals', 'run.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; entry: string });
+    const lines = fs
+      .readFileSync(path.join(stateDir, 'journals', 'run.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; entry: string });
     assert.deepEqual(lines.map((l) => l.entry).sort(), ['after the crash', 'before the crash', 'item 1', 'item 2', 'item 3']);
     assert.equal(new Set(lines.map((l) => l.key)).size, lines.length, 'a side effect was repeated');
   });
 
   it('a retried activity whose worker died after its side effect does not repeat it', async () => {
     const rb = inlineRunbook([
-      { id: 'effect', action: 'util.journal', timeout: '30s', with: { journal: 'mid', entry: 'once', holdAfterMs: 60_000 }, retry: { maxAttempts: 3, initialInterval: '100ms' } },
+      {
+        id: 'effect',
+        action: 'util.journal',
+        timeout: '30s',
+        with: { journal: 'mid', entry: 'once', holdAfterMs: 60_000 },
+        retry: { maxAttempts: 3, initialInterval: '100ms' },
+      },
     ]);
     // A short per-attempt timeout would make this faster, but the action's own default (10s) is what production uses.
     const first = await startWorker();

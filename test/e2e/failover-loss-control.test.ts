@@ -44,7 +44,10 @@ describe('RPO checker negative control: async standby that stopped replaying los
     const ackedAfterCut = report.acks.filter((a) => a.region === 'r1' && a.at > cutAt).length;
     console.log(`      ${report.acknowledged} acknowledged, ${lost.length} lost (${ackedAfterCut} acknowledged by r1 after the standby was cut off)`);
     assert.ok(ackedAfterCut >= 50, `${ackedAfterCut} writes acknowledged by r1 after the cut`);
-    assert.ok(lost.length >= ackedAfterCut, `the checker saw ${lost.length} lost writes; at least the ${ackedAfterCut} r1 acknowledged after the cut are missing on r2`);
+    assert.ok(
+      lost.length >= ackedAfterCut,
+      `the checker saw ${lost.length} lost writes; at least the ${ackedAfterCut} r1 acknowledged after the cut are missing on r2`,
+    );
     // Writes acknowledged after the failover landed on r2, so the checker does not flag everything.
     const afterFailover = report.acks.filter((a) => a.region === 'r2');
     assert.ok(afterFailover.length > 0 && afterFailover.every((a) => !lost.includes(a.seq)), 'writes acknowledged by r2 are not counted as lost');

@@ -29,7 +29,9 @@ describe('replication.rejoin: basebackup fallback when pg_rewind is impossible (
     fs.chmodSync(bindir, 0o755);
     const real = env().region('r1').spec.bindir ?? postgresBindir();
     for (const b of REQUIRED_BINARIES) if (b !== 'pg_rewind') fs.symlinkSync(path.join(real, b), path.join(bindir, b));
-    fs.writeFileSync(path.join(bindir, 'pg_rewind'), '#!/bin/sh\necho "pg_rewind: error: rewinding made impossible by the test" >&2\nexit 1\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bindir, 'pg_rewind'), '#!/bin/sh\necho "pg_rewind: error: rewinding made impossible by the test" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
   });
   after(() => fs.rmSync(bindir, { recursive: true, force: true }));
 
@@ -45,7 +47,10 @@ describe('replication.rejoin: basebackup fallback when pg_rewind is impossible (
     assert.match(result.fallbackReason ?? '', /rewinding made impossible by the test/);
     const status = await adapter.status(e.region('r1').spec);
     assert.equal(status.role, 'standby');
-    await until(async () => (await sql(e, 'r1', 'SELECT seq FROM genie_writes WHERE seq IN (1, 2)')).length === 2, 'r1 has the write from before the failover and the one r2 took after it');
+    await until(
+      async () => (await sql(e, 'r1', 'SELECT seq FROM genie_writes WHERE seq IN (1, 2)')).length === 2,
+      'r1 has the write from before the failover and the one r2 took after it',
+    );
     const [standby] = await sql(e, 'r2', "SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'");
     assert.equal(standby!.n, 1, 'r1 streams from r2');
   });

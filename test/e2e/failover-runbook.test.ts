@@ -38,8 +38,12 @@ describe('region-failover runbook: worker SIGKILL during promotion (e2e)', funct
   async function startWorker(): Promise<Spawned> {
     const e = env();
     const w = spawnGenie(['worker'], {
-      TEMPORAL_ADDRESS: temporal.address, GENIE_TASK_QUEUE: queue, GENIE_STATE_DIR: stateDir,
-      GENIE_REGIONS: e.regionsFile, GENIE_ROUTER_ADMIN_URL: e.adminUrl, GENIE_ROUTER_TOKEN: e.token,
+      TEMPORAL_ADDRESS: temporal.address,
+      GENIE_TASK_QUEUE: queue,
+      GENIE_STATE_DIR: stateDir,
+      GENIE_REGIONS: e.regionsFile,
+      GENIE_ROUTER_ADMIN_URL: e.adminUrl,
+      GENIE_ROUTER_TOKEN: e.token,
     });
     workers.push(w);
     await waitForOutput(w, /worker polling/);
@@ -49,7 +53,9 @@ describe('region-failover runbook: worker SIGKILL during promotion (e2e)', funct
   it('completes the failover on a new worker without promoting twice', async () => {
     const e = env();
     const first = await startWorker();
-    const handle = await startInline(temporal, queue, 'region-failover', { params: { primary: 'r1', routerUrl: e.routerUrl, failback: 'never', window: '10s' } });
+    const handle = await startInline(temporal, queue, 'region-failover', {
+      params: { primary: 'r1', routerUrl: e.routerUrl, failback: 'never', window: '10s' },
+    });
     await waitForState(handle, (s) => s.steps.some((x) => x.stepId === 'monitor' && x.status === 'running'), 30_000);
     await sleep(1_500);
     const intentFile = path.join(stateDir, 'failover', `${handle.workflowId.replace(/[^A-Za-z0-9_.-]/g, '_')}.intent.json`);

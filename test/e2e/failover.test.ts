@@ -12,8 +12,21 @@ import { failoverPorts } from '../../activities/failover';
 import { WriteLoad, loadRegions, missingAcknowledged, type FailoverEnvironment } from '../../src/failover';
 import { failoverTrial, rejoinAsStandby } from '../../src/quorum/trial';
 import {
-  DEFAULT_HYSTERESIS, IntentStore, KeyRing, MONITOR_DEFAULTS, Observer, ObserverKey, QuorumTracker, Wire, adversary, httpProbe, runMonitor,
-  type AdversaryKind, type MonitorConfig, type MonitorResult, type Participant,
+  DEFAULT_HYSTERESIS,
+  IntentStore,
+  KeyRing,
+  MONITOR_DEFAULTS,
+  Observer,
+  ObserverKey,
+  QuorumTracker,
+  Wire,
+  adversary,
+  httpProbe,
+  runMonitor,
+  type AdversaryKind,
+  type MonitorConfig,
+  type MonitorResult,
+  type Participant,
 } from '../../src/quorum';
 import { assertAtMostOneWritable, rejoinOldPrimary, sql, useFailoverEnvironment } from '../helpers/postgres';
 import * as fs from 'node:fs';
@@ -29,18 +42,33 @@ function timedRequests(url: string): { stop(): Promise<number[]> } {
   const loop = (async () => {
     while (running) {
       const started = Date.now();
-      await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      await fetch(`${url}/health`, { signal: AbortSignal.timeout(10_000) })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
       waits.push(Date.now() - started);
       await sleep(5);
     }
   })();
-  return { stop: async () => { running = false; await loop; return waits; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return waits;
+    },
+  };
 }
 
 export function monitorConfig(env: FailoverEnvironment, primary: string, extra: Partial<MonitorConfig> = {}): MonitorConfig {
   return {
-    ...MONITOR_DEFAULTS, rpoBudgetBytes: null, hysteresis: { ...DEFAULT_HYSTERESIS }, adversaries: {}, observerUrls: {},
-    regions: Object.fromEntries(env.regions.map((r) => [r.name, { health: `${r.appUrl}/health` }])), primary, epoch: 0, ...extra,
+    ...MONITOR_DEFAULTS,
+    rpoBudgetBytes: null,
+    hysteresis: { ...DEFAULT_HYSTERESIS },
+    adversaries: {},
+    observerUrls: {},
+    regions: Object.fromEntries(env.regions.map((r) => [r.name, { health: `${r.appUrl}/health` }])),
+    primary,
+    epoch: 0,
+    ...extra,
   };
 }
 
@@ -97,7 +125,14 @@ describe('failover fast path on real PostgreSQL (e2e)', function () {
   });
 
   it('Byzantine: 2 of 4 observers malicious → no decision; the monitor escalates and fails nothing over', async () => {
-    const r = await run(monitorConfig(env(), 'r1', { adversaries: { o1: 'always-down', o2: 'always-down' }, hysteresis: { ...DEFAULT_HYSTERESIS, escalateAfterMs: 500 }, windowMs: 5_000 }), 'two-liars');
+    const r = await run(
+      monitorConfig(env(), 'r1', {
+        adversaries: { o1: 'always-down', o2: 'always-down' },
+        hysteresis: { ...DEFAULT_HYSTERESIS, escalateAfterMs: 500 },
+        windowMs: 5_000,
+      }),
+      'two-liars',
+    );
     assert.equal(r.outcome, 'escalated', r.reason);
     assert.match(r.reason, /observers disagree about r1.*2 say down, 2 say up/);
     assert.equal(await assertAtMostOneWritable(env()), 'r1');
@@ -161,7 +196,9 @@ describe('failover fast path on real PostgreSQL (e2e)', function () {
     const rows = await sql(e, 'r2', 'SELECT seq FROM genie_writes WHERE seq IS NOT NULL');
     const have = new Set(rows.map((x) => Number(x.seq)));
     const lost = report.acks.filter((a) => !have.has(a.seq)).length;
-    console.log(`      kill: switch ${r.timings.switchedAt! - killedAt} ms after the kill, write RTO ${rtoMs} ms, ${lost} acknowledged writes lost (async), decision ${JSON.stringify(r.durations)}, verify ${JSON.stringify(r.verification)}`);
+    console.log(
+      `      kill: switch ${r.timings.switchedAt! - killedAt} ms after the kill, write RTO ${rtoMs} ms, ${lost} acknowledged writes lost (async), decision ${JSON.stringify(r.durations)}, verify ${JSON.stringify(r.verification)}`,
+    );
     assert.ok(rtoMs < 3_000, `write RTO ${rtoMs} ms`);
     assert.equal(await assertAtMostOneWritable(e), 'r2');
     await rejoinOldPrimary(e, 'r1', 'r2');
@@ -187,7 +224,9 @@ describe('failover fast path on real PostgreSQL (e2e)', function () {
     assert.deepEqual([...new Set(after.map((a) => a.region))], ['r1'], 'every write acknowledged after the hang went to r1');
     const slowest = Math.max(...(await reads.stop()));
     assert.ok(slowest <= 1_000 + 300, `a request waited ${slowest} ms (upstream timeout 1 s)`);
-    console.log(`      hang: switch ${r.timings.switchedAt! - hungAt} ms after SIGSTOP, slowest request ${slowest} ms, node fence ${JSON.stringify(r.steps?.fenceNode?.result ?? r.steps?.fenceNode?.error)}`);
+    console.log(
+      `      hang: switch ${r.timings.switchedAt! - hungAt} ms after SIGSTOP, slowest request ${slowest} ms, node fence ${JSON.stringify(r.steps?.fenceNode?.result ?? r.steps?.fenceNode?.error)}`,
+    );
     await e.resume('r2');
     assert.equal(await assertAtMostOneWritable(e), 'r1');
     await rejoinOldPrimary(e, 'r2', 'r1');
@@ -233,7 +272,9 @@ describe('failover fast path, synchronous replication: zero acknowledged writes 
       for (let i = 0; i < FAILOVERS; i++) {
         const t = await failoverTrial(e, { primary, fault: 'kill', load, portsFor: failoverPorts, stateDir, key: `sync-${i}`, epoch });
         assert.equal(t.outcome, 'failed-over', t.reason);
-        rows.push(`${t.from}→${t.to}: switch ${t.switchMs} ms, write RTO ${t.writeRtoMs} ms, repoint ${JSON.stringify(Object.values(t.result.steps?.repoint ?? {}).map((x) => [x.tookMs, x.ok, x.error]))}`);
+        rows.push(
+          `${t.from}→${t.to}: switch ${t.switchMs} ms, write RTO ${t.writeRtoMs} ms, repoint ${JSON.stringify(Object.values(t.result.steps?.repoint ?? {}).map((x) => [x.tookMs, x.ok, x.error]))}`,
+        );
         assert.equal(await assertAtMostOneWritable(e), t.to);
         await rejoinAsStandby(e, t.from, t.to!);
         primary = t.to!;

@@ -20,7 +20,13 @@ async function version(url: string): Promise<string> {
 }
 
 async function closed(url: string): Promise<boolean> {
-  return request(url).then(async (r) => { await r.body.dump(); return false; }, (e: { code?: string }) => e.code === 'ECONNREFUSED');
+  return request(url).then(
+    async (r) => {
+      await r.body.dump();
+      return false;
+    },
+    (e: { code?: string }) => e.code === 'ECONNREFUSED',
+  );
 }
 
 /** Through `genie up`'s worker: deploy canary 2.0.0 on its GENIE_DEPLOY_PORTS port, send it all of route app. */
@@ -49,11 +55,27 @@ describe('genie up: dev server + UI + worker + demo environment (real processes)
     const ui = await freePort();
     // TEMPORAL_ADDRESS must be unset: up starts its own server.
     const [router, admin, stable, canary, alerts] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-    demo = { router: `http://127.0.0.1:${router}`, admin: `http://127.0.0.1:${admin}`, stable: `http://127.0.0.1:${stable}`, canary: `http://127.0.0.1:${canary}` };
+    demo = {
+      router: `http://127.0.0.1:${router}`,
+      admin: `http://127.0.0.1:${admin}`,
+      stable: `http://127.0.0.1:${stable}`,
+      canary: `http://127.0.0.1:${canary}`,
+    };
     env = {
-      GENIE_STATE_DIR: stateDir, GENIE_TEMPORAL_PORT: String(grpc), GENIE_UI_PORT: String(ui), TEMPORAL_ADDRESS: '', GENIE_TASK_QUEUE: `up-${process.pid}`,
-      GENIE_ROUTER_PORT: String(router), GENIE_ROUTER_ADMIN_PORT: String(admin), GENIE_STABLE_PORT: String(stable), GENIE_CANARY_PORT: String(canary),
-      GENIE_ROUTER_TOKEN: '', GENIE_ROUTER_ADMIN_URL: '', GENIE_DEMO: '', GENIE_PROCESS_DIR: '', GENIE_ALERTS_PORT: String(alerts),
+      GENIE_STATE_DIR: stateDir,
+      GENIE_TEMPORAL_PORT: String(grpc),
+      GENIE_UI_PORT: String(ui),
+      TEMPORAL_ADDRESS: '',
+      GENIE_TASK_QUEUE: `up-${process.pid}`,
+      GENIE_ROUTER_PORT: String(router),
+      GENIE_ROUTER_ADMIN_PORT: String(admin),
+      GENIE_STABLE_PORT: String(stable),
+      GENIE_CANARY_PORT: String(canary),
+      GENIE_ROUTER_TOKEN: '',
+      GENIE_ROUTER_ADMIN_URL: '',
+      GENIE_DEMO: '',
+      GENIE_PROCESS_DIR: '',
+      GENIE_ALERTS_PORT: String(alerts),
     };
   });
   after(async () => {
@@ -88,7 +110,13 @@ describe('genie up: dev server + UI + worker + demo environment (real processes)
     await unauthorized.body.dump();
     assert.equal(unauthorized.statusCode, 401);
     const processes = new Supervisor({ dir: path.join(stateDir, 'processes') });
-    assert.deepEqual(processes.list().filter((p) => p.running).map((p) => p.name), ['canary', 'router', 'stable']);
+    assert.deepEqual(
+      processes
+        .list()
+        .filter((p) => p.running)
+        .map((p) => p.name),
+      ['canary', 'router', 'stable'],
+    );
 
     // The in-process worker has the router's URL and token and the deploy ports.
     const runbookFile = path.join(stateDir, 'up-deploy.yaml');

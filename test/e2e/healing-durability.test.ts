@@ -67,7 +67,9 @@ describe('self-healing durability: worker SIGKILL and continue-as-new (real proc
    */
   async function startWorker(uncached = false): Promise<Spawned> {
     const w = spawnGenie(['worker'], {
-      TEMPORAL_ADDRESS: env.address, GENIE_TASK_QUEUE: queue, GENIE_STATE_DIR: stateDir,
+      TEMPORAL_ADDRESS: env.address,
+      GENIE_TASK_QUEUE: queue,
+      GENIE_STATE_DIR: stateDir,
       GENIE_CONTINUE_AS_NEW_EVENTS: String(CONTINUE_AFTER_EVENTS),
       ...(uncached ? { GENIE_MAX_CACHED_WORKFLOWS: '0' } : {}),
     });
@@ -81,7 +83,8 @@ describe('self-healing durability: worker SIGKILL and continue-as-new (real proc
     const { payloadConverter, payloadCodecs } = env.client.options.loadedDataConverter;
     const runs: { runId: string; events: number; plans: PlanOut[] }[] = [];
     for (let runId: string | undefined = firstRunId; runId;) {
-      const events: NonNullable<Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>>['events']> = (await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+      const events: NonNullable<Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>>['events']> =
+        (await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
       const plans: PlanOut[] = [];
       for (const e of await decodeHistory(events, payloadCodecs)) {
         const payload = e.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
@@ -99,7 +102,9 @@ describe('self-healing durability: worker SIGKILL and continue-as-new (real proc
     const first = await startWorker(true);
     const handle = await startInline(env, queue, 'self-healing', {
       params: {
-        service: 'heal-durable', watch: '3s', verify: '3s',
+        service: 'heal-durable',
+        watch: '3s',
+        verify: '3s',
         backoff: { initial: '400ms', factor: 2, max: '1600ms', resetAfter: '1m' },
         limits: { maxAttemptsPerWindow: 100, window: '1h' },
         checks: { web: { tcp: { host: '127.0.0.1', port: down }, period: '200ms', timeout: '150ms', failureThreshold: 2 } },
@@ -128,8 +133,12 @@ describe('self-healing durability: worker SIGKILL and continue-as-new (real proc
     } catch (error) {
       const cause = (error as { cause?: Error }).cause;
       const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
-      const failedTasks = (history.events ?? []).flatMap((e) => e.workflowTaskFailedEventAttributes ? [`${e.workflowTaskFailedEventAttributes.cause}: ${e.workflowTaskFailedEventAttributes.failure?.message}`] : []);
-      throw new Error(`abort update failed: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}; failed workflow tasks: ${failedTasks.join('; ') || 'none'}`);
+      const failedTasks = (history.events ?? []).flatMap((e) =>
+        e.workflowTaskFailedEventAttributes ? [`${e.workflowTaskFailedEventAttributes.cause}: ${e.workflowTaskFailedEventAttributes.failure?.message}`] : [],
+      );
+      throw new Error(
+        `abort update failed: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}; failed workflow tasks: ${failedTasks.join('; ') || 'none'}`,
+      );
     }
     assert.equal((await handle.result()).status, 'aborted');
 
@@ -144,7 +153,11 @@ describe('self-healing durability: worker SIGKILL and continue-as-new (real proc
     const expected = waits.map((_, i) => Math.min(1600, 400 * 2 ** i));
     assert.deepEqual(waits, expected, `backoff waits across the kill and ${runs.length} runs`);
     const attempts = plans.map((p) => p.state.counters.attempts);
-    assert.deepEqual(attempts, [...attempts].sort((a, b) => a - b), 'the attempt counter never went back');
+    assert.deepEqual(
+      attempts,
+      [...attempts].sort((a, b) => a - b),
+      'the attempt counter never went back',
+    );
     // Each recovery ordered was carried out once (the abort may land between the last order and its webhook).
     assert.ok(recoveries <= attempts.at(-1)! && recoveries >= attempts.at(-1)! - 1, `${recoveries} webhook calls for ${attempts.at(-1)} attempts`);
     for (let i = 1; i < runs.length; i++) {

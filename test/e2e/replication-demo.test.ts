@@ -31,11 +31,14 @@ describe('genie demo failover (e2e)', function () {
       const routerUrl = /Router: (http:\/\/\S+)/.exec(out)![1]!;
       const dir = /everything under (\S+)\)/.exec(out)![1]!;
       const regions = parseRegions(fs.readFileSync(regionsFile, 'utf8'), regionsFile);
-      assert.deepEqual(regions.regions.map((r) => r.name), ['r1', 'r2']);
+      assert.deepEqual(
+        regions.regions.map((r) => r.name),
+        ['r1', 'r2'],
+      );
       assert.equal(regions.route, 'app');
       const r = await fetch(`${routerUrl}/write`, { method: 'POST', body: JSON.stringify({ seq: 7 }) });
       assert.equal(r.status, 200);
-      assert.deepEqual({ ...(await r.json() as Record<string, unknown>), id: 0, lsn: '' }, { region: 'r1', seq: 7, id: 0, lsn: '' });
+      assert.deepEqual({ ...((await r.json()) as Record<string, unknown>), id: 0, lsn: '' }, { region: 'r1', seq: 7, id: 0, lsn: '' });
       const token = fs.readFileSync(`${dir}/router-token`, 'utf8').trim();
       assert.ok(token.length > 20 && !out.includes(token), 'the router token is never printed');
       p.child.kill('SIGINT');
@@ -69,7 +72,10 @@ describe('genie demo failover (e2e)', function () {
         if (states.some((x) => x === 'quorum' || x === 'sync')) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      assert.ok(states.some((x) => x === 'quorum' || x === 'sync'), `standbys' sync states: ${states.join(', ')}`);
+      assert.ok(
+        states.some((x) => x === 'quorum' || x === 'sync'),
+        `standbys' sync states: ${states.join(', ')}`,
+      );
       p.child.kill('SIGINT');
       assert.equal((await p.exited).code, 0, p.output());
       assert.equal(fs.existsSync(dir), false, `${dir} removed`);
@@ -85,8 +91,15 @@ describe('genie demo failover (e2e)', function () {
   });
 
   it('rejects bad regions files saying where and how to fix them', () => {
-    const bad = (text: string, pattern: RegExp) => assert.throws(() => parseRegions(text, 'regions.yaml'), (e: unknown) => e instanceof RegionsFileError && pattern.test(e.message));
-    bad('regions: {r1: {postgres: {host: h, port: 5432, password: hunter2}}}', /regions\.yaml: regions\.r1\.postgres\.password: must be a secret:\/\/ reference/);
+    const bad = (text: string, pattern: RegExp) =>
+      assert.throws(
+        () => parseRegions(text, 'regions.yaml'),
+        (e: unknown) => e instanceof RegionsFileError && pattern.test(e.message),
+      );
+    bad(
+      'regions: {r1: {postgres: {host: h, port: 5432, password: hunter2}}}',
+      /regions\.yaml: regions\.r1\.postgres\.password: must be a secret:\/\/ reference/,
+    );
     bad('regions: {r1: {postgres: {host: h}}}', /regions\.r1\.postgres\.port: required/);
     bad('regions: {r1: {postgres: {host: h, port: 1, dataDir: rel/dir}}}', /dataDir: must be an absolute path/);
     bad('regions: {r1: {app: x, postgres: {host: h, port: 1}}}', /regions\.r1\.app: unknown key \(known: appUrl, pool, postgres\)/);

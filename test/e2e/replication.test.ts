@@ -50,7 +50,10 @@ describe('replication actions on real PostgreSQL (e2e)', function () {
       assert.equal(standby.syncState, 'async');
       assert.equal(standby.identity?.systemIdentifier, identity.systemIdentifier);
     }
-    assert.deepEqual(r1!.replicas!.map((r) => r.name), ['r2', 'r3']);
+    assert.deepEqual(
+      r1!.replicas!.map((r) => r.name),
+      ['r2', 'r3'],
+    );
     // A write through the router lands on the primary.
     const w = await post(env().routerUrl, 1);
     assert.equal(w.status, 200, JSON.stringify(w.body));
@@ -91,7 +94,10 @@ describe('replication actions on real PostgreSQL (e2e)', function () {
     assert.equal(differ.equal, false);
     assert.equal(differ.caughtUp, false);
     assert.equal(differ.reference, 'r1');
-    assert.deepEqual(differ.differences.map((d) => [d.region, d.table, d.expectedRows - d.rows]), [['r3', WRITES_TABLE, 1000]]);
+    assert.deepEqual(
+      differ.differences.map((d) => [d.region, d.table, d.expectedRows - d.rows]),
+      [['r3', WRITES_TABLE, 1000]],
+    );
     await rejects(replication.verify.run({ ...file(), catchUpTimeout: '100ms', failOnMismatch: true }), 'REPLICAS_DIFFER');
   }
 

@@ -21,12 +21,21 @@ describe('traffic.* actions (real router)', function () {
   const saved = { url: process.env.GENIE_ROUTER_ADMIN_URL, token: process.env.GENIE_ROUTER_TOKEN };
 
   before(async () => {
-    env = await startDemoEnvironment({ routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: await freePort(), canaryPort: await freePort(), token: TOKEN });
+    env = await startDemoEnvironment({
+      routerPort: await freePort(),
+      routerAdminPort: await freePort(),
+      stablePort: await freePort(),
+      canaryPort: await freePort(),
+      token: TOKEN,
+    });
     process.env.GENIE_ROUTER_ADMIN_URL = env.router.adminUrl;
     process.env.GENIE_ROUTER_TOKEN = TOKEN;
   });
   after(async () => {
-    for (const [key, value] of [['GENIE_ROUTER_ADMIN_URL', saved.url], ['GENIE_ROUTER_TOKEN', saved.token]] as const) {
+    for (const [key, value] of [
+      ['GENIE_ROUTER_ADMIN_URL', saved.url],
+      ['GENIE_ROUTER_TOKEN', saved.token],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -34,22 +43,40 @@ describe('traffic.* actions (real router)', function () {
   });
 
   it('are registered, and a runbook using them validates', () => {
-    for (const name of ['traffic.get', 'traffic.setWeights', 'traffic.mirror', 'traffic.metrics', 'traffic.shadowPairs']) assert.ok(actionCatalog.has(name), name);
-    const result = validateDefinition({
-      apiVersion: 'genie.dev/v1', kind: 'canary', metadata: { name: 'shift', version: '1.0.0' },
-      steps: [
-        { id: 'before', action: 'traffic.get', with: { route: 'default' } },
-        { id: 'shift', action: 'traffic.setWeights', with: { route: 'default', weights: { stable: 90, canary: 10 }, expectVersion: '{% $steps.before.output.version %}' } },
-        { id: 'watch', action: 'traffic.metrics', with: { pool: 'canary', window: '10s' } },
-      ],
-      onFailure: [{ id: 'rollback', action: 'traffic.setWeights', with: { route: 'default', weights: '{% $steps.shift.output.previousWeights %}' } }],
-    }, actionCatalog);
+    for (const name of ['traffic.get', 'traffic.setWeights', 'traffic.mirror', 'traffic.metrics', 'traffic.shadowPairs'])
+      assert.ok(actionCatalog.has(name), name);
+    const result = validateDefinition(
+      {
+        apiVersion: 'genie.dev/v1',
+        kind: 'canary',
+        metadata: { name: 'shift', version: '1.0.0' },
+        steps: [
+          { id: 'before', action: 'traffic.get', with: { route: 'default' } },
+          {
+            id: 'shift',
+            action: 'traffic.setWeights',
+            with: { route: 'default', weights: { stable: 90, canary: 10 }, expectVersion: '{% $steps.before.output.version %}' },
+          },
+          { id: 'watch', action: 'traffic.metrics', with: { pool: 'canary', window: '10s' } },
+        ],
+        onFailure: [{ id: 'rollback', action: 'traffic.setWeights', with: { route: 'default', weights: '{% $steps.shift.output.previousWeights %}' } }],
+      },
+      actionCatalog,
+    );
     assert.deepEqual(result.diagnostics, [], JSON.stringify(result.diagnostics));
-    const bad = validateDefinition({
-      apiVersion: 'genie.dev/v1', kind: 'canary', metadata: { name: 'bad', version: '1.0.0' },
-      steps: [{ id: 'x', action: 'traffic.setWeights', with: { route: 'default', weights: { stable: 101 }, token: 'x' } }],
-    }, actionCatalog);
-    assert.ok(bad.diagnostics.some((d) => d.code === 'ACTION_ARGS'), 'a token argument or a weight above 100 is refused when validating');
+    const bad = validateDefinition(
+      {
+        apiVersion: 'genie.dev/v1',
+        kind: 'canary',
+        metadata: { name: 'bad', version: '1.0.0' },
+        steps: [{ id: 'x', action: 'traffic.setWeights', with: { route: 'default', weights: { stable: 101 }, token: 'x' } }],
+      },
+      actionCatalog,
+    );
+    assert.ok(
+      bad.diagnostics.some((d) => d.code === 'ACTION_ARGS'),
+      'a token argument or a weight above 100 is refused when validating',
+    );
   });
 
   it('traffic.get reads a route or the whole config, with the version', async () => {
@@ -63,7 +90,13 @@ describe('traffic.* actions (real router)', function () {
 
   it('traffic.setWeights returns previous and new weights and versions; a stale expectVersion is VERSION_CONFLICT (not retryable)', async () => {
     const shifted = await setWeights.run({ route: 'default', weights: { stable: 90, canary: 10 }, expectVersion: 1 });
-    assert.deepEqual(shifted, { route: 'default', weights: { stable: 90, canary: 10 }, previousWeights: { stable: 100, canary: 0 }, version: 2, previousVersion: 1 });
+    assert.deepEqual(shifted, {
+      route: 'default',
+      weights: { stable: 90, canary: 10 },
+      previousWeights: { stable: 100, canary: 0 },
+      version: 2,
+      previousVersion: 1,
+    });
     const conflict = await failureOf(setWeights.run({ route: 'default', weights: { stable: 50, canary: 50 }, expectVersion: 1 }), 'VERSION_CONFLICT');
     assert.equal(conflict.nonRetryable, true);
     assert.equal(detailsOf(conflict).currentVersion, 2);

@@ -17,7 +17,13 @@ describe('router admin API (real processes)', function () {
   let admin: RouterAdminClient;
 
   before(async () => {
-    env = await startDemoEnvironment({ routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: await freePort(), canaryPort: await freePort(), token: TOKEN });
+    env = await startDemoEnvironment({
+      routerPort: await freePort(),
+      routerAdminPort: await freePort(),
+      stablePort: await freePort(),
+      canaryPort: await freePort(),
+      token: TOKEN,
+    });
     admin = new RouterAdminClient(env.router.adminUrl, TOKEN);
   });
   after(async () => {
@@ -26,7 +32,14 @@ describe('router admin API (real processes)', function () {
 
   it('answers 401 without the token or with a wrong one, and never echoes the token', async () => {
     for (const token of [null, 'wrong', `${TOKEN}x`, TOKEN.slice(0, -1)]) {
-      for (const [method, path] of [['GET', '/config'], ['PUT', '/routes/default/weights'], ['GET', '/stats'], ['GET', '/metrics'], ['GET', '/shadow/pairs'], ['DELETE', '/shadow/pairs']] as const) {
+      for (const [method, path] of [
+        ['GET', '/config'],
+        ['PUT', '/routes/default/weights'],
+        ['GET', '/stats'],
+        ['GET', '/metrics'],
+        ['GET', '/shadow/pairs'],
+        ['DELETE', '/shadow/pairs'],
+      ] as const) {
         const a = await admin.call(method, path, { token, body: method === 'PUT' ? { weights: { stable: 0, canary: 100 } } : undefined });
         assert.equal(a.status, 401, `${method} ${path} with ${token}`);
         assert.ok(!a.text.includes(TOKEN), 'the token is echoed');
@@ -45,9 +58,9 @@ describe('router admin API (real processes)', function () {
     const before = await admin.call('GET', '/config');
     const bad: Array<[string, string | object, RegExp]> = [
       ['YAML syntax', 'pools: [unclosed', /not valid YAML/],
-      ['weights not summing to 100', { ...before.json.config as object, routes: { default: { weights: { stable: 60, canary: 60 } } } }, /sum to 100/],
-      ['unknown pool', { ...before.json.config as object, routes: { default: { weights: { stable: 90, ghost: 10 } } } }, /no pool named 'ghost'/],
-      ['unknown field', { ...before.json.config as object, extra: true }, /unknown field 'extra'/],
+      ['weights not summing to 100', { ...(before.json.config as object), routes: { default: { weights: { stable: 60, canary: 60 } } } }, /sum to 100/],
+      ['unknown pool', { ...(before.json.config as object), routes: { default: { weights: { stable: 90, ghost: 10 } } } }, /no pool named 'ghost'/],
+      ['unknown field', { ...(before.json.config as object), extra: true }, /unknown field 'extra'/],
     ];
     for (const [what, body, reason] of bad) {
       const a = await admin.call<{ error: { code: string; message: string; problems: unknown[] } }>('PUT', '/config', { body });
@@ -56,7 +69,12 @@ describe('router admin API (real processes)', function () {
       assert.match(a.json.error.message, reason, what);
       assert.ok(a.json.error.problems.length > 0);
     }
-    for (const [body, reason] of [[{ weights: { stable: 50 } }, /sum to 100/], [{ weights: { stable: 50, canary: 60 } }, /sum to 100/], [{ weights: 'half' }, /weights/], ['not json', /not JSON/]] as const) {
+    for (const [body, reason] of [
+      [{ weights: { stable: 50 } }, /sum to 100/],
+      [{ weights: { stable: 50, canary: 60 } }, /sum to 100/],
+      [{ weights: 'half' }, /weights/],
+      ['not json', /not JSON/],
+    ] as const) {
       const a = await admin.call<{ error: { message: string } }>('PUT', '/routes/default/weights', { body });
       assert.equal(a.status, 400, JSON.stringify(body));
       assert.match(a.json.error.message, reason);
@@ -80,7 +98,9 @@ describe('router admin API (real processes)', function () {
     assert.deepEqual(first.previous.weights, { stable: 100, canary: 0 });
     assert.deepEqual(first.weights, { stable: 80, canary: 20 });
 
-    const stale = await admin.call<{ error: { code: string; currentVersion: number } }>('PUT', '/routes/default/weights', { body: { weights: { stable: 50, canary: 50 }, expectVersion: version } });
+    const stale = await admin.call<{ error: { code: string; currentVersion: number } }>('PUT', '/routes/default/weights', {
+      body: { weights: { stable: 50, canary: 50 }, expectVersion: version },
+    });
     assert.equal(stale.status, 409);
     assert.equal(stale.json.error.code, 'VERSION_CONFLICT');
     assert.equal(stale.json.error.currentVersion, version + 1);

@@ -25,7 +25,13 @@ describe('router faults and upstream failures (real processes)', function () {
     // An upstream that accepts requests and never answers.
     hang = http.createServer(() => undefined);
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
-    env = await startDemoEnvironment({ routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: await freePort(), canaryPort: await freePort(), token: TOKEN });
+    env = await startDemoEnvironment({
+      routerPort: await freePort(),
+      routerAdminPort: await freePort(),
+      stablePort: await freePort(),
+      canaryPort: await freePort(),
+      token: TOKEN,
+    });
     admin = new RouterAdminClient(env.router.adminUrl, TOKEN);
     const config: RouterConfig = structuredClone(env.config);
     const stable = [env.stable.url];
@@ -34,7 +40,8 @@ describe('router faults and upstream failures (real processes)', function () {
     config.pools.aborting = { origins: stable, faults: { abortPercent: 100 } };
     config.pools.hanging = { origins: [`http://127.0.0.1:${(hang.address() as AddressInfo).port}`] };
     config.pools.dead = { origins: [`http://127.0.0.1:${await freePort()}`] };
-    for (const name of ['delayed', 'erroring', 'aborting', 'hanging', 'dead']) config.routes[name] = { match: { pathPrefix: `/${name}` }, weights: { [name]: 100 } };
+    for (const name of ['delayed', 'erroring', 'aborting', 'hanging', 'dead'])
+      config.routes[name] = { match: { pathPrefix: `/${name}` }, weights: { [name]: 100 } };
     config.routes.hanging.timeout = '300ms';
     await admin.putConfig(config);
   });
@@ -69,7 +76,10 @@ describe('router faults and upstream failures (real processes)', function () {
     const r = await openLoop({ origin: env.router.url, path: '/aborting', rate: 100, count: 5 });
     assert.equal(r.completed, 0);
     assert.equal(r.errors, 5);
-    assert.ok(Object.keys(r.failures).every((code) => /ECONNRESET|UND_ERR_SOCKET/.test(code)), JSON.stringify(r.failures));
+    assert.ok(
+      Object.keys(r.failures).every((code) => /ECONNRESET|UND_ERR_SOCKET/.test(code)),
+      JSON.stringify(r.failures),
+    );
     const stats = await admin.stats({ pool: 'aborting' });
     assert.equal(stats.pools.aborting.errorsByKind.aborted, 5);
     assert.equal(stats.pools.aborting.statusClasses.none, 5);

@@ -31,19 +31,24 @@ describe('router shutdownSessions (real process)', function () {
 
   before(async () => {
     // "hung" takes every request and never answers, as an app in front of a SIGSTOPped database does.
-    hung = http.createServer((_req, res) => { held.push(res); });
+    hung = http.createServer((_req, res) => {
+      held.push(res);
+    });
     healthy = http.createServer((_req, res) => res.writeHead(200).end('ok'));
     await Promise.all([hung, healthy].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
     const origin = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-shutdown-sessions-'));
     const file = path.join(dir, 'router.yaml');
-    fs.writeFileSync(file, stringify({
-      pools: { hung: { origins: [origin(hung)] }, healthy: { origins: [origin(healthy)] } },
-      routes: {
-        writes: { match: { pathPrefix: '/writes' }, timeout: '20s', weights: { hung: 100, healthy: 0 } },
-        reads: { match: { pathPrefix: '/reads' }, timeout: '20s', weights: { hung: 100 } },
-      },
-    }));
+    fs.writeFileSync(
+      file,
+      stringify({
+        pools: { hung: { origins: [origin(hung)] }, healthy: { origins: [origin(healthy)] } },
+        routes: {
+          writes: { match: { pathPrefix: '/writes' }, timeout: '20s', weights: { hung: 100, healthy: 0 } },
+          reads: { match: { pathPrefix: '/reads' }, timeout: '20s', weights: { hung: 100 } },
+        },
+      }),
+    );
     port = await freePort();
     const adminPort = await freePort();
     router = spawnGenie(['router', '--config', file, '--port', String(port), '--admin-port', String(adminPort)], { GENIE_ROUTER_TOKEN: TOKEN });
@@ -65,7 +70,14 @@ describe('router shutdownSessions (real process)', function () {
     while (held.length < n && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 20));
     assert.equal(held.length, n, 'requests reached the hung pool');
   };
-  const settled = <T>(p: Promise<T>) => Promise.race([p.then(() => 'settled' as const, () => 'settled' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), 300))]);
+  const settled = <T>(p: Promise<T>) =>
+    Promise.race([
+      p.then(
+        () => 'settled' as const,
+        () => 'settled' as const,
+      ),
+      new Promise<'pending'>((r) => setTimeout(() => r('pending'), 300)),
+    ]);
 
   it('ends the route’s requests waiting on the pool it sets to 0 with 503 at once; other routes and a change without the flag wait on', async () => {
     const write = request(`http://127.0.0.1:${port}/writes/1`, { method: 'POST', body: 'x' });
@@ -79,7 +91,9 @@ describe('router shutdownSessions (real process)', function () {
     assert.equal(await settled(write), 'pending', 'a plain weight change ends nothing');
 
     const changedAt = performance.now();
-    const fenced = await admin.call<{ sessionsShutDown: number; weights: Record<string, number> }>('PUT', '/routes/writes/weights', { body: { weights: { hung: 0, healthy: 100 }, shutdownSessions: true } });
+    const fenced = await admin.call<{ sessionsShutDown: number; weights: Record<string, number> }>('PUT', '/routes/writes/weights', {
+      body: { weights: { hung: 0, healthy: 100 }, shutdownSessions: true },
+    });
     assert.equal(fenced.status, 200, fenced.text);
     assert.deepEqual(fenced.json.weights, { hung: 0, healthy: 100 });
     assert.equal(fenced.json.sessionsShutDown, 1, 'only the writes route’s request to the hung pool');
@@ -103,7 +117,9 @@ describe('router shutdownSessions (real process)', function () {
 
   it('refuses a shutdownSessions that is not true or false, changing nothing', async () => {
     const before = await admin.getConfig();
-    const bad = await admin.call<{ error: { message: string } }>('PUT', '/routes/writes/weights', { body: { weights: { hung: 0, healthy: 100 }, shutdownSessions: 'yes' } });
+    const bad = await admin.call<{ error: { message: string } }>('PUT', '/routes/writes/weights', {
+      body: { weights: { hung: 0, healthy: 100 }, shutdownSessions: 'yes' },
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.json.error.message, /shutdownSessions must be true or false/);
     assert.equal((await admin.getConfig()).version, before.version);

@@ -20,13 +20,18 @@ describe('router graceful shutdown (real process)', function () {
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-router-shutdown-'));
     const file = path.join(dir, 'router.yaml');
-    fs.writeFileSync(file, stringify({
-      pools: { slow: { origins: [`http://127.0.0.1:${(slow.address() as AddressInfo).port}`] } },
-      routes: { all: { weights: { slow: 100 } } },
-    }));
+    fs.writeFileSync(
+      file,
+      stringify({
+        pools: { slow: { origins: [`http://127.0.0.1:${(slow.address() as AddressInfo).port}`] } },
+        routes: { all: { weights: { slow: 100 } } },
+      }),
+    );
     const port = await freePort();
     const adminPort = await freePort();
-    const router = spawnGenie(['router', '--config', file, '--port', String(port), '--admin-port', String(adminPort)], { GENIE_ROUTER_TOKEN: 'shutdown-token' });
+    const router = spawnGenie(['router', '--config', file, '--port', String(port), '--admin-port', String(adminPort)], {
+      GENIE_ROUTER_TOKEN: 'shutdown-token',
+    });
     try {
       await waitForOutput(router, /router listening/, 15_000);
       const started = performance.now();

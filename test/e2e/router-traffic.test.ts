@@ -44,7 +44,14 @@ async function echoServer(name: string): Promise<{ url: string; seen: Echoed[]; 
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => { server.closeAllConnections(); server.close(); } };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 describe('router traffic (real processes)', function () {
@@ -57,7 +64,14 @@ describe('router traffic (real processes)', function () {
 
   before(async () => {
     [env, echoA, echoB] = await Promise.all([
-      (async () => startDemoEnvironment({ routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: await freePort(), canaryPort: await freePort(), token: TOKEN }))(),
+      (async () =>
+        startDemoEnvironment({
+          routerPort: await freePort(),
+          routerAdminPort: await freePort(),
+          stablePort: await freePort(),
+          canaryPort: await freePort(),
+          token: TOKEN,
+        }))(),
       echoServer('a'),
       echoServer('b'),
     ]);
@@ -96,8 +110,15 @@ describe('router traffic (real processes)', function () {
     const served = result.bodies!.map((b) => JSON.parse(b).version as string);
     assert.ok(served.includes('1.0.0') && served.includes('1.1.0'), 'both versions served as the weights moved');
     // The last requests (after 100% canary) all hit the canary.
-    assert.ok(served.slice(-20).every((v) => v === '1.1.0'), served.slice(-20).join(','));
-    assert.deepEqual(versions, versions.map((_, i) => versions[0] + i), 'each change made exactly one new version');
+    assert.ok(
+      served.slice(-20).every((v) => v === '1.1.0'),
+      served.slice(-20).join(','),
+    );
+    assert.deepEqual(
+      versions,
+      versions.map((_, i) => versions[0] + i),
+      'each change made exactly one new version',
+    );
     await admin.setWeights('default', { stable: 100, canary: 0 });
   });
 
@@ -148,7 +169,10 @@ describe('router traffic (real processes)', function () {
     assert.equal(pairs.length, 5, 'the ring keeps its capacity, the newest');
     assert.equal(stats.captured, 8);
     assert.equal(stats.overwritten, 3);
-    assert.deepEqual(pairs.map((p) => p.request.path), [3, 4, 5, 6, 7].map((i) => `/echo/item/${i}?q=${i}`));
+    assert.deepEqual(
+      pairs.map((p) => p.request.path),
+      [3, 4, 5, 6, 7].map((i) => `/echo/item/${i}?q=${i}`),
+    );
     const last = pairs[4];
     assert.equal(last.route, 'echo');
     assert.equal(last.request.method, 'GET');
@@ -217,13 +241,18 @@ describe('router traffic (real processes)', function () {
     assert.equal(echoed.headers['proxy-authorization'], undefined);
     assert.equal(echoed.headers.te, undefined);
     // Absolute-form targets (what clients configured to use a proxy send) are routed by their path; `*` is refused.
-    const raw = async (target: string) => new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(new URL(env.router.url).port), '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
-      let text = '';
-      socket.on('data', (d) => { text += d; });
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const raw = async (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(env.router.url).port), '127.0.0.1', () =>
+          socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+        );
+        let text = '';
+        socket.on('data', (d) => {
+          text += d;
+        });
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
     assert.match(await raw('http://shop.example.com/echo/absolute?x=1'), /^HTTP\/1\.1 200[\s\S]*"url":"\/echo\/absolute\?x=1"/);
     assert.match(await raw('*'), /^HTTP\/1\.1 400[\s\S]*BAD_REQUEST_TARGET/);
     // A request body of a few MB streams through intact.
@@ -235,7 +264,8 @@ describe('router traffic (real processes)', function () {
   it('keeps a sticky client on one pool of a 50/50 split', async () => {
     const versionsOf = async (user: string) => {
       const seen = new Set<string>();
-      for (let i = 0; i < 10; i++) seen.add(((await (await request(`${env.router.url}/sticky`, { headers: { 'x-user': user } })).body.json()) as { version: string }).version);
+      for (let i = 0; i < 10; i++)
+        seen.add(((await (await request(`${env.router.url}/sticky`, { headers: { 'x-user': user } })).body.json()) as { version: string }).version);
       return seen;
     };
     const all = new Set<string>();

@@ -31,21 +31,39 @@ describe('shadow testing (real router, demo services, Temporal)', function () {
   before(async () => {
     // Same version everywhere; the candidate differs in one field (price), every answer in requestId and timestamp.
     env = await startDemoEnvironment({
-      routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: await freePort(), canaryPort: await freePort(), token: TOKEN,
-      stable: { version: '1.0.0', fields: { price: 10 } }, canary: { version: '1.0.0', fields: { price: 12 } },
+      routerPort: await freePort(),
+      routerAdminPort: await freePort(),
+      stablePort: await freePort(),
+      canaryPort: await freePort(),
+      token: TOKEN,
+      stable: { version: '1.0.0', fields: { price: 10 } },
+      canary: { version: '1.0.0', fields: { price: 12 } },
     });
     process.env.GENIE_ROUTER_ADMIN_URL = env.router.adminUrl;
     process.env.GENIE_ROUTER_TOKEN = TOKEN;
     // The noise pool: a second instance of the primary version (its own process).
     const port = await freePort();
-    noise = spawnGenie('stable-2', `http://127.0.0.1:${port}`, ['demo-service', '--name', 'stable-2', '--version', '1.0.0', '--port', String(port), '--field', 'price=10']);
+    noise = spawnGenie('stable-2', `http://127.0.0.1:${port}`, [
+      'demo-service',
+      '--name',
+      'stable-2',
+      '--version',
+      '1.0.0',
+      '--port',
+      String(port),
+      '--field',
+      'price=10',
+    ]);
     await waitHealthy(`${noise.url}/health`);
     const current = await admin<{ version: number; config: RouterConfig }>({}, 'GET', '/config');
     const config = { ...current.config, pools: { ...current.config.pools, 'stable-2': { origins: [noise.url] } } };
     await admin({}, 'PUT', `/config?expectVersion=${current.version}`, config);
   });
   after(async () => {
-    for (const [key, value] of [['GENIE_ROUTER_ADMIN_URL', saved.url], ['GENIE_ROUTER_TOKEN', saved.token]] as const) {
+    for (const [key, value] of [
+      ['GENIE_ROUTER_ADMIN_URL', saved.url],
+      ['GENIE_ROUTER_TOKEN', saved.token],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -75,7 +93,8 @@ describe('shadow testing (real router, demo services, Temporal)', function () {
     assert.equal(withNoise.pairs, 60);
     assert.equal(withNoise.noisePairs, 60);
     assert.deepEqual(withNoise.differingFields, [`${ENDPOINT} $.price`]);
-    for (const field of ['$.requestId', '$.timestamp', '$.service']) assert.ok(withNoise.noiseFields.includes(`${ENDPOINT} ${field}`), `${field} not noise: ${JSON.stringify(withNoise.noiseFields)}`);
+    for (const field of ['$.requestId', '$.timestamp', '$.service'])
+      assert.ok(withNoise.noiseFields.includes(`${ENDPOINT} ${field}`), `${field} not noise: ${JSON.stringify(withNoise.noiseFields)}`);
     assert.equal(withNoise.mismatchRate, 1);
     assert.equal(withNoise.passed, false);
     assert.match(withNoise.reasons.join(' '), /mismatch rate 1 > 0 .*\$\.price/);
@@ -107,20 +126,23 @@ describe('shadow testing (real router, demo services, Temporal)', function () {
       temporal = await localEnv();
     });
 
-    const run = (params: Record<string, unknown>) => withWorker(temporal, queue, async () => {
-      const handle = await startInline(temporal, queue, 'shadow-test', { params: { route: 'default', shadowPool: 'canary', noisePool: 'stable-2', requests: 30, duration: '30s', minPairs: 20, ...params } });
-      // Live traffic while the runbook mirrors, until it ends.
-      let done = false;
-      const traffic = (async () => {
-        while (!done) await openLoop({ origin: env.router.url, path: '/items/42', rate: 200, count: 20 });
-      })();
-      try {
-        return await handle.result();
-      } finally {
-        done = true;
-        await traffic;
-      }
-    });
+    const run = (params: Record<string, unknown>) =>
+      withWorker(temporal, queue, async () => {
+        const handle = await startInline(temporal, queue, 'shadow-test', {
+          params: { route: 'default', shadowPool: 'canary', noisePool: 'stable-2', requests: 30, duration: '30s', minPairs: 20, ...params },
+        });
+        // Live traffic while the runbook mirrors, until it ends.
+        let done = false;
+        const traffic = (async () => {
+          while (!done) await openLoop({ origin: env.router.url, path: '/items/42', rate: 200, count: 20 });
+        })();
+        try {
+          return await handle.result();
+        } finally {
+          done = true;
+          await traffic;
+        }
+      });
 
     it('fails on the changed field (SHADOW_MISMATCH), reporting it and the noise, and turns the mirror off', async () => {
       const result = await run({});

@@ -41,7 +41,13 @@ describe('supervised processes outlive the worker that started them (real worker
   });
 
   async function startWorker(): Promise<Spawned> {
-    const w = spawnGenie(['worker'], { TEMPORAL_ADDRESS: env.address, GENIE_TASK_QUEUE: queue, GENIE_STATE_DIR: stateDir, GENIE_PROCESS_DIR: '', GENIE_DEPLOY_PORTS: `canary=${port}` });
+    const w = spawnGenie(['worker'], {
+      TEMPORAL_ADDRESS: env.address,
+      GENIE_TASK_QUEUE: queue,
+      GENIE_STATE_DIR: stateDir,
+      GENIE_PROCESS_DIR: '',
+      GENIE_DEPLOY_PORTS: `canary=${port}`,
+    });
     workers.push(w);
     await waitForOutput(w, /worker polling/);
     return w;

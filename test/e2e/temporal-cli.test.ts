@@ -33,16 +33,31 @@ describe('the temporal CLI as a client (start, signal, show)', function () {
     await codec.close();
   });
   const temporal = (...args: string[]) =>
-    run(ensureBinary(TEMPORAL_CLI), [...args, '--address', env.address, '--codec-endpoint', codec.url, '--codec-auth', 'Bearer cli-test-token'], { encoding: 'utf8' });
+    run(ensureBinary(TEMPORAL_CLI), [...args, '--address', env.address, '--codec-endpoint', codec.url, '--codec-auth', 'Bearer cli-test-token'], {
+      encoding: 'utf8',
+    });
 
   it('starts hello by name with the UI-form input and reads the result', async () => {
     const id = `cli-hello-${Date.now()}`;
     await withWorker(env, queue, async () => {
-      await temporal('workflow', 'start', '--type', 'runbook', '--task-queue', queue, '--workflow-id', id, '--input', JSON.stringify({ runbook: 'hello', params: { uiUrl: targets.url } }));
+      await temporal(
+        'workflow',
+        'start',
+        '--type',
+        'runbook',
+        '--task-queue',
+        queue,
+        '--workflow-id',
+        id,
+        '--input',
+        JSON.stringify({ runbook: 'hello', params: { uiUrl: targets.url } }),
+      );
       await env.client.workflow.getHandle(id).result();
     });
     const { stdout } = await temporal('workflow', 'show', '--workflow-id', id, '--output', 'json');
-    const events = (JSON.parse(stdout) as { events: { eventType: string; workflowExecutionCompletedEventAttributes?: { result: { payloads: { data: string }[] } } }[] }).events;
+    const events = (
+      JSON.parse(stdout) as { events: { eventType: string; workflowExecutionCompletedEventAttributes?: { result: { payloads: { data: string }[] } } }[] }
+    ).events;
     const completed = events.find((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
     assert.ok(completed, 'no completion event in history');
     const result = JSON.parse(Buffer.from(completed.workflowExecutionCompletedEventAttributes!.result.payloads[0].data, 'base64').toString());
@@ -53,14 +68,39 @@ describe('the temporal CLI as a client (start, signal, show)', function () {
   it('approves a waiting run with `temporal workflow signal`, and the signal with who/why is in history', async () => {
     const id = `cli-approval-${Date.now()}`;
     const runbook = {
-      apiVersion: 'genie.dev/v1', kind: 'generic', metadata: { name: 'cli-gate', version: '1.0.0' },
-      steps: [{ id: 'gate', approval: { approvers: ['oncall'] } }, { id: 'after', action: 'util.echo', with: { ok: true } }],
+      apiVersion: 'genie.dev/v1',
+      kind: 'generic',
+      metadata: { name: 'cli-gate', version: '1.0.0' },
+      steps: [
+        { id: 'gate', approval: { approvers: ['oncall'] } },
+        { id: 'after', action: 'util.echo', with: { ok: true } },
+      ],
     };
     await withWorker(env, queue, async () => {
-      await temporal('workflow', 'start', '--type', 'runbook', '--task-queue', queue, '--workflow-id', id, '--input', JSON.stringify({ runbook, requestedBy: 'cli-user' }));
+      await temporal(
+        'workflow',
+        'start',
+        '--type',
+        'runbook',
+        '--task-queue',
+        queue,
+        '--workflow-id',
+        id,
+        '--input',
+        JSON.stringify({ runbook, requestedBy: 'cli-user' }),
+      );
       const handle = env.client.workflow.getHandle(id);
       await waitForState(handle, (s) => s.pendingApprovals.length === 1);
-      await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'approve', '--input', JSON.stringify({ by: 'oncall', reason: 'approved from the temporal CLI' }));
+      await temporal(
+        'workflow',
+        'signal',
+        '--workflow-id',
+        id,
+        '--name',
+        'approve',
+        '--input',
+        JSON.stringify({ by: 'oncall', reason: 'approved from the temporal CLI' }),
+      );
       const result = await handle.result();
       assert.equal(result.status, 'succeeded');
     });

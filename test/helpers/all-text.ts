@@ -7,5 +7,7 @@ export function allText(node: unknown, seen = new Set<unknown>()): string {
   if (typeof node === 'string') return node;
   if (!node || typeof node !== 'object' || seen.has(node)) return '';
   seen.add(node);
-  return Object.values(node).map((v) => allText(v, seen)).join('\n');
+  return Object.values(node)
+    .map((v) => allText(v, seen))
+    .join('\n');
 }

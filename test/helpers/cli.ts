@@ -19,7 +19,19 @@ export interface CliResult {
 export function bufferOutput(stdin: Reader = []): { out: Output; stdout: () => string; stderr: () => string } {
   let stdout = '';
   let stderr = '';
-  const out = new Output({ write: (text: string) => { stdout += text; } }, { write: (text: string) => { stderr += text; } }, stdin);
+  const out = new Output(
+    {
+      write: (text: string) => {
+        stdout += text;
+      },
+    },
+    {
+      write: (text: string) => {
+        stderr += text;
+      },
+    },
+    stdin,
+  );
   return { out, stdout: () => stdout, stderr: () => stderr };
 }
 

@@ -16,11 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const PATTERNS = [
-  /\benv\.([A-Z][A-Z0-9_]*)\b/g,
-  /\benv\[\s*['"`]([A-Z][A-Z0-9_]*)['"`]\s*\]/g,
-  /['"`](GENIE_[A-Z0-9_]*)/g,
-];
+const PATTERNS = [/\benv\.([A-Z][A-Z0-9_]*)\b/g, /\benv\[\s*['"`]([A-Z][A-Z0-9_]*)['"`]\s*\]/g, /['"`](GENIE_[A-Z0-9_]*)/g];
 
 export interface EnvRead {
   name: string;
@@ -47,6 +43,5 @@ function sourceFiles(dir: string): string[] {
 
 /** Every read in the TypeScript files under the given directories of the project. */
 export function envReadsUnder(root: string, dirs: string[]): EnvRead[] {
-  return dirs.flatMap((dir) => sourceFiles(path.join(root, dir)))
-    .flatMap((file) => envReadsIn(fs.readFileSync(file, 'utf8'), path.relative(root, file)));
+  return dirs.flatMap((dir) => sourceFiles(path.join(root, dir))).flatMap((file) => envReadsIn(fs.readFileSync(file, 'utf8'), path.relative(root, file)));
 }

@@ -30,14 +30,25 @@ export function standInPorts(primary: string, regions: string[], hung: () => str
   let current = primary;
   const calls: string[] = [];
   const ports: FailoverPorts = {
-    status: async (region): Promise<RegionRole> => (hung().includes(region)
-      ? { region, reachable: false, role: 'unknown', writable: false, error: 'timeout' }
-      : region === current
-        ? { region, reachable: true, role: 'primary', writable: true, replicas: regions.filter((r) => r !== current).map((name) => ({ name, lagBytes: 0, lagSeconds: 0, syncState: 'sync' })) }
-        : { region, reachable: true, role: 'standby', writable: false, lagBytes: 0, lagSeconds: 0 }),
+    status: async (region): Promise<RegionRole> =>
+      hung().includes(region)
+        ? { region, reachable: false, role: 'unknown', writable: false, error: 'timeout' }
+        : region === current
+          ? {
+              region,
+              reachable: true,
+              role: 'primary',
+              writable: true,
+              replicas: regions.filter((r) => r !== current).map((name) => ({ name, lagBytes: 0, lagSeconds: 0, syncState: 'sync' })),
+            }
+          : { region, reachable: true, role: 'standby', writable: false, lagBytes: 0, lagSeconds: 0 },
     fenceRouter: async (from, to) => calls.push(`fenceRouter ${from}→${to}`),
     fenceNode: async (from) => calls.push(`fenceNode ${from}`),
-    promote: async (to) => { calls.push(`promote ${to}`); current = to; return {}; },
+    promote: async (to) => {
+      calls.push(`promote ${to}`);
+      current = to;
+      return {};
+    },
     switchRouter: async (to) => calls.push(`switchRouter ${to}`),
   };
   return { ports, calls };

@@ -6,8 +6,13 @@
  */
 import * as assert from 'node:assert/strict';
 import {
-  clusterStatus, mostAdvancedStandby, PostgresAdapter, writableNodes,
-  type FailoverEnvironment, type FailoverEnvironmentOptions, type RejoinResult,
+  clusterStatus,
+  mostAdvancedStandby,
+  PostgresAdapter,
+  writableNodes,
+  type FailoverEnvironment,
+  type FailoverEnvironmentOptions,
+  type RejoinResult,
 } from '../../src/failover';
 import { withNode } from '../../src/failover/sql';
 
@@ -33,7 +38,10 @@ export function useFailoverEnvironment(options: FailoverEnvironmentOptions = {})
 
 /** At most one node accepts a real write: the invariant every failover test ends with. Returns the writable region. */
 export async function assertAtMostOneWritable(env: FailoverEnvironment): Promise<string | undefined> {
-  const writable = await writableNodes(adapter, env.regions.map((r) => r.spec));
+  const writable = await writableNodes(
+    adapter,
+    env.regions.map((r) => r.spec),
+  );
   assert.ok(writable.length <= 1, `more than one node accepts writes: ${writable.join(', ')}`);
   return writable[0];
 }
@@ -63,14 +71,20 @@ export async function killAndFailover(env: FailoverEnvironment, from: string): P
   const killedAt = Date.now();
   await env.kill(from, 'SIGKILL');
   const others = env.regions.filter((r) => r.name !== from);
-  const status = await clusterStatus(adapter, others.map((r) => r.spec), 1_000);
+  const status = await clusterStatus(
+    adapter,
+    others.map((r) => r.spec),
+    1_000,
+  );
   const target = mostAdvancedStandby(status);
   assert.ok(target, `no reachable standby to promote: ${JSON.stringify(status.nodes)}`);
   const t0 = Date.now();
   const promoted = await adapter.promote(env.region(target.region).spec, { timeoutMs: 20_000 });
   assert.equal(promoted.promoted, true);
   const promoteMs = Date.now() - t0;
-  const repointed = await Promise.all(others.filter((r) => r.name !== target.region).map((r) => adapter.rejoin(r.spec, env.region(target.region).spec, { timeoutMs: 30_000 })));
+  const repointed = await Promise.all(
+    others.filter((r) => r.name !== target.region).map((r) => adapter.rejoin(r.spec, env.region(target.region).spec, { timeoutMs: 30_000 })),
+  );
   await env.switchTraffic(target.region);
   return { from, to: target.region, killedAt, promoteMs, switchMs: Date.now() - killedAt, repointed };
 }

@@ -17,14 +17,28 @@ export function inlineRunbook(steps: Step[], extra: Partial<Runbook> = {}): Runb
   } as Runbook;
 }
 
-export async function startInline(env: TestWorkflowEnvironment, taskQueue: string, runbook: Runbook | string, opts: { params?: Record<string, unknown>; requestedBy?: string; workflowId?: string } = {}) {
+export async function startInline(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  runbook: Runbook | string,
+  opts: { params?: Record<string, unknown>; requestedBy?: string; workflowId?: string } = {},
+) {
   return startRunbook(env.client, {
-    runbook, params: opts.params ?? {}, requestedBy: opts.requestedBy ?? 'tester', taskQueue, searchAttributes: env.supportsTimeSkipping === false,
+    runbook,
+    params: opts.params ?? {},
+    requestedBy: opts.requestedBy ?? 'tester',
+    taskQueue,
+    searchAttributes: env.supportsTimeSkipping === false,
     ...(opts.workflowId ? { workflowId: opts.workflowId } : {}),
   });
 }
 
-export async function runInline(env: TestWorkflowEnvironment, taskQueue: string, runbook: Runbook | string, opts: { params?: Record<string, unknown>; requestedBy?: string } = {}): Promise<RunbookResult> {
+export async function runInline(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  runbook: Runbook | string,
+  opts: { params?: Record<string, unknown>; requestedBy?: string } = {},
+): Promise<RunbookResult> {
   const handle = await startInline(env, taskQueue, runbook, opts);
   return handle.result();
 }

@@ -18,7 +18,11 @@ import { localEnv, uniqueQueue, withWorker } from '../helpers/temporal';
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'alerts', name), 'utf8')) as Record<string, unknown>;
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await request(url, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  const response = await request(url, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
 }
 
@@ -40,7 +44,10 @@ describe('alerts: Alertmanager webhook intake (real Temporal)', function () {
     assert.equal(group.alerts.length, 2);
     assert.equal(group.commonLabels.service, 'stable');
     assert.throws(() => parseAlertGroup({ ...fixture('firing-grouped.json'), version: '3' }), /version: must be "4"/);
-    assert.throws(() => parseAlertGroup({ ...fixture('firing-grouped.json'), alerts: [{ status: 'burning', labels: {} }] }), /alerts\[0\]\.status: must be "firing" or "resolved"/);
+    assert.throws(
+      () => parseAlertGroup({ ...fixture('firing-grouped.json'), alerts: [{ status: 'burning', labels: {} }] }),
+      /alerts\[0\]\.status: must be "firing" or "resolved"/,
+    );
     assert.throws(() => parseAlertGroup({ ...fixture('firing-grouped.json'), groupKey: undefined }), /groupKey: is missing/);
   });
 

@@ -17,7 +17,13 @@ import type { BreakerOptions } from '../../src/resilience/options';
 import { BreakerRegistry } from '../../src/resilience/registry';
 import { detailsOf, failureOf } from '../unit/activities/failure';
 
-const OPTIONS: Partial<BreakerOptions> = { minimumCalls: 4, window: { type: 'count', size: 10 }, failureRateThreshold: 0.5, openDurationMs: 300, halfOpenCalls: 1 };
+const OPTIONS: Partial<BreakerOptions> = {
+  minimumCalls: 4,
+  window: { type: 'count', size: 10 },
+  failureRateThreshold: 0.5,
+  openDurationMs: 300,
+  halfOpenCalls: 1,
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('circuit breaker: a failing HTTP dependency', function () {
@@ -123,7 +129,12 @@ describe('circuit breaker: a failing HTTP dependency', function () {
       for (let i = 0; i < 4; i++) await request.run({ url: `${base}/x` });
       const failure: ApplicationFailure = await failureOf(request.run({ url: `${base}/x?token=s3cret` }), 'BREAKER_OPEN');
       assert.equal(failure.nonRetryable, false);
-      assert.match(failure.message, new RegExp(`^GET ${base}/x\\S* not sent: circuit breaker for ${base} is open \\(4 of the last 4 calls failed.*\\); calls are rejected until \\S+Z \\(in \\d+ms\\)`));
+      assert.match(
+        failure.message,
+        new RegExp(
+          `^GET ${base}/x\\S* not sent: circuit breaker for ${base} is open \\(4 of the last 4 calls failed.*\\); calls are rejected until \\S+Z \\(in \\d+ms\\)`,
+        ),
+      );
       assert.doesNotMatch(failure.message, /s3cret/);
       const details = detailsOf(failure);
       assert.equal(details.breaker, base);

@@ -78,7 +78,13 @@ describe('circuit breaker overrides across workers (real Temporal)', function ()
   const cliEnv = () => ({ TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', GENIE_TASK_QUEUE: queue, GENIE_USER: 'tester' });
   const workerEnv = () => ({ ...cliEnv(), GENIE_LOG_LEVEL: 'INFO' });
   const worker = async (registry: BreakerRegistry): Promise<Worker> =>
-    createGenieWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: queue, workflowBundle: await workflowBundle(), breakers: registry });
+    createGenieWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: queue,
+      workflowBundle: await workflowBundle(),
+      breakers: registry,
+    });
 
   before(async () => {
     env = await localEnv();
@@ -111,7 +117,10 @@ describe('circuit breaker overrides across workers (real Temporal)', function ()
       const afterCli = seen.map((l) => Math.max(0, Math.round(l.arrived - returned)));
       // One 250 ms poll plus a query round trip; 1.5 s leaves room for a loaded 2-core CI machine
       // (one run there took 1,014 ms), while a broken sync (no polling, a lost change) still fails.
-      assert.ok(afterCli.every((ms) => ms <= PROPAGATION_BOUND_MS), `applied ${afterCli.join(' / ')} ms after the CLI returned`);
+      assert.ok(
+        afterCli.every((ms) => ms <= PROPAGATION_BOUND_MS),
+        `applied ${afterCli.join(' / ')} ms after the CLI returned`,
+      );
       assert.match(seen[0].forced[PAYMENTS], /^open by alice: provider incident INC-42$/);
 
       // The same through the client, timed from before the update is sent.
@@ -119,8 +128,13 @@ describe('circuit breaker overrides across workers (real Temporal)', function ()
       const resetting = logs.map((log) => log.next((l) => l.forced[PAYMENTS] === undefined && l.changed.includes(PAYMENTS), 10_000));
       await resetBreaker(env.client, queue, { name: PAYMENTS, by: 'bob', reason: 'provider recovered' });
       const resetMs = (await Promise.all(resetting)).map((l) => Math.round(l.arrived - t0));
-      assert.ok(resetMs.every((ms) => ms <= PROPAGATION_BOUND_MS), `reset applied after ${resetMs.join(' / ')} ms`);
-      console.log(`      propagation to 2 worker processes: open ${afterCli.join(' / ')} ms after the CLI returned; reset ${resetMs.join(' / ')} ms from sending`);
+      assert.ok(
+        resetMs.every((ms) => ms <= PROPAGATION_BOUND_MS),
+        `reset applied after ${resetMs.join(' / ')} ms`,
+      );
+      console.log(
+        `      propagation to 2 worker processes: open ${afterCli.join(' / ')} ms after the CLI returned; reset ${resetMs.join(' / ')} ms from sending`,
+      );
 
       // A worker started now (here, in-process) begins with the current overrides: its first call waits for them and is rejected.
       await forceBreaker(env.client, queue, { name: base, state: 'open', by: 'carol', reason: 'drain' });
@@ -149,17 +163,29 @@ describe('circuit breaker overrides across workers (real Temporal)', function ()
     const a = new BreakerRegistry();
     const w = await worker(a);
     await w.runUntil(async () => {
-      const result = await runInline(env, queue, inlineRunbook([
-        { id: 'mitigate', action: 'breaker.force', with: { name: `${base}/api`, state: 'open', reason: 'shed load', by: '{% $run.requestedBy %}' } },
-        { id: 'settle', sleep: '1s' },
-        { id: 'call', action: 'http.request', with: { url: base }, retry: { maxAttempts: 1 }, onError: 'continue' },
-        { id: 'recover', action: 'breaker.force', with: { name: base, state: 'reset', reason: 'done' } },
-      ] as never), { requestedBy: 'dave' });
+      const result = await runInline(
+        env,
+        queue,
+        inlineRunbook([
+          { id: 'mitigate', action: 'breaker.force', with: { name: `${base}/api`, state: 'open', reason: 'shed load', by: '{% $run.requestedBy %}' } },
+          { id: 'settle', sleep: '1s' },
+          { id: 'call', action: 'http.request', with: { url: base }, retry: { maxAttempts: 1 }, onError: 'continue' },
+          { id: 'recover', action: 'breaker.force', with: { name: base, state: 'reset', reason: 'done' } },
+        ] as never),
+        { requestedBy: 'dave' },
+      );
       assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
       const step = (id: string) => result.steps.find((s) => s.id === id)!;
-      assert.deepEqual({ ...(step('mitigate').output as object), version: undefined }, {
-        name: base, state: 'open', changed: true, version: undefined, message: `${base} forced open on every worker`,
-      });
+      assert.deepEqual(
+        { ...(step('mitigate').output as object), version: undefined },
+        {
+          name: base,
+          state: 'open',
+          changed: true,
+          version: undefined,
+          message: `${base} forced open on every worker`,
+        },
+      );
       assert.equal(step('call').status, 'failed');
       assert.equal(step('call').error?.code, 'BREAKER_OPEN');
       assert.match(step('call').error!.message, /forced open by dave \(shed load\)/);
@@ -170,9 +196,18 @@ describe('circuit breaker overrides across workers (real Temporal)', function ()
       const mine = view!.recent.filter((c) => c.name === base && c.by === 'dave');
       assert.equal(mine.length, 1, 'the history keeps who forced it');
 
-      await assert.rejects(forceBreaker(env.client, queue, { name: PAYMENTS, state: 'open', by: 'erin', reason: '' }), (e: unknown) => e instanceof BreakerOverrideRefusedError && /"reason" is required/.test(e.message));
-      await assert.rejects(forceBreaker(env.client, queue, { name: 'payments.example.com/x', state: 'open', by: 'erin', reason: 'x' }), /is not a breaker name/);
-      await assert.rejects(forceBreaker(env.client, queue, { name: PAYMENTS, state: 'half-open' as never, by: 'erin', reason: 'x' }), /"state" must be one of open, closed, disabled/);
+      await assert.rejects(
+        forceBreaker(env.client, queue, { name: PAYMENTS, state: 'open', by: 'erin', reason: '' }),
+        (e: unknown) => e instanceof BreakerOverrideRefusedError && /"reason" is required/.test(e.message),
+      );
+      await assert.rejects(
+        forceBreaker(env.client, queue, { name: 'payments.example.com/x', state: 'open', by: 'erin', reason: 'x' }),
+        /is not a breaker name/,
+      );
+      await assert.rejects(
+        forceBreaker(env.client, queue, { name: PAYMENTS, state: 'half-open' as never, by: 'erin', reason: 'x' }),
+        /"state" must be one of open, closed, disabled/,
+      );
       const cli = await genieInProcess(['breaker', 'open', 'payments.example.com', '--reason', 'x'], cliEnv());
       assert.equal(cli.code, 2);
       assert.match(cli.output, /needs a scheme: .*https:\/\/payments\.example\.com/);
@@ -183,7 +218,9 @@ describe('circuit breaker overrides across workers (real Temporal)', function ()
     const w = await worker(new BreakerRegistry());
     await w.runUntil(async () => {
       const handle = await env.client.workflow.start(BREAKERS_WORKFLOW_TYPE, {
-        workflowId: `breakers-can-${queue}`, taskQueue: queue, args: [{ continueAsNewAfterEvents: 20 } satisfies BreakersInput],
+        workflowId: `breakers-can-${queue}`,
+        taskQueue: queue,
+        args: [{ continueAsNewAfterEvents: 20 } satisfies BreakersInput],
       });
       const firstRun = handle.firstExecutionRunId;
       for (let i = 0; i < 8; i++) {

@@ -29,7 +29,15 @@ const TOKEN = 'chaos-integration-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LATENCY = loadRunbookFile(path.join(projectRoot, 'runbooks', 'chaos-latency.yaml'), actionCatalog).definition;
 
-interface Report { verdict: string; reason: string; ctkStatus: string; breach?: { name: string; value: number; at: string }; faults: { id: string; state: string; removedAt?: string; removal?: string }[]; rolledBack: string[]; probes: Record<string, unknown[]> }
+interface Report {
+  verdict: string;
+  reason: string;
+  ctkStatus: string;
+  breach?: { name: string; value: number; at: string };
+  faults: { id: string; state: string; removedAt?: string; removal?: string }[];
+  rolledBack: string[];
+  probes: Record<string, unknown[]>;
+}
 
 function reportOf(result: RunbookResult): Report {
   if (result.outputs?.report) return result.outputs.report as Report;
@@ -53,15 +61,30 @@ describe('chaos experiments (real Temporal, router, load)', function () {
     env = await localEnv();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-chaos-it-'));
     service = await startDemoService({ name: 'canary', version: '1', port: 0 });
-    router = await startRouter({ token: TOKEN, config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } } });
+    router = await startRouter({
+      token: TOKEN,
+      config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } },
+    });
     admin = new RouterAdminClient(router.adminUrl, TOKEN);
-    for (const k of ['GENIE_CHAOS_DIR', 'GENIE_ROUTER_TOKEN', 'GENIE_ROUTER_ADMIN_URL', 'GENIE_COMMAND_ALLOWLIST', 'GENIE_CHAOS_TARGETS']) saved[k] = process.env[k];
-    Object.assign(process.env, { GENIE_CHAOS_DIR: path.join(dir, 'faults'), GENIE_ROUTER_TOKEN: TOKEN, GENIE_ROUTER_ADMIN_URL: router.adminUrl, GENIE_COMMAND_ALLOWLIST: 'echo' });
+    for (const k of ['GENIE_CHAOS_DIR', 'GENIE_ROUTER_TOKEN', 'GENIE_ROUTER_ADMIN_URL', 'GENIE_COMMAND_ALLOWLIST', 'GENIE_CHAOS_TARGETS'])
+      saved[k] = process.env[k];
+    Object.assign(process.env, {
+      GENIE_CHAOS_DIR: path.join(dir, 'faults'),
+      GENIE_ROUTER_TOKEN: TOKEN,
+      GENIE_ROUTER_ADMIN_URL: router.adminUrl,
+      GENIE_COMMAND_ALLOWLIST: 'echo',
+    });
     delete process.env.GENIE_CHAOS_TARGETS;
     // Steady traffic (about 40 requests a second) so the router's metrics mean something.
     load = (async () => {
       while (loading) {
-        await Promise.all(Array.from({ length: 4 }, () => fetch(router.url).then((r) => r.arrayBuffer()).catch(() => undefined)));
+        await Promise.all(
+          Array.from({ length: 4 }, () =>
+            fetch(router.url)
+              .then((r) => r.arrayBuffer())
+              .catch(() => undefined),
+          ),
+        );
         await sleep(100);
       }
     })();
@@ -79,8 +102,11 @@ describe('chaos experiments (real Temporal, router, load)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const faultsOf = (workflowId: string) => store().list().filter((r) => r.owner.workflowId === workflowId);
-  const poolFaults = async () => ((await admin.getConfig()).config.pools.canary.faults ?? null);
+  const faultsOf = (workflowId: string) =>
+    store()
+      .list()
+      .filter((r) => r.owner.workflowId === workflowId);
+  const poolFaults = async () => (await admin.getConfig()).config.pools.canary.faults ?? null;
 
   it('a stop condition breach ends the experiment early, rolls back, verdict aborted with the breaching value', async () => {
     const started = Date.now();
@@ -134,7 +160,9 @@ describe('chaos experiments (real Temporal, router, load)', function () {
   });
 
   it('a system not steady before the fault gets no fault', async () => {
-    const result = await withWorker(env, queue, async () => (await startInline(env, queue, LATENCY, { params: { maxErrorRate: -1, duration: '5s' }, workflowId: `not-steady-${Date.now()}` })).result());
+    const result = await withWorker(env, queue, async () =>
+      (await startInline(env, queue, LATENCY, { params: { maxErrorRate: -1, duration: '5s' }, workflowId: `not-steady-${Date.now()}` })).result(),
+    );
     assert.equal(result.status, 'failed');
     assert.equal(result.error!.code, 'NOT_STEADY');
     const report = reportOf(result);
@@ -145,7 +173,9 @@ describe('chaos experiments (real Temporal, router, load)', function () {
   });
 
   it('dryRun evaluates everything and injects nothing', async () => {
-    const result = await withWorker(env, queue, async () => (await startInline(env, queue, LATENCY, { params: { dryRun: true, duration: '1s', settle: '100ms' } })).result());
+    const result = await withWorker(env, queue, async () =>
+      (await startInline(env, queue, LATENCY, { params: { dryRun: true, duration: '1s', settle: '100ms' } })).result(),
+    );
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     const fault = result.steps.find((s) => s.id === 'fault')!.output as { dryRun: boolean; targets: string[]; wouldUndo: unknown[] };
     assert.deepEqual([fault.dryRun, fault.targets], [true, ['canary']]);
@@ -156,7 +186,9 @@ describe('chaos experiments (real Temporal, router, load)', function () {
 
   it('chaos-cpu: a real CPU burn held for its duration with onChaos probes; the latency held, verdict steady', async () => {
     const cpu = loadRunbookFile(path.join(projectRoot, 'runbooks', 'chaos-cpu.yaml'), actionCatalog).definition;
-    const result = await withWorker(env, queue, async () => (await startInline(env, queue, cpu, { params: { url: `${router.url}/`, duration: '1500ms', load: 50 } })).result());
+    const result = await withWorker(env, queue, async () =>
+      (await startInline(env, queue, cpu, { params: { url: `${router.url}/`, duration: '1500ms', load: 50 } })).result(),
+    );
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     const report = result.outputs.report as Report;
     assert.equal(report.verdict, 'steady', report.reason);
@@ -164,7 +196,10 @@ describe('chaos experiments (real Temporal, router, load)', function () {
     const fault = result.steps.find((s) => s.id === 'fault')!.output as { ended: string; heldMs: number };
     assert.equal(fault.ended, 'duration');
     assert.ok(fault.heldMs >= 1_400, `held ${fault.heldMs} ms`);
-    assert.deepEqual(report.faults.map((f) => f.state), ['removed']);
+    assert.deepEqual(
+      report.faults.map((f) => f.state),
+      ['removed'],
+    );
   });
 
   it('chaos-partition: a real blackhole partition of a namespace; requests on the other path keep succeeding, verdict steady', async () => {
@@ -175,11 +210,17 @@ describe('chaos experiments (real Temporal, router, load)', function () {
       ip('netns', 'add', A);
       ip('netns', 'add', B);
     } catch (error) {
-      throw new Error(`ip netns is not permitted here, so the partition runbook cannot be tested (needs root / CAP_NET_ADMIN): ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+      throw new Error(
+        `ip netns is not permitted here, so the partition runbook cannot be tested (needs root / CAP_NET_ADMIN): ${String((error as { stderr?: Buffer }).stderr ?? error)}`,
+      );
     }
     try {
       ip('-n', A, 'link', 'add', 'veth-a', 'type', 'veth', 'peer', 'name', 'veth-b', 'netns', B);
-      for (const [ns, dev] of [[A, 'veth-a'], [B, 'veth-b']]) ip('-n', ns, 'link', 'set', dev, 'up');
+      for (const [ns, dev] of [
+        [A, 'veth-a'],
+        [B, 'veth-b'],
+      ])
+        ip('-n', ns, 'link', 'set', dev, 'up');
       const qdisc = () => execFileSync('tc', ['-n', A, 'qdisc', 'show', 'dev', 'veth-a'], { encoding: 'utf8' });
       const partition = loadRunbookFile(path.join(projectRoot, 'runbooks', 'chaos-partition.yaml'), actionCatalog).definition;
       let sawBlackhole = false;
@@ -187,7 +228,9 @@ describe('chaos experiments (real Temporal, router, load)', function () {
         const handle = await startInline(env, queue, partition, { params: { link: `${A}/veth-a`, url: `${router.url}/`, duration: '1500ms' } });
         const done = handle.result();
         let finished = false;
-        void done.finally(() => { finished = true; });
+        void done.finally(() => {
+          finished = true;
+        });
         while (!finished) {
           if (/blackhole 7a6e:/.test(qdisc())) sawBlackhole = true;
           await sleep(50);
@@ -213,12 +256,21 @@ describe('chaos experiments (real Temporal, router, load)', function () {
       server = http.createServer((req, res) => {
         calls.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
         req.resume();
-        const json = (status: number, body: unknown) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(body)); };
+        const json = (status: number, body: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        };
         if (req.url === '/health') return broken ? json(503, { status: 'down' }) : json(200, { status: 'ok' });
         if (req.url === '/errors') return json(200, 0);
         if (req.url === '/incidents') return json(200, { errors: [{ severity: 'high' }] });
-        if (req.url === '/break') { broken = true; return json(200, {}); }
-        if (req.url === '/reset') { broken = false; return json(200, {}); }
+        if (req.url === '/break') {
+          broken = true;
+          return json(200, {});
+        }
+        if (req.url === '/reset') {
+          broken = false;
+          return json(200, {});
+        }
         return json(200, { slow: true });
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -238,7 +290,10 @@ describe('chaos experiments (real Temporal, router, load)', function () {
         assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
         assert.deepEqual([result.outputs.verdict, result.outputs.ctkStatus], ['steady', 'completed']);
         assert.ok(calls.includes('POST /reset '), 'the rollback ran');
-        assert.ok(calls.some((c) => c.endsWith('Bearer ctk-secret-value-123')), 'the secret reached the target');
+        assert.ok(
+          calls.some((c) => c.endsWith('Bearer ctk-secret-value-123')),
+          'the secret reached the target',
+        );
         assert.ok(!JSON.stringify(result).includes('ctk-secret-value-123'), 'and nowhere in the result');
       } finally {
         delete process.env.GENIE_SECRET_CTK_TOKEN;

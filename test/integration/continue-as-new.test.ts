@@ -21,15 +21,22 @@ describe('continue-as-new keeps long runs bounded (real Temporal)', function () 
 
   // Short timers fire with about a second of latency on the dev server, so the loop is kept short.
   it('a long until loop and later steps continue across runs with their state and overrides', async () => {
-    const rb = inlineRunbook([
-      { id: 'first', action: 'util.echo', with: { mark: 'before' } },
-      {
-        id: 'watch',
-        until: { condition: '{% $steps.tick.output.n >= 8 %}', interval: '50ms', steps: [{ id: 'tick', action: 'util.echo', with: { n: '{% $attempt %}' } }] },
-      },
-      { id: 'gate', approval: {} },
-      ...Array.from({ length: 12 }, (_, i) => ({ id: `tail${i}`, action: 'util.echo', with: { i } })),
-    ], { outputs: { mark: '{% $steps.first.output.mark %}', ticks: '{% $steps.tick.output.n %}', last: '{% $steps.tail11.output.i %}' } });
+    const rb = inlineRunbook(
+      [
+        { id: 'first', action: 'util.echo', with: { mark: 'before' } },
+        {
+          id: 'watch',
+          until: {
+            condition: '{% $steps.tick.output.n >= 8 %}',
+            interval: '50ms',
+            steps: [{ id: 'tick', action: 'util.echo', with: { n: '{% $attempt %}' } }],
+          },
+        },
+        { id: 'gate', approval: {} },
+        ...Array.from({ length: 12 }, (_, i) => ({ id: `tail${i}`, action: 'util.echo', with: { i } })),
+      ],
+      { outputs: { mark: '{% $steps.first.output.mark %}', ticks: '{% $steps.tick.output.n %}', last: '{% $steps.tail11.output.i %}' } },
+    );
 
     const { result, firstRunId, lastRunId, events } = await withWorker(env, queue, async () => {
       const handle = await startInline(env, queue, rb);

@@ -22,8 +22,7 @@ describe('interpreter: operator overrides (real Temporal)', function () {
       return handle.result();
     });
   }
-  const send = (h: Awaited<ReturnType<typeof startInline>>, name: OverrideName, args: OverrideArgs) =>
-    h.executeUpdate(overrideUpdates[name], { args: [args] });
+  const send = (h: Awaited<ReturnType<typeof startInline>>, name: OverrideName, args: OverrideArgs) => h.executeUpdate(overrideUpdates[name], { args: [args] });
   async function refused(p: Promise<unknown>, pattern: RegExp): Promise<void> {
     await assert.rejects(p, (err: unknown) => {
       assert.ok(err instanceof WorkflowUpdateFailedError, String(err));
@@ -67,9 +66,15 @@ describe('interpreter: operator overrides (real Temporal)', function () {
   });
 
   it('abort cancels the running step and runs onFailure, recording who and why', async () => {
-    const rb = inlineRunbook([{ id: 'wait', sleep: '1h' }, { id: 'never', action: 'util.echo', with: {} }], {
-      onFailure: [{ id: 'restore', action: 'util.echo', with: { restored: true } }],
-    });
+    const rb = inlineRunbook(
+      [
+        { id: 'wait', sleep: '1h' },
+        { id: 'never', action: 'util.echo', with: {} },
+      ],
+      {
+        onFailure: [{ id: 'restore', action: 'util.echo', with: { restored: true } }],
+      },
+    );
     let overridesSeen: unknown[] = [];
     const result = await live(rb, async (h) => {
       await waitForState(h, (s) => s.steps.some((x) => x.id === 'wait' && x.status === 'waiting'));
@@ -79,21 +84,39 @@ describe('interpreter: operator overrides (real Temporal)', function () {
     assert.equal(result.status, 'aborted');
     assert.match(result.error!.message, /dana: wrong region/);
     assert.equal(result.steps.find((s) => s.id === 'wait')?.status, 'cancelled');
-    assert.equal(result.steps.find((s) => s.id === 'never'), undefined);
+    assert.equal(
+      result.steps.find((s) => s.id === 'never'),
+      undefined,
+    );
     assert.equal(result.steps.find((s) => s.id === 'onFailure.restore')?.status, 'succeeded');
-    assert.deepEqual((overridesSeen[0] as { action: string; by: string; reason: string }), { ...(overridesSeen[0] as object), action: 'abort', by: 'dana', reason: 'wrong region' });
+    assert.deepEqual(overridesSeen[0] as { action: string; by: string; reason: string }, {
+      ...(overridesSeen[0] as object),
+      action: 'abort',
+      by: 'dana',
+      reason: 'wrong region',
+    });
   });
 
   it('pause holds the run at the next step boundary until resume', async () => {
-    const rb = inlineRunbook([{ id: 'one', sleep: '1s' }, { id: 'two', action: 'util.echo', with: {} }]);
+    const rb = inlineRunbook([
+      { id: 'one', sleep: '1s' },
+      { id: 'two', action: 'util.echo', with: {} },
+    ]);
     const result = await live(rb, async (h) => {
       await waitForState(h, (s) => s.steps.some((x) => x.id === 'one'));
       await send(h, 'pause', { by: 'erin', reason: 'checking dashboards' });
       await refused(send(h, 'pause', { by: 'erin' }), /already paused/);
       const held = await waitForState(h, (s) => s.status === 'paused' && s.steps.find((x) => x.id === 'one')?.status === 'succeeded', 10_000);
-      assert.equal(held.steps.find((x) => x.id === 'two'), undefined, 'step two ran while paused');
+      assert.equal(
+        held.steps.find((x) => x.id === 'two'),
+        undefined,
+        'step two ran while paused',
+      );
       await new Promise((r) => setTimeout(r, 1000));
-      assert.equal((await waitForState(h, () => true)).steps.find((x) => x.id === 'two'), undefined);
+      assert.equal(
+        (await waitForState(h, () => true)).steps.find((x) => x.id === 'two'),
+        undefined,
+      );
       await send(h, 'resume', { by: 'erin' });
     });
     assert.equal(result.status, 'succeeded');
@@ -122,7 +145,11 @@ describe('interpreter: operator overrides (real Temporal)', function () {
   });
 
   it('skip of a step not reached yet, and of a running sleep', async () => {
-    const rb = inlineRunbook([{ id: 'long', sleep: '1h' }, { id: 'later', action: 'util.fail', with: { message: 'should be skipped' } }, { id: 'end', action: 'util.echo', with: {} }]);
+    const rb = inlineRunbook([
+      { id: 'long', sleep: '1h' },
+      { id: 'later', action: 'util.fail', with: { message: 'should be skipped' } },
+      { id: 'end', action: 'util.echo', with: {} },
+    ]);
     const result = await live(rb, async (h) => {
       await waitForState(h, (s) => s.steps.some((x) => x.id === 'long' && x.status === 'waiting'));
       await send(h, 'skip', { by: 'gil', stepId: 'later' });
@@ -130,7 +157,14 @@ describe('interpreter: operator overrides (real Temporal)', function () {
       await send(h, 'skip', { by: 'gil', stepId: 'long' });
     });
     assert.equal(result.status, 'succeeded');
-    assert.deepEqual(result.steps.map((s) => [s.id, s.status]), [['long', 'skipped'], ['later', 'skipped'], ['end', 'succeeded']]);
+    assert.deepEqual(
+      result.steps.map((s) => [s.id, s.status]),
+      [
+        ['long', 'skipped'],
+        ['later', 'skipped'],
+        ['end', 'succeeded'],
+      ],
+    );
   });
 
   it('signals work too (UI, temporal CLI); a refused signal is recorded, not applied', async () => {

@@ -49,7 +49,9 @@ describe('self-healing overrides: force-check, skip-strategy, pause/resume (real
     await withWorker(env, queue, async () => {
       const handle = await startInline(env, queue, 'self-healing', {
         params: {
-          service: 'heal-overrides', watch: '3s', verify: '3s',
+          service: 'heal-overrides',
+          watch: '3s',
+          verify: '3s',
           backoff: { initial: '10m', factor: 2, max: '30m', resetAfter: '30m' },
           checks: { web: { tcp: { host: '127.0.0.1', port: down }, period: '200ms', timeout: '150ms', failureThreshold: 2 } },
           ladder: {
@@ -76,12 +78,16 @@ describe('self-healing overrides: force-check, skip-strategy, pause/resume (real
       assert.ok(Date.now() - forcedAt < 30_000, 'the next attempt came long before the 10-minute backoff ended');
       assert.deepEqual(calls, ['/first', '/second'], 'the skipped rung was left out');
       assert.deepEqual(planOf(state)!.state.incident!.skipped, ['first']);
-      assert.deepEqual(planOf(state)!.state.incident!.attempts.map((a) => `${a.strategy}:${a.result}`), ['first:not-recovered', 'second:not-recovered']);
+      assert.deepEqual(
+        planOf(state)!.state.incident!.attempts.map((a) => `${a.strategy}:${a.result}`),
+        ['first:not-recovered', 'second:not-recovered'],
+      );
 
       const overrides = state.overrides.filter((o) => o.action === 'skipStrategy' || o.action === 'forceCheck');
-      assert.deepEqual(overrides.map((o) => `${o.action}:${o.by}:${o.reason}:${o.accepted}`), [
-        'skipStrategy:alice:the restart makes it worse:true', 'forceCheck:bob:fixed the config by hand:true',
-      ]);
+      assert.deepEqual(
+        overrides.map((o) => `${o.action}:${o.by}:${o.reason}:${o.accepted}`),
+        ['skipStrategy:alice:the restart makes it worse:true', 'forceCheck:bob:fixed the config by hand:true'],
+      );
       assert.equal(overrides[0].strategy, 'first');
 
       // An unknown strategy is accepted by the run but ignored by the ladder, with the reason in the decision.

@@ -24,7 +24,14 @@ interface PlanOut {
   strategy?: string;
   waitMs: number;
   reason: string;
-  state: { phase: string; backoffLevel: number; counters: Record<string, number>; closed: { mttrMs: number }[]; incident?: { attempts: { kind: string; strategy: string; result?: string }[] }; trend: Record<string, unknown[]> };
+  state: {
+    phase: string;
+    backoffLevel: number;
+    counters: Record<string, number>;
+    closed: { mttrMs: number }[];
+    incident?: { attempts: { kind: string; strategy: string; result?: string }[] };
+    trend: Record<string, unknown[]>;
+  };
 }
 
 const planOf = (s: RunState) => s.steps.find((x) => x.id === 'monitor.plan')?.output as PlanOut | undefined;
@@ -34,7 +41,9 @@ async function receiver(onCall: (body: Record<string, unknown>) => Promise<void>
   const calls: Record<string, unknown>[] = [];
   const server = http.createServer((req, res) => {
     let text = '';
-    req.on('data', (c) => { text += c; });
+    req.on('data', (c) => {
+      text += c;
+    });
     req.on('end', async () => {
       const body = JSON.parse(text || '{}') as Record<string, unknown>;
       calls.push({ path: req.url, ...body });
@@ -79,7 +88,12 @@ describe('self-healing runbook (real processes, real Temporal)', function () {
   async function demo(name: string) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    await supervisor.start({ name, argv: genieArgv(['demo-service', '--name', name, '--version', '1.0.0', '--port', String(port)]), healthUrl: `${url}/health`, version: '1.0.0' });
+    await supervisor.start({
+      name,
+      argv: genieArgv(['demo-service', '--name', name, '--version', '1.0.0', '--port', String(port)]),
+      healthUrl: `${url}/health`,
+      version: '1.0.0',
+    });
     return url;
   }
 
@@ -91,7 +105,8 @@ describe('self-healing runbook (real processes, real Temporal)', function () {
     await withWorker(env, queue, async () => {
       const handle = await startInline(env, queue, 'self-healing', {
         params: {
-          service: 'heal-crash', ...fast,
+          service: 'heal-crash',
+          ...fast,
           checks: { web: { http: { url: `${url}/health` }, period: '250ms', timeout: '200ms', failureThreshold: 2 } },
           ladder: { restart: { process: { name: 'heal-crash' }, maxAttempts: 2 } },
         },
@@ -132,7 +147,8 @@ describe('self-healing runbook (real processes, real Temporal)', function () {
       await withWorker(env, queue, async () => {
         const handle = await startInline(env, queue, 'self-healing', {
           params: {
-            service: 'heal-down', ...fast,
+            service: 'heal-down',
+            ...fast,
             checks: { web: { tcp: { host: '127.0.0.1', port }, period: '200ms', timeout: '150ms', failureThreshold: 2 } },
             ladder: {
               restart: { process: { name: 'heal-never-registered' }, maxAttempts: 2 },
@@ -141,9 +157,18 @@ describe('self-healing runbook (real processes, real Temporal)', function () {
             },
           },
         });
-        const state = await waitForState(handle, (s) => planOf(s)?.state.phase === 'escalated' && pager.calls.length === 1 && planOf(s)!.state.incident!.attempts.length === 4, 45_000);
+        const state = await waitForState(
+          handle,
+          (s) => planOf(s)?.state.phase === 'escalated' && pager.calls.length === 1 && planOf(s)!.state.incident!.attempts.length === 4,
+          45_000,
+        );
         const attempts = planOf(state)!.state.incident!.attempts.map((a) => `${a.kind}:${a.strategy}:${a.result}`);
-        assert.deepEqual(attempts, ['recover:restart:action-failed', 'recover:restart:action-failed', 'recover:cleanup:not-recovered', 'escalate:escalate:escalated']);
+        assert.deepEqual(attempts, [
+          'recover:restart:action-failed',
+          'recover:restart:action-failed',
+          'recover:cleanup:not-recovered',
+          'escalate:escalate:escalated',
+        ]);
         assert.equal(fs.readdirSync(cache).length, 0, 'the cleanup rung emptied the cache directory');
         assert.equal((pager.calls[0].genie as { strategy: string }).strategy, 'escalate');
         await handle.executeUpdate(overrideUpdates.abort, { args: [{ by: 'test', reason: 'done' }] });
@@ -179,20 +204,28 @@ describe('self-healing runbook (real processes, real Temporal)', function () {
       await withWorker(env, queue, async () => {
         const handle = await startInline(env, queue, 'self-healing', {
           params: {
-            service: 'heal-worse', ...fast,
+            service: 'heal-worse',
+            ...fast,
             checks: {
               db: { tcp: { host: '127.0.0.1', port: down }, period: '200ms', timeout: '150ms', failureThreshold: 2 },
               api: { http: { url: `${url}/orders` }, period: '200ms', timeout: '300ms', failureThreshold: 2 },
             },
             ladder: {
-              scale: { webhook: { url: `${scaler.url}/scale`, payload: { replicas: 3 } }, maxAttempts: 1, rollback: { webhook: { url: `${scaler.url}/scale`, payload: { replicas: 1 } } } },
+              scale: {
+                webhook: { url: `${scaler.url}/scale`, payload: { replicas: 3 } },
+                maxAttempts: 1,
+                rollback: { webhook: { url: `${scaler.url}/scale`, payload: { replicas: 1 } } },
+              },
             },
           },
         });
         const state = await waitForState(handle, (s) => (planOf(s)?.state.incident?.attempts ?? []).some((a) => a.result === 'rolled-back'), 45_000);
         const attempts = planOf(state)!.state.incident!.attempts.map((a) => `${a.kind}:${a.strategy}:${a.result}`);
         assert.deepEqual(attempts.slice(0, 2), ['recover:scale:worse', 'rollback:scale:rolled-back']);
-        assert.deepEqual(scaler.calls.map((c) => c.replicas), [3, 1]);
+        assert.deepEqual(
+          scaler.calls.map((c) => c.replicas),
+          [3, 1],
+        );
         assert.ok(await healthy(`${url}/orders`), 'the rollback restored the API');
         await handle.executeUpdate(overrideUpdates.abort, { args: [{ by: 'test', reason: 'done' }] });
       });

@@ -52,21 +52,24 @@ describe('access policy: authorized overrides (real Temporal)', function () {
     assert.equal(fs.statSync(erinKeyFile).mode & 0o777, 0o600);
     const erinPub = /publicKey: (\S+)/.exec(made.output)![1];
     const file = path.join(tmp, 'policy.yaml');
-    fs.writeFileSync(file, [
-      'identities:',
-      `  alice: { publicKey: "${alice.pub}", roles: [sre] }`,
-      `  erin: { publicKey: "${erinPub}", roles: [sre] }`,
-      `  dana: { publicKey: "${dana.pub}", roles: [canary-operator] }`,
-      'roles:',
-      '  sre:',
-      '    - { actions: [approve, reject, abort, pause, resume], kinds: [generic] }',
-      '    - { actions: [breaker.force], names: ["https://*.internal"] }',
-      '  canary-operator:',
-      '    - { actions: [approve, promote], kinds: [canary] }',
-      'unsigned: { resume: false }',
-      // These tests start inline runbooks unsigned; start rules are covered in test/security/start-rules.test.ts.
-      'start: { inline: true }',
-    ].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'identities:',
+        `  alice: { publicKey: "${alice.pub}", roles: [sre] }`,
+        `  erin: { publicKey: "${erinPub}", roles: [sre] }`,
+        `  dana: { publicKey: "${dana.pub}", roles: [canary-operator] }`,
+        'roles:',
+        '  sre:',
+        '    - { actions: [approve, reject, abort, pause, resume], kinds: [generic] }',
+        '    - { actions: [breaker.force], names: ["https://*.internal"] }',
+        '  canary-operator:',
+        '    - { actions: [approve, promote], kinds: [canary] }',
+        'unsigned: { resume: false }',
+        // These tests start inline runbooks unsigned; start rules are covered in test/security/start-rules.test.ts.
+        'start: { inline: true }',
+      ].join('\n'),
+    );
     process.env.GENIE_POLICY = policyPath = file;
   });
   after(() => {
@@ -75,9 +78,19 @@ describe('access policy: authorized overrides (real Temporal)', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const gated = () => inlineRunbook([{ id: 'gate', approval: {} }, { id: 'act', action: 'util.echo', with: { done: true } }]);
-  const signed = (h: Handle, who: { key: SigningKey }, name: string, args: OverrideArgs, opts: { keyId?: string; now?: Date } = {}): OverrideArgs =>
-    ({ ...args, auth: signOverride(who.key, name, h.workflowId, args as unknown as Record<string, unknown>, { keyId: opts.keyId ?? args.by, runId: h.firstExecutionRunId, ...(opts.now ? { now: opts.now } : {}) }) });
+  const gated = () =>
+    inlineRunbook([
+      { id: 'gate', approval: {} },
+      { id: 'act', action: 'util.echo', with: { done: true } },
+    ]);
+  const signed = (h: Handle, who: { key: SigningKey }, name: string, args: OverrideArgs, opts: { keyId?: string; now?: Date } = {}): OverrideArgs => ({
+    ...args,
+    auth: signOverride(who.key, name, h.workflowId, args as unknown as Record<string, unknown>, {
+      keyId: opts.keyId ?? args.by,
+      runId: h.firstExecutionRunId,
+      ...(opts.now ? { now: opts.now } : {}),
+    }),
+  });
   const send = (h: Handle, name: OverrideName, args: OverrideArgs) => h.executeUpdate(overrideUpdates[name], { args: [args] });
   async function refused(p: Promise<unknown>, pattern: RegExp): Promise<void> {
     await assert.rejects(p, (err: unknown) => {
@@ -91,13 +104,22 @@ describe('access policy: authorized overrides (real Temporal)', function () {
     const { result, handle } = await withWorker(env, queue, async () => {
       const h = await startInline(env, queue, gated());
       await waitForState(h, (s) => s.pendingApprovals.length === 1);
-      await refused(send(h, 'approve', { by: 'alice', reason: 'lgtm' }), /alice may not approve runbook test-\d+ \(kind generic\): unsigned requests are not allowed for approve/);
+      await refused(
+        send(h, 'approve', { by: 'alice', reason: 'lgtm' }),
+        /alice may not approve runbook test-\d+ \(kind generic\): unsigned requests are not allowed for approve/,
+      );
       await refused(send(h, 'approve', signed(h, mallory, 'approve', { by: 'alice' }, { keyId: 'alice' })), /bad signature/);
       const tampered = signed(h, alice, 'approve', { by: 'alice', reason: 'lgtm' });
       await refused(send(h, 'approve', { ...tampered, reason: 'changed after signing' }), /bad signature/);
-      await refused(send(h, 'approve', signed(h, alice, 'approve', { by: 'alice' }, { now: new Date(Date.now() - 10 * 60_000) })), /expired: signed 6\d\ds ago/);
+      await refused(
+        send(h, 'approve', signed(h, alice, 'approve', { by: 'alice' }, { now: new Date(Date.now() - 10 * 60_000) })),
+        /expired: signed 6\d\ds ago/,
+      );
       await refused(send(h, 'approve', signed(h, mallory, 'approve', { by: 'mallory' })), /unknown identity "mallory"/);
-      await refused(send(h, 'approve', signed(h, dana, 'approve', { by: 'dana' })), /no role of dana \(canary-operator\) allows approve on runbook test-\d+ \(kind generic\)/);
+      await refused(
+        send(h, 'approve', signed(h, dana, 'approve', { by: 'dana' })),
+        /no role of dana \(canary-operator\) allows approve on runbook test-\d+ \(kind generic\)/,
+      );
       // Signed pause and resume, then the same signed pause sent again: a replay.
       const pause = signed(h, alice, 'pause', { by: 'alice', reason: 'look first' });
       await send(h, 'pause', pause);
@@ -115,10 +137,18 @@ describe('access policy: authorized overrides (real Temporal)', function () {
     assert.equal(result.status, 'succeeded');
     const log = result.overrides.map((o) => `${o.via} ${o.action} ${o.by} ${o.accepted ? 'accepted' : `refused: ${o.refusal}`}`);
     const expected = [
-      /^update approve alice refused: .*unsigned/, /^update approve alice refused: .*bad signature/, /^update approve alice refused: .*bad signature/,
-      /^update approve alice refused: .*expired/, /^update approve mallory refused: .*unknown identity/, /^update approve dana refused: .*no role of dana/,
-      /^update pause alice accepted$/, /^update resume alice refused: .*unsigned/, /^update resume alice accepted$/, /^update pause alice refused: .*already used/,
-      /^signal approve alice refused: .*unsigned signals \(such as the Temporal UI's signal form\)/, /^update approve alice accepted$/,
+      /^update approve alice refused: .*unsigned/,
+      /^update approve alice refused: .*bad signature/,
+      /^update approve alice refused: .*bad signature/,
+      /^update approve alice refused: .*expired/,
+      /^update approve mallory refused: .*unknown identity/,
+      /^update approve dana refused: .*no role of dana/,
+      /^update pause alice accepted$/,
+      /^update resume alice refused: .*unsigned/,
+      /^update resume alice accepted$/,
+      /^update pause alice refused: .*already used/,
+      /^signal approve alice refused: .*unsigned signals \(such as the Temporal UI's signal form\)/,
+      /^update approve alice accepted$/,
     ];
     assert.equal(log.length, expected.length, log.join('\n'));
     expected.forEach((pattern, i) => assert.match(log[i], pattern));
@@ -129,8 +159,13 @@ describe('access policy: authorized overrides (real Temporal)', function () {
     const failures = events.map((e) => e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.failure?.message).filter(Boolean);
     assert.equal(failures.length, 8, failures.join('\n'));
     assert.match(failures.join('\n'), /dana may not approve/);
-    const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => payloadConverter.fromPayload(e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]) as OverrideArgs);
-    assert.ok(accepted.some((a) => a.by === 'mallory' && a.auth?.keyId === 'mallory'), 'the attempt by mallory is in history');
+    const accepted = events
+      .filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
+      .map((e) => payloadConverter.fromPayload(e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]) as OverrideArgs);
+    assert.ok(
+      accepted.some((a) => a.by === 'mallory' && a.auth?.keyId === 'mallory'),
+      'the attempt by mallory is in history',
+    );
 
     // The decisions are recorded (local-activity markers): the run replays without re-reading the policy.
     delete process.env.GENIE_POLICY;
@@ -151,7 +186,13 @@ describe('access policy: authorized overrides (real Temporal)', function () {
       await h.signal(overrideSignals.resume, { by: 'ui-user' });
       const state = await waitForState(h, (s) => s.overrides.length === 2);
       assert.equal(state.paused, true, 'the unsigned resume was applied');
-      assert.deepEqual(state.overrides.map((o) => [o.action, o.via, o.accepted]), [['pause', 'signal', true], ['resume', 'signal', false]]);
+      assert.deepEqual(
+        state.overrides.map((o) => [o.action, o.via, o.accepted]),
+        [
+          ['pause', 'signal', true],
+          ['resume', 'signal', false],
+        ],
+      );
       assert.match(String(state.overrides[1].refusal), /ui-user may not resume .*unsigned signals/);
       await h.terminate('test done');
     });
@@ -169,7 +210,10 @@ describe('access policy: authorized overrides (real Temporal)', function () {
       const second = await startInline(env, queue, gated(), { workflowId });
       await waitForState(second, (s) => s.pendingApprovals.length === 1);
       assert.notEqual(second.firstExecutionRunId, first.firstExecutionRunId);
-      await refused(send(second, 'approve', approval), new RegExp(`signed for run ${first.firstExecutionRunId} of ${workflowId}, and this is run ${second.firstExecutionRunId}`));
+      await refused(
+        send(second, 'approve', approval),
+        new RegExp(`signed for run ${first.firstExecutionRunId} of ${workflowId}, and this is run ${second.firstExecutionRunId}`),
+      );
       const ack = await send(second, 'approve', signed(second, alice, 'approve', { by: 'alice', reason: 'for this run' }));
       assert.match(ack.message, /approval 1\/1/);
       assert.equal((await second.result()).status, 'succeeded');
@@ -180,9 +224,18 @@ describe('access policy: authorized overrides (real Temporal)', function () {
     const breakerArgs = (name: string) => ({ name, state: 'open' as const, by: 'alice', reason: 'provider incident' });
     await withWorker(env, queue, async () => {
       const runId = await breakersRunId(env.client, queue);
-      const sign = (args: ReturnType<typeof breakerArgs>) => ({ ...args, auth: signOverride(alice.key, 'breaker.force', breakersWorkflowId(queue), args, { keyId: 'alice', runId }) });
-      await assert.rejects(forceBreaker(env.client, queue, breakerArgs('https://payments.internal')), (e: unknown) => e instanceof BreakerOverrideRefusedError && /unsigned requests are not allowed for breaker.force/.test(e.message));
-      await assert.rejects(forceBreaker(env.client, queue, sign(breakerArgs('https://api.example.com'))), /no role of alice \(sre\) allows breaker.force on breaker https:\/\/api.example.com/);
+      const sign = (args: ReturnType<typeof breakerArgs>) => ({
+        ...args,
+        auth: signOverride(alice.key, 'breaker.force', breakersWorkflowId(queue), args, { keyId: 'alice', runId }),
+      });
+      await assert.rejects(
+        forceBreaker(env.client, queue, breakerArgs('https://payments.internal')),
+        (e: unknown) => e instanceof BreakerOverrideRefusedError && /unsigned requests are not allowed for breaker.force/.test(e.message),
+      );
+      await assert.rejects(
+        forceBreaker(env.client, queue, sign(breakerArgs('https://api.example.com'))),
+        /no role of alice \(sre\) allows breaker.force on breaker https:\/\/api.example.com/,
+      );
       const ack = await forceBreaker(env.client, queue, sign(breakerArgs('https://payments.internal')));
       assert.equal(ack.changed, true);
       await env.client.workflow.getHandle(breakersWorkflowId(queue)).terminate('test done');
@@ -192,7 +245,9 @@ describe('access policy: authorized overrides (real Temporal)', function () {
   it('a signed breaker request stays single-use after the breakers workflow continues as new', async () => {
     const canQueue = uniqueQueue('policy-can');
     const handle = await env.client.workflow.start(BREAKERS_WORKFLOW_TYPE, {
-      workflowId: breakersWorkflowId(canQueue), taskQueue: canQueue, args: [{ continueAsNewAfterEvents: 20 } satisfies BreakersInput],
+      workflowId: breakersWorkflowId(canQueue),
+      taskQueue: canQueue,
+      args: [{ continueAsNewAfterEvents: 20 } satisfies BreakersInput],
     });
     const runId = handle.firstExecutionRunId;
     const sign = (i: number) => {

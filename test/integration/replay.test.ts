@@ -14,7 +14,10 @@ const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
 
 describe('replay: recorded histories stay deterministic', function () {
   this.timeout(120_000);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   it('has at least three recorded histories of shipped runbooks', () => {
     assert.ok(files.length >= 3, `only ${files.length} histories in ${dir}; run npm run record-histories`);
@@ -22,7 +25,10 @@ describe('replay: recorded histories stay deterministic', function () {
 
   it('replays every one of them without nondeterminism', async () => {
     // A run that continued as new is one file per run, <workflow id>.run-<n>.json.
-    const histories = files.map((f) => ({ workflowId: f.replace(/(\.run-\d+)?\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) }));
+    const histories = files.map((f) => ({
+      workflowId: f.replace(/(\.run-\d+)?\.json$/, ''),
+      history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
+    }));
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
@@ -34,7 +40,9 @@ describe('replay: recorded histories stay deterministic', function () {
   });
 
   it('detects nondeterminism: a history whose step order was changed does not replay', async () => {
-    const original = JSON.parse(fs.readFileSync(path.join(dir, 'hello.json'), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType?: { name: string } } }[] };
+    const original = JSON.parse(fs.readFileSync(path.join(dir, 'hello.json'), 'utf8')) as {
+      events: { activityTaskScheduledEventAttributes?: { activityType?: { name: string } } }[];
+    };
     const tampered = structuredClone(original);
     const scheduled = tampered.events.filter((e) => e.activityTaskScheduledEventAttributes);
     assert.ok(scheduled.length >= 2, 'hello should schedule at least two activities');

@@ -36,15 +36,19 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
   let env: TestWorkflowEnvironment;
   const queue = uniqueQueue('rollout-steps');
   let errorRate = 0.01;
-  const prom = prometheusStandIn({ errors: () => errorRate, empty: null, latency_stable: () => 100 + Math.random(), latency_canary: () => 100 + Math.random() });
+  const prom = prometheusStandIn({
+    errors: () => errorRate,
+    empty: null,
+    latency_stable: () => 100 + Math.random(),
+    latency_canary: () => 100 + Math.random(),
+  });
   before(async () => {
     env = await localEnv();
     await prom.start();
   });
   after(() => prom.stop());
 
-  const send = (h: Awaited<ReturnType<typeof startInline>>, name: OverrideName, args: OverrideArgs) =>
-    h.executeUpdate(overrideUpdates[name], { args: [args] });
+  const send = (h: Awaited<ReturnType<typeof startInline>>, name: OverrideName, args: OverrideArgs) => h.executeUpdate(overrideUpdates[name], { args: [args] });
   async function live(rb: Runbook, fn: (h: Awaited<ReturnType<typeof startInline>>) => Promise<void>) {
     return withWorker(env, queue, async () => {
       const handle = await startInline(env, queue, rb);
@@ -52,44 +56,57 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
       return handle.result();
     });
   }
-  const analysis = (extra: Record<string, unknown>, metric: Record<string, unknown> = {}): Step => ({
-    id: 'check',
-    analysis: {
-      provider: 'prometheus', address: prom.url(), interval: '200ms', count: 3,
-      metrics: [{ name: 'error-rate', query: 'errors', successCondition: '{% $result < 0.05 %}', ...metric }],
-      ...extra,
-    },
-  } as Step);
+  const analysis = (extra: Record<string, unknown>, metric: Record<string, unknown> = {}): Step =>
+    ({
+      id: 'check',
+      analysis: {
+        provider: 'prometheus',
+        address: prom.url(),
+        interval: '200ms',
+        count: 3,
+        metrics: [{ name: 'error-rate', query: 'errors', successCondition: '{% $result < 0.05 %}', ...metric }],
+        ...extra,
+      },
+    }) as Step;
 
   it('a pause waits until promote and records who promoted; promote is refused when nothing waits', async () => {
-    const result = await live(inlineRunbook([
-      { id: 'hold', pause: { message: 'canary at 20%' } },
-      { id: 'after', action: 'util.echo', with: { promoted: '{% $count($run.signals.promote) %}' } },
-    ]), async (h) => {
-      await waitForState(h, (s) => s.steps.some((st) => st.id === 'hold' && st.status === 'waiting'));
-      const ack = await send(h, 'promote', { by: 'alice', reason: 'metrics look fine' });
-      assert.match(ack.message, /pause ended/);
-    });
+    const result = await live(
+      inlineRunbook([
+        { id: 'hold', pause: { message: 'canary at 20%' } },
+        { id: 'after', action: 'util.echo', with: { promoted: '{% $count($run.signals.promote) %}' } },
+      ]),
+      async (h) => {
+        await waitForState(h, (s) => s.steps.some((st) => st.id === 'hold' && st.status === 'waiting'));
+        const ack = await send(h, 'promote', { by: 'alice', reason: 'metrics look fine' });
+        assert.match(ack.message, /pause ended/);
+      },
+    );
     assert.equal(result.status, 'succeeded');
     assert.deepEqual(result.steps.find((s) => s.id === 'hold')?.output, { endedBy: 'promote', by: 'alice', reason: 'metrics look fine' });
     assert.deepEqual(result.steps.find((s) => s.id === 'after')?.output, { promoted: 1 });
 
-    await assert.rejects(live(inlineRunbook([{ id: 'work', sleep: '3s' }]), async (h) => {
-      await waitForState(h, (s) => s.steps.some((st) => st.id === 'work'));
-      await send(h, 'promote', { by: 'alice' });
-    }), (err: unknown) => err instanceof WorkflowUpdateFailedError && /nothing to promote/.test(String(err.cause?.message)));
+    await assert.rejects(
+      live(inlineRunbook([{ id: 'work', sleep: '3s' }]), async (h) => {
+        await waitForState(h, (s) => s.steps.some((st) => st.id === 'work'));
+        await send(h, 'promote', { by: 'alice' });
+      }),
+      (err: unknown) => err instanceof WorkflowUpdateFailedError && /nothing to promote/.test(String(err.cause?.message)),
+    );
   });
 
   it('a timed pause ends by itself; promote --full makes guarded steps skip', async () => {
-    const result = await live(inlineRunbook([
-      { id: 'short', pause: { duration: '300ms' } },
-      { id: 'step1', pause: { duration: '1m' } },
-      { id: 'step2', if: '{% $count($run.signals.promote[full]) = 0 %}', pause: { duration: '1m' } },
-      { id: 'full', action: 'util.echo', with: {} },
-    ]), async (h) => {
-      await waitForState(h, (s) => s.steps.some((st) => st.id === 'step1' && st.status === 'waiting'));
-      await send(h, 'promote', { by: 'bob', full: true });
-    });
+    const result = await live(
+      inlineRunbook([
+        { id: 'short', pause: { duration: '300ms' } },
+        { id: 'step1', pause: { duration: '1m' } },
+        { id: 'step2', if: '{% $count($run.signals.promote[full]) = 0 %}', pause: { duration: '1m' } },
+        { id: 'full', action: 'util.echo', with: {} },
+      ]),
+      async (h) => {
+        await waitForState(h, (s) => s.steps.some((st) => st.id === 'step1' && st.status === 'waiting'));
+        await send(h, 'promote', { by: 'bob', full: true });
+      },
+    );
     assert.equal(result.status, 'succeeded');
     const byId = Object.fromEntries(result.steps.map((s) => [s.id, s]));
     assert.equal((byId.short.output as { endedBy: string }).endedBy, 'timer');
@@ -105,7 +122,14 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
     const out = result.steps[0].output as { verdict: string; rounds: number; metrics: { measurements: { value: number; outcome: string }[] }[] };
     assert.equal(out.verdict, 'Successful');
     assert.equal(out.rounds, 3);
-    assert.deepEqual(out.metrics[0].measurements.map((m) => [m.value, m.outcome]), [[0.01, 'successful'], [0.01, 'successful'], [0.01, 'successful']]);
+    assert.deepEqual(
+      out.metrics[0].measurements.map((m) => [m.value, m.outcome]),
+      [
+        [0.01, 'successful'],
+        [0.01, 'successful'],
+        [0.01, 'successful'],
+      ],
+    );
   });
 
   it('a failing measurement fails the analysis at once (ANALYSIS_FAILED) and onFailure rolls back', async () => {
@@ -117,7 +141,9 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
     const details = result.steps[0].error?.details as { verdict: string; rounds: number; metrics: { failed: number }[] };
     assert.equal(details.verdict, 'Failed');
     assert.equal(details.rounds, 1, 'stops at the first failure (failureLimit 0)');
-    assert.deepEqual(result.steps.find((s) => s.id === 'onFailure.rollback')?.output ?? result.steps.find((s) => s.stepId === 'rollback')?.output, { why: 'ANALYSIS_FAILED' });
+    assert.deepEqual(result.steps.find((s) => s.id === 'onFailure.rollback')?.output ?? result.steps.find((s) => s.stepId === 'rollback')?.output, {
+      why: 'ANALYSIS_FAILED',
+    });
   });
 
   it('no data is inconclusive, never a pass: the run waits for a decision, and promote accepts it', async () => {
@@ -141,14 +167,20 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
   it('a background analysis fails the steps it watches the moment it fails', async () => {
     errorRate = 0.01;
     const started = Date.now();
-    const result = await live(inlineRunbook([
-      analysis({ background: true, count: undefined, interval: '300ms', initialDelay: '600ms' }, { failureCondition: '{% $result >= 0.05 %}', successCondition: undefined }),
-      { id: 'rollout', pause: { duration: '1m' } },
-      { id: 'never', action: 'util.echo', with: {} },
-    ]), async (h) => {
-      await waitForState(h, (s) => s.steps.some((st) => st.id === 'rollout' && st.status === 'waiting'));
-      errorRate = 0.3;
-    });
+    const result = await live(
+      inlineRunbook([
+        analysis(
+          { background: true, count: undefined, interval: '300ms', initialDelay: '600ms' },
+          { failureCondition: '{% $result >= 0.05 %}', successCondition: undefined },
+        ),
+        { id: 'rollout', pause: { duration: '1m' } },
+        { id: 'never', action: 'util.echo', with: {} },
+      ]),
+      async (h) => {
+        await waitForState(h, (s) => s.steps.some((st) => st.id === 'rollout' && st.status === 'waiting'));
+        errorRate = 0.3;
+      },
+    );
     assert.equal(result.status, 'failed');
     assert.equal(result.error?.code, 'ANALYSIS_FAILED');
     assert.ok(Date.now() - started < 30_000, 'did not wait for the 1 minute pause');
@@ -159,10 +191,10 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
 
   it('a background analysis stops and reports when the steps it watches finish', async () => {
     errorRate = 0.01;
-    const result = await live(inlineRunbook([
-      analysis({ background: true, count: undefined, interval: '200ms' }),
-      { id: 'rollout', pause: { duration: '1500ms' } },
-    ]), async () => undefined);
+    const result = await live(
+      inlineRunbook([analysis({ background: true, count: undefined, interval: '200ms' }), { id: 'rollout', pause: { duration: '1500ms' } }]),
+      async () => undefined,
+    );
     assert.equal(result.status, 'succeeded');
     const out = result.steps.find((s) => s.id === 'check')?.output as { verdict: string; rounds: number };
     assert.equal(out.verdict, 'Successful');
@@ -170,13 +202,21 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
   });
 
   it('the judge compares canary with baseline; equal distributions pass', async () => {
-    const result = await live(inlineRunbook([{
-      id: 'judged',
-      analysis: {
-        provider: 'prometheus', address: prom.url(), interval: '100ms', count: 8,
-        judge: { baseline: 'stable', canary: 'canary', metrics: [{ name: 'latency', query: 'latency_{{pool}}', direction: 'increase', tolerance: 0.1 }] },
-      },
-    } as Step]), async () => undefined);
+    const result = await live(
+      inlineRunbook([
+        {
+          id: 'judged',
+          analysis: {
+            provider: 'prometheus',
+            address: prom.url(),
+            interval: '100ms',
+            count: 8,
+            judge: { baseline: 'stable', canary: 'canary', metrics: [{ name: 'latency', query: 'latency_{{pool}}', direction: 'increase', tolerance: 0.1 }] },
+          },
+        } as Step,
+      ]),
+      async () => undefined,
+    );
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     const out = result.steps[0].output as { verdict: string; judge: { verdict: string; score: number } };
     assert.equal(out.verdict, 'Successful');
@@ -189,13 +229,17 @@ describe('interpreter: pause, promote and analysis (real Temporal)', function ()
     assert.equal(ok.status, 'succeeded');
     assert.deepEqual(ok.steps.find((s) => s.stepId === 'cleanup')?.output, { status: 'succeeded', error: null });
 
-    const stopped = await live(inlineRunbook([{ id: 'fault', pause: { duration: '5m' } }], {
-      ...cleanup, onFailure: [{ id: 'rollback', action: 'util.echo', with: {} }],
-    }), async (h) => {
-      await waitForState(h, (s) => s.steps.some((st) => st.id === 'fault' && st.status === 'waiting'));
-      const ack = await send(h, 'emergencyStop', { by: 'oncall', reason: 'customers affected' });
-      assert.match(ack.message, /emergency stop/);
-    });
+    const stopped = await live(
+      inlineRunbook([{ id: 'fault', pause: { duration: '5m' } }], {
+        ...cleanup,
+        onFailure: [{ id: 'rollback', action: 'util.echo', with: {} }],
+      }),
+      async (h) => {
+        await waitForState(h, (s) => s.steps.some((st) => st.id === 'fault' && st.status === 'waiting'));
+        const ack = await send(h, 'emergencyStop', { by: 'oncall', reason: 'customers affected' });
+        assert.match(ack.message, /emergency stop/);
+      },
+    );
     assert.equal(stopped.status, 'aborted');
     assert.match(stopped.error?.message ?? '', /emergency stop by oncall: customers affected/);
     assert.equal(stopped.steps.find((s) => s.stepId === 'rollback')?.status, 'succeeded');

@@ -58,15 +58,18 @@ describe('secrets: secret:// references (real Temporal, real worker process)', f
 
   it('the target gets the value; history, worker logs and CLI output only ever hold the reference or ***', async () => {
     assert.equal(process.env.GENIE_SECRET_API_TOKEN, undefined);
-    const rb = inlineRunbook([
-      { id: 'call', action: 'http.request', with: { url, headers: { Authorization: 'Bearer secret://api_token', 'x-api-key': 'secret://partner_key' } } },
-      { id: 'leak', action: 'util.fail', with: { message: 'upstream said: token secret://api_token rejected', nonRetryable: true }, onError: 'continue' },
-      { id: 'missing', action: 'util.echo', with: { key: 'secret://no_such_secret' }, onError: 'continue' },
-      { id: 'param', action: 'util.echo', with: { pw: '{% $params.password %}' } },
-    ], {
-      params: { password: { type: 'string', secret: true } },
-      outputs: { echoed: '{% $steps.call.output.body.youSent %}', header: '{% $steps.call.output.headers."x-echo" %}' },
-    });
+    const rb = inlineRunbook(
+      [
+        { id: 'call', action: 'http.request', with: { url, headers: { Authorization: 'Bearer secret://api_token', 'x-api-key': 'secret://partner_key' } } },
+        { id: 'leak', action: 'util.fail', with: { message: 'upstream said: token secret://api_token rejected', nonRetryable: true }, onError: 'continue' },
+        { id: 'missing', action: 'util.echo', with: { key: 'secret://no_such_secret' }, onError: 'continue' },
+        { id: 'param', action: 'util.echo', with: { pw: '{% $params.password %}' } },
+      ],
+      {
+        params: { password: { type: 'string', secret: true } },
+        outputs: { echoed: '{% $steps.call.output.body.youSent %}', header: '{% $steps.call.output.headers."x-echo" %}' },
+      },
+    );
     const handle = await startInline(env, queue, rb, { params: { password: PASSWORD } });
     const result = await handle.result();
 
@@ -79,7 +82,10 @@ describe('secrets: secret:// references (real Temporal, real worker process)', f
     const missing = result.steps.find((s) => s.id === 'missing')!;
     assert.equal(missing.error?.code, 'SECRET_NOT_FOUND');
     assert.equal(missing.attempts, 1, 'an unknown secret is not retried');
-    assert.match(missing.error!.message, /secret:\/\/no_such_secret is not known to any secrets provider \(consulted: environment \(GENIE_SECRET_<NAME>\); file .*secrets\.yaml\)/);
+    assert.match(
+      missing.error!.message,
+      /secret:\/\/no_such_secret is not known to any secrets provider \(consulted: environment \(GENIE_SECRET_<NAME>\); file .*secrets\.yaml\)/,
+    );
 
     const { payloadCodecs } = env.client.options.loadedDataConverter;
     const decoded = allText(await decodeHistory((await handle.fetchHistory()).events ?? [], payloadCodecs));
@@ -95,7 +101,10 @@ describe('secrets: secret:// references (real Temporal, real worker process)', f
     assert.match(status.output, /SECRET_NOT_FOUND/);
 
     const places: Record<string, string> = {
-      'decoded history': decoded, 'worker logs': worker.output(), 'genie status': status.output + statusJson.output, 'genie history': history.output + historyJson.output,
+      'decoded history': decoded,
+      'worker logs': worker.output(),
+      'genie status': status.output + statusJson.output,
+      'genie history': history.output + historyJson.output,
     };
     assert.match(worker.output(), /upstream said: token \*\*\* rejected/, 'the worker should log the (masked) failure');
     for (const [where, text] of Object.entries(places)) {

@@ -33,7 +33,10 @@ describe('shipped runbooks (real Temporal, real targets)', function () {
     assert.equal(byId.flaky.attempts, 2);
     assert.equal(byId.broken.status, 'failed');
     assert.equal(byId.quiet.status, 'skipped');
-    assert.deepEqual(['each[0].visited', 'each[1].visited', 'each[2].visited'].map((id) => byId[id]?.status), ['succeeded', 'succeeded', 'succeeded']);
+    assert.deepEqual(
+      ['each[0].visited', 'each[1].visited', 'each[2].visited'].map((id) => byId[id]?.status),
+      ['succeeded', 'succeeded', 'succeeded'],
+    );
   });
 
   it('hello greets and finds the UI answering', async () => {
@@ -61,7 +64,10 @@ describe('shipped runbooks (real Temporal, real targets)', function () {
     const { result } = await play('incident-triage-rejected');
     assert.equal(result.status, 'rolled_back');
     assert.equal(result.error?.code, 'APPROVAL_REJECTED');
-    assert.equal(result.steps.find((s) => s.id === 'remediate'), undefined);
+    assert.equal(
+      result.steps.find((s) => s.id === 'remediate'),
+      undefined,
+    );
     assert.equal(targets.webhooks.length, 1);
     assert.match(String((targets.webhooks[0] as Record<string, unknown>).error), /not during the sale/);
   });

@@ -21,11 +21,14 @@ describe('time skipping: a 2 h sleep and a 30 min approval timeout', function ()
 
   it('completes in seconds of wall time', async () => {
     const queue = uniqueQueue('skip');
-    const rb = inlineRunbook([
-      { id: 'soak', sleep: '2h' },
-      { id: 'gate', approval: { timeout: '30m', onTimeout: 'approve' } },
-      { id: 'wrap', action: 'util.echo', with: { at: '{% $now() %}' } },
-    ], { outputs: { at: '{% $steps.wrap.output.at %}' } });
+    const rb = inlineRunbook(
+      [
+        { id: 'soak', sleep: '2h' },
+        { id: 'gate', approval: { timeout: '30m', onTimeout: 'approve' } },
+        { id: 'wrap', action: 'util.echo', with: { at: '{% $now() %}' } },
+      ],
+      { outputs: { at: '{% $steps.wrap.output.at %}' } },
+    );
     const wall = Date.now();
     const result = await withWorker(env, queue, async () => {
       const handle = await startInline(env, queue, rb);

@@ -64,7 +64,9 @@ describe('tracing: one runbook run is one trace, client to router', function () 
     const client = await connectClient({ address, namespace: env.namespace ?? 'default', taskQueue: 'unused', grpcPort: 0, uiPort: 0 });
     const taskQueue = uniqueQueue('tracing');
     const worker = await createGenieWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue });
-    const runbook = inlineRunbook([{ id: 'call', action: 'http.request', with: { url: `${router.url}/orders?token=secret`, expect: { status: 200 } }, retry: { maxAttempts: 1 } }] as never);
+    const runbook = inlineRunbook([
+      { id: 'call', action: 'http.request', with: { url: `${router.url}/orders?token=secret`, expect: { status: 200 } }, retry: { maxAttempts: 1 } },
+    ] as never);
     runbook.metadata.name = runbookName;
     const handle = await startRunbook(client, { runbook, requestedBy: 'tester', taskQueue });
     const result = await worker.runUntil(handle.result());
@@ -134,14 +136,19 @@ describe('tracing: one runbook run is one trace, client to router', function () 
     const traced = await client.workflow.getHandle(workflowId).fetchHistory();
     await client.connection.close();
     const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
-    const recorded = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => ({
-      workflowId: f.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
-    }));
+    const recorded = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => ({
+        workflowId: f.replace(/\.json$/, ''),
+        history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))),
+      }));
     const histories = [...recorded, { workflowId, history: traced }];
     const dataConverter = genieDataConverter();
     const replay = async (bundle: { code: string }, extra: object) => {
       const failures: string[] = [];
-      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, ...(dataConverter ? { dataConverter } : {}), ...extra }, histories)) if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
+      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, ...(dataConverter ? { dataConverter } : {}), ...extra }, histories))
+        if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
       return failures;
     };
     // Tracing switched on for runs recorded without it, and off for a run recorded with it.

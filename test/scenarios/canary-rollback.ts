@@ -21,19 +21,27 @@ export const canaryRollback: Scenario = {
     const token = 'record-canary-router-token';
     const ports = { stable: await freePort(), canary: await freePort() };
     const demo = await startDemoEnvironment({
-      routerPort: await freePort(), routerAdminPort: await freePort(), stablePort: ports.stable, canaryPort: ports.canary,
-      token, processDir, route: ROUTE,
+      routerPort: await freePort(),
+      routerAdminPort: await freePort(),
+      stablePort: ports.stable,
+      canaryPort: ports.canary,
+      token,
+      processDir,
+      route: ROUTE,
     });
     const load = startLoad(`${demo.router.url}/items/1`);
     const vars = {
-      GENIE_PROCESS_DIR: processDir, GENIE_ROUTER_ADMIN_URL: demo.router.adminUrl, GENIE_ROUTER_TOKEN: token,
+      GENIE_PROCESS_DIR: processDir,
+      GENIE_ROUTER_ADMIN_URL: demo.router.adminUrl,
+      GENIE_ROUTER_TOKEN: token,
       GENIE_DEPLOY_PORTS: `stable=${ports.stable},canary=${ports.canary}`,
     };
     try {
       return await withEnv(vars, async () => {
         // A one-minute hold that the failing analysis must cut short; 1 s measurements keep the history small.
         const h = await startInline(env, queue, 'canary-rollout', {
-          workflowId: 'canary-rollback', requestedBy: 'release-bot',
+          workflowId: 'canary-rollback',
+          requestedBy: 'release-bot',
           params: { route: ROUTE, version: '2.1.0', weights: [20, 50], stepPause: '1m', analysisInterval: '1s', demo: { errorRate: 0.2 } },
         });
         return { workflowId: h.workflowId, result: expectStatus('canary-rollback', await h.result(), 'rolled_back', 'ANALYSIS_FAILED') };

@@ -19,9 +19,17 @@ export const chaosBreach: Scenario = {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-record-chaos-'));
     const token = 'record-chaos-router-token';
     const service = await startDemoService({ name: 'canary', version: '1', port: 0 });
-    const router = await startRouter({ token, config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } } });
+    const router = await startRouter({
+      token,
+      config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } },
+    });
     const load = startLoad(router.url);
-    const vars = { GENIE_CHAOS_DIR: path.join(dir, 'faults'), GENIE_CHAOS_TARGETS: 'pool:canary', GENIE_ROUTER_ADMIN_URL: router.adminUrl, GENIE_ROUTER_TOKEN: token };
+    const vars = {
+      GENIE_CHAOS_DIR: path.join(dir, 'faults'),
+      GENIE_CHAOS_TARGETS: 'pool:canary',
+      GENIE_ROUTER_ADMIN_URL: router.adminUrl,
+      GENIE_ROUTER_TOKEN: token,
+    };
     try {
       // The router's metrics need a second of traffic before the steady-state probe.
       await new Promise((r) => setTimeout(r, 1_000));
@@ -31,8 +39,9 @@ export const chaosBreach: Scenario = {
           params: { pool: 'canary', latency: '400ms', duration: '20s', maxP95Ms: 150, settle: '100ms' },
         });
         const result = await h.result();
-        const verdict = (result.outputs?.report as { verdict?: string } | undefined)?.verdict
-          ?? (result.steps.find((s) => s.id === 'finally.finalReport')?.output as { verdict?: string } | undefined)?.verdict;
+        const verdict =
+          (result.outputs?.report as { verdict?: string } | undefined)?.verdict ??
+          (result.steps.find((s) => s.id === 'finally.finalReport')?.output as { verdict?: string } | undefined)?.verdict;
         if (verdict !== 'aborted') throw new Error(`chaos-latency-breach was to be aborted by its stop condition, but the verdict is ${verdict}`);
         return { workflowId: h.workflowId, result };
       });

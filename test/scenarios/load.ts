@@ -3,7 +3,9 @@ export function startLoad(url: string): { stop(): Promise<void> } {
   let stopped = false;
   const loop = async () => {
     while (!stopped) {
-      await fetch(url, { signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      await fetch(url, { signal: AbortSignal.timeout(5_000) })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
       await new Promise((r) => setTimeout(r, 20));
     }
   };

@@ -10,7 +10,9 @@ import { overrideUpdates, type RunState } from '../../workflows/api';
 import { startInline, waitForState } from '../helpers/runbooks';
 import { withEnv, type Scenario } from './scenario';
 
-interface Plan { state: { phase: string; counters: Record<string, number> } }
+interface Plan {
+  state: { phase: string; counters: Record<string, number> };
+}
 const planOf = (s: RunState) => s.steps.find((x) => x.id === 'monitor.plan')?.output as Plan | undefined;
 
 /** GET /health answers 503 while broken; POST /repair (the recovery webhook) mends it. */
@@ -26,7 +28,9 @@ async function breakableService() {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    break: () => { broken = true; },
+    break: () => {
+      broken = true;
+    },
     close: () => new Promise((r) => server.close(r)),
   };
 }
@@ -43,7 +47,9 @@ export const selfHealingContinued: Scenario = {
             service: 'breakable',
             checks: { web: { http: { url: `${service.url}/health` }, period: '200ms', timeout: '150ms', failureThreshold: 2 } },
             ladder: { repair: { webhook: { url: `${service.url}/repair`, payload: { why: 'health check failed' } }, maxAttempts: 2 } },
-            backoff: { initial: '300ms', factor: 2, max: '2s', resetAfter: '30s' }, watch: '1s', verify: '2s',
+            backoff: { initial: '300ms', factor: 2, max: '2s', resetAfter: '30s' },
+            watch: '1s',
+            verify: '2s',
           },
         });
         await waitForState(h, () => true);

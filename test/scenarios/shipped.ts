@@ -25,7 +25,9 @@ export async function startTargets(): Promise<Targets> {
   const webhooks: unknown[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (d) => { body += d; });
+    req.on('data', (d) => {
+      body += d;
+    });
     req.on('end', () => {
       if (req.method === 'POST') webhooks.push(JSON.parse(body || 'null'));
       res.setHeader('content-type', 'application/json');
@@ -42,7 +44,10 @@ export const scenarios: Scenario[] = [
     // Every step kind but approval, from test/fixtures/runbooks (its child runbook lives there too).
     name: 'all-kinds',
     run(env, queue) {
-      const vars = { GENIE_RUNBOOK_DIR: path.join(projectRoot, 'test', 'fixtures', 'runbooks'), GENIE_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'genie-all-kinds-')) };
+      const vars = {
+        GENIE_RUNBOOK_DIR: path.join(projectRoot, 'test', 'fixtures', 'runbooks'),
+        GENIE_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'genie-all-kinds-')),
+      };
       return withEnv(vars, async () => {
         const h = await startInline(env, queue, 'all-kinds', { workflowId: 'all-kinds', params: { target: 'canary-7' } });
         return { workflowId: h.workflowId, result: await h.result() };

@@ -21,15 +21,18 @@ export const signedOverrides: Scenario = {
     const key: SigningKey = { alg: 'ed25519', key: pair.privateKey };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-record-policy-'));
     const policy = path.join(dir, 'policy.yaml');
-    fs.writeFileSync(policy, [
-      'identities:',
-      `  oncall: { publicKey: "${rawPublicKey(pair.publicKey)}", roles: [sre] }`,
-      'roles:',
-      '  sre:',
-      '    - { actions: [approve, reject, abort, pause, resume], kinds: [incident] }',
-      // Even holding a run must be signed here, so that pause and resume take the signed path too.
-      'unsigned: { pause: false, resume: false }',
-    ].join('\n'));
+    fs.writeFileSync(
+      policy,
+      [
+        'identities:',
+        `  oncall: { publicKey: "${rawPublicKey(pair.publicKey)}", roles: [sre] }`,
+        'roles:',
+        '  sre:',
+        '    - { actions: [approve, reject, abort, pause, resume], kinds: [incident] }',
+        // Even holding a run must be signed here, so that pause and resume take the signed path too.
+        'unsigned: { pause: false, resume: false }',
+      ].join('\n'),
+    );
     try {
       return await withEnv({ GENIE_POLICY: policy }, async () => {
         const h = await startInline(env, queue, 'incident-triage', {
@@ -37,10 +40,15 @@ export const signedOverrides: Scenario = {
           params: { serviceUrl: `${targets.url}/health`, webhookUrl: `${targets.url}/hook`, remediation: { command: 'uptime', args: [] } },
         });
         const send = (name: OverrideName, args: OverrideArgs) => h.executeUpdate(overrideUpdates[name], { args: [args] });
-        const signed = (name: OverrideName, args: OverrideArgs): OverrideArgs =>
-          ({ ...args, auth: signOverride(key, name, h.workflowId, args as unknown as Record<string, unknown>, { keyId: args.by, runId: h.firstExecutionRunId }) });
+        const signed = (name: OverrideName, args: OverrideArgs): OverrideArgs => ({
+          ...args,
+          auth: signOverride(key, name, h.workflowId, args as unknown as Record<string, unknown>, { keyId: args.by, runId: h.firstExecutionRunId }),
+        });
         await waitForState(h, (s) => s.pendingApprovals.length === 1);
-        const refused = await send('approve', { by: 'oncall', reason: 'unsigned' }).then(() => false, () => true);
+        const refused = await send('approve', { by: 'oncall', reason: 'unsigned' }).then(
+          () => false,
+          () => true,
+        );
         if (!refused) throw new Error('incident-triage-signed: the policy let an unsigned approval through');
         await send('pause', signed('pause', { by: 'oncall', reason: 'checking the dashboards first' }));
         await send('resume', signed('resume', { by: 'oncall', reason: 'dashboards are fine' }));

@@ -47,7 +47,7 @@ describe('security: expression and argument budgets (real Temporal, real worker)
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const echo = (id: string, value: unknown): Step => ({ id, action: 'util.echo', with: { value } } as Step);
+  const echo = (id: string, value: unknown): Step => ({ id, action: 'util.echo', with: { value } }) as Step;
 
   /** The longest workflow task of a run, started to completed: how long it held a workflow thread (or queued for one). */
   async function longestWorkflowTaskMs(handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }): Promise<number> {
@@ -69,7 +69,10 @@ describe('security: expression and argument budgets (real Temporal, real worker)
       const healthy = await startInline(env, queue, inlineRunbook([echo('first', '{% 1 + 1 %}'), echo('second', '{% $sum([1..100]) %}')]));
       const [r, l, h] = await Promise.all([recursive.result(), looping.result(), healthy.result()]);
       assert.equal(h.status, 'succeeded', JSON.stringify(h.error));
-      for (const [result, stepId] of [[r, 'recurse'], [l, 'loop']] as const) {
+      for (const [result, stepId] of [
+        [r, 'recurse'],
+        [l, 'loop'],
+      ] as const) {
         assert.equal(result.status, 'failed');
         assert.equal(result.error?.stepId, stepId, JSON.stringify(result.error));
         assert.equal(result.error?.code, 'EXPRESSION_BUDGET', JSON.stringify(result.error));
@@ -103,7 +106,11 @@ describe('security: expression and argument budgets (real Temporal, real worker)
   it('a catastrophic regex in a chaos tolerance gets its answer at once', async () => {
     await withWorker(env, queue, async () => {
       const started = Date.now();
-      const step = { id: 'probe', action: 'chaos.probe', with: { probes: [{ name: 'body', http: { url }, tolerance: { type: 'regex', pattern: '^(a+)+$', target: 'body' } }] } } as Step;
+      const step = {
+        id: 'probe',
+        action: 'chaos.probe',
+        with: { probes: [{ name: 'body', http: { url }, tolerance: { type: 'regex', pattern: '^(a+)+$', target: 'body' } }] },
+      } as Step;
       const result = await (await startInline(env, queue, inlineRunbook([step]))).result();
       assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
       const output = result.outputs.probe ?? result.steps.find((s) => s.id === 'probe')?.output;
@@ -129,7 +136,11 @@ describe('security: expression and argument budgets (real Temporal, real worker)
   // (BAD_ARGUMENT); the envelope's re-validation now refuses it first, for every action alike.
   it('chaos cpu cores "{% 100000 %}" is refused before any thread starts', async () => {
     await withWorker(env, queue, async () => {
-      const step = { id: 'burn', action: 'chaos.inject', with: { fault: { cpu: { cores: '{% 100000 %}' } }, targets: { from: ['local'] }, duration: '1s' } } as Step;
+      const step = {
+        id: 'burn',
+        action: 'chaos.inject',
+        with: { fault: { cpu: { cores: '{% 100000 %}' } }, targets: { from: ['local'] }, duration: '1s' },
+      } as Step;
       const result = await (await startInline(env, queue, inlineRunbook([step]))).result();
       assert.equal(result.status, 'failed');
       assert.equal(result.error?.stepId, 'burn');

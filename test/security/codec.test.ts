@@ -27,14 +27,19 @@ describe('security: codec server authentication', () => {
 
   async function body() {
     const [p] = await codec.encode([defaultPayloadConverter.toPayload('top secret payload')]);
-    return JSON.stringify({ payloads: [{
-      metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
-      data: Buffer.from(p.data!).toString('base64'),
-    }] });
+    return JSON.stringify({
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+          data: Buffer.from(p.data!).toString('base64'),
+        },
+      ],
+    });
   }
-  const decode = async (headers: Record<string, string>) => fetch(`${server.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: await body() });
+  const decode = async (headers: Record<string, string>) =>
+    fetch(`${server.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: await body() });
 
-  it('no token → 401, even with the UI\'s Origin (fails on 63c09f6: the Origin alone decrypted)', async () => {
+  it("no token → 401, even with the UI's Origin (fails on 63c09f6: the Origin alone decrypted)", async () => {
     const res = await decode({ origin: UI });
     assert.equal(res.status, 401);
     assert.ok(!(await res.text()).includes('top secret payload'));
@@ -43,7 +48,8 @@ describe('security: codec server authentication', () => {
   it('a wrong token of the same or of a different length → 401; the right one → 200 with the plaintext', async () => {
     const sameLength = TOKEN.slice(0, -1) + (TOKEN.endsWith('9') ? '8' : '9');
     assert.equal(sameLength.length, TOKEN.length);
-    for (const wrong of [sameLength, 'short', TOKEN + 'x', '']) assert.equal((await decode({ authorization: `Bearer ${wrong}`, origin: UI })).status, 401, `token ${JSON.stringify(wrong)}`);
+    for (const wrong of [sameLength, 'short', TOKEN + 'x', ''])
+      assert.equal((await decode({ authorization: `Bearer ${wrong}`, origin: UI })).status, 401, `token ${JSON.stringify(wrong)}`);
     const ok = await decode({ authorization: `Bearer ${TOKEN}` });
     assert.equal(ok.status, 200);
     const [p] = ((await ok.json()) as { payloads: { data: string }[] }).payloads;
@@ -79,7 +85,12 @@ describe('security: codec server authentication', () => {
       const ok = await post(`${s.uiUrl}/decode`);
       assert.equal(ok.status, 200);
       assert.equal(ok.headers.get('access-control-allow-origin'), UI);
-      for (const wrong of [`${s.url}/decode`, `${s.url}/${CAPABILITY.slice(0, -1)}x/decode`, `${s.url}/${CAPABILITY}x/decode`, `${s.url}/x/${CAPABILITY}/decode`]) {
+      for (const wrong of [
+        `${s.url}/decode`,
+        `${s.url}/${CAPABILITY.slice(0, -1)}x/decode`,
+        `${s.url}/${CAPABILITY}x/decode`,
+        `${s.url}/x/${CAPABILITY}/decode`,
+      ]) {
         assert.equal((await post(wrong)).status, 401, wrong);
       }
     } finally {
@@ -92,7 +103,9 @@ describe('security: codec server authentication', () => {
     try {
       assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       const port = Number(new URL(s.url).port);
-      const nonLoopback = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+      const nonLoopback = Object.values(os.networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal);
       if (nonLoopback) {
         await assert.rejects(fetch(`http://${nonLoopback.address}:${port}/health`, { signal: AbortSignal.timeout(2000) }));
       }

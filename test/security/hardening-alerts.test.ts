@@ -31,7 +31,10 @@ describe('security: alert intake exposure (issue 12 §8)', function () {
     const lines: string[] = [];
     const server = await startAlertServer({ client, taskQueue: 'unused', host: '0.0.0.0', port: 0, token: 't0ken', log: (l) => lines.push(l) });
     try {
-      assert.ok(lines.some((l) => /bearer token required/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /bearer token required/.test(l)),
+        lines.join('\n'),
+      );
       const res = await fetch(server.url, { method: 'POST', body: '{}' });
       assert.equal(res.status, 401);
     } finally {

@@ -48,8 +48,19 @@ describe('security: command.run environment (issue 12 §8)', () => {
 
   it('refuses LD_PRELOAD in env at validation, naming file:line:col', () => {
     const text = [
-      'apiVersion: genie.dev/v1', 'kind: generic', 'metadata:', '  name: preload', '  version: 1.0.0', 'steps:',
-      '  - id: run', '    action: command.run', '    with:', '      command: /usr/bin/env', '      env:', '        LD_PRELOAD: /tmp/evil.so', '',
+      'apiVersion: genie.dev/v1',
+      'kind: generic',
+      'metadata:',
+      '  name: preload',
+      '  version: 1.0.0',
+      'steps:',
+      '  - id: run',
+      '    action: command.run',
+      '    with:',
+      '      command: /usr/bin/env',
+      '      env:',
+      '        LD_PRELOAD: /tmp/evil.so',
+      '',
     ].join('\n');
     const { diagnostics } = validateRunbook(text, 'preload.yaml', actionCatalog);
     const hit = diagnostics.find((d) => /env LD_PRELOAD is refused/.test(d.message));

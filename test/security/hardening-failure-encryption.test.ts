@@ -13,14 +13,19 @@ describe('security: failures encrypted at rest (issue 12 §8)', function () {
   this.timeout(60_000);
   let env: TestWorkflowEnvironment;
   const queue = uniqueQueue('failure-encryption');
-  before(async () => { env = await localEnv(); });
+  before(async () => {
+    env = await localEnv();
+  });
 
   it('an activity failure message is not in history in plaintext, and decodes with the codec', async () => {
     const MARK = 'failure-marker-9b3e1d';
     const rb = inlineRunbook([{ id: 'boom', action: 'util.fail', with: { message: `db password rejected: ${MARK}`, nonRetryable: true } }]);
     const { workflowId, outcome } = await withWorker(env, queue, async () => {
       const handle = await startInline(env, queue, rb);
-      const outcome = await handle.result().then((r) => JSON.stringify(r), (e: Error) => `${e.message} ${(e.cause as Error | undefined)?.message ?? ''} ${JSON.stringify(e)}`);
+      const outcome = await handle.result().then(
+        (r) => JSON.stringify(r),
+        (e: Error) => `${e.message} ${(e.cause as Error | undefined)?.message ?? ''} ${JSON.stringify(e)}`,
+      );
       return { workflowId: handle.workflowId, outcome };
     });
     const decoded = allText(await env.client.workflow.getHandle(workflowId).fetchHistory());

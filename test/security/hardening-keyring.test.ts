@@ -32,7 +32,9 @@ function rotateForever(file: string) {
 describe('security: keyring durability (issue 12 §8)', function () {
   this.timeout(120_000);
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-keyring-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-keyring-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('a rotation SIGKILLed at 20 random moments always leaves a readable keyring with every old key', async () => {
@@ -49,14 +51,20 @@ describe('security: keyring durability (issue 12 §8)', function () {
       assert.ok(ring.keys.has('old0') && ring.keys.has('old19999'), `round ${round}: old keys lost`);
     }
     const leftovers = fs.readdirSync(dir).filter((name) => name !== 'keyring.json');
-    assert.ok(leftovers.every((name) => name.startsWith('.keyring.json.tmp-')), `unexpected files: ${leftovers.join(', ')}`);
+    assert.ok(
+      leftovers.every((name) => name.startsWith('.keyring.json.tmp-')),
+      `unexpected files: ${leftovers.join(', ')}`,
+    );
   });
 
   it('refuses a group- or world-readable keyring, naming the file and chmod 600', () => {
     const file = path.join(dir, 'keyring.json');
     fs.writeFileSync(file, JSON.stringify({ current: 'a', keys: { a: randomBytes(32).toString('base64') } }));
     fs.chmodSync(file, 0o644);
-    assert.throws(() => readKeyring(file), (err: Error) => err instanceof KeyringError && err.message.includes(file) && /chmod 600/.test(err.message));
+    assert.throws(
+      () => readKeyring(file),
+      (err: Error) => err instanceof KeyringError && err.message.includes(file) && /chmod 600/.test(err.message),
+    );
     fs.chmodSync(file, 0o600);
     assert.ok(readKeyring(file));
   });

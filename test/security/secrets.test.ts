@@ -46,8 +46,12 @@ describe('security: secret:// only from the runbook author (real Temporal, real 
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-sec-secrets-'));
     worker = spawnGenie(['worker'], {
-      TEMPORAL_ADDRESS: env.address, GENIE_TASK_QUEUE: queue, GENIE_STATE_DIR: tmp, GENIE_LOG_LEVEL: 'DEBUG',
-      GENIE_SECRET_BAR_CANARY: CANARY, GENIE_POLICY_KEY_DEPLOY_BOT_HMAC: POLICY_KEY,
+      TEMPORAL_ADDRESS: env.address,
+      GENIE_TASK_QUEUE: queue,
+      GENIE_STATE_DIR: tmp,
+      GENIE_LOG_LEVEL: 'DEBUG',
+      GENIE_SECRET_BAR_CANARY: CANARY,
+      GENIE_POLICY_KEY_DEPLOY_BOT_HMAC: POLICY_KEY,
     });
     await waitForOutput(worker, /worker polling/);
   });
@@ -65,12 +69,15 @@ describe('security: secret:// only from the runbook author (real Temporal, real 
 
   it('a reference in a parameter or an earlier response is sent unresolved (fails on 63c09f6: the listener got the value); a literal one still resolves', async () => {
     received.length = 0;
-    const rb = inlineRunbook([
-      { id: 'fromParam', action: 'http.request', with: { url: '{% $params.uiUrl %}' } },
-      { id: 'bait', action: 'http.request', with: { url: `${base}/bait` } },
-      { id: 'fromResponse', action: 'http.request', with: { url: '{% $steps.bait.output.body.next %}' } },
-      { id: 'literal', action: 'http.request', with: { url: `${base}/literal`, headers: { Authorization: 'Bearer secret://bar_canary' } } },
-    ], { params: { uiUrl: { type: 'string' } } });
+    const rb = inlineRunbook(
+      [
+        { id: 'fromParam', action: 'http.request', with: { url: '{% $params.uiUrl %}' } },
+        { id: 'bait', action: 'http.request', with: { url: `${base}/bait` } },
+        { id: 'fromResponse', action: 'http.request', with: { url: '{% $steps.bait.output.body.next %}' } },
+        { id: 'literal', action: 'http.request', with: { url: `${base}/literal`, headers: { Authorization: 'Bearer secret://bar_canary' } } },
+      ],
+      { params: { uiUrl: { type: 'string' } } },
+    );
     const handle = await startInline(env, queue, rb, { params: { uiUrl: `${base}/exfil?k=secret://bar_canary` } });
     const result = await handle.result();
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
@@ -82,7 +89,7 @@ describe('security: secret:// only from the runbook author (real Temporal, real 
       assert.ok(!r.includes(CANARY), `the secret reached the listener: ${r}`);
     }
     const literal = received.find((r) => r.startsWith('GET /literal'))!;
-    assert.ok(literal.includes(`Bearer ${CANARY}`), 'the author\'s literal reference must still resolve');
+    assert.ok(literal.includes(`Bearer ${CANARY}`), "the author's literal reference must still resolve");
 
     const decoded = await history(handle.workflowId);
     assert.ok(decoded.includes('secret://bar_canary'));
@@ -90,7 +97,7 @@ describe('security: secret:// only from the runbook author (real Temporal, real 
     assert.ok(!worker.output().includes(CANARY), 'the secret value is in the worker logs');
   });
 
-  it('a runbook cannot reference the access policy\'s HMAC keys (they live in GENIE_POLICY_KEY_*, not the runbook providers)', async () => {
+  it("a runbook cannot reference the access policy's HMAC keys (they live in GENIE_POLICY_KEY_*, not the runbook providers)", async () => {
     received.length = 0;
     const rb = inlineRunbook([
       { id: 'steal', action: 'http.request', with: { url: `${base}/steal`, headers: { 'x-k': 'secret://deploy_bot_hmac' } }, onError: 'continue' },

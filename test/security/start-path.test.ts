@@ -46,9 +46,12 @@ describe('security: the start path (real Temporal)', function () {
   });
 
   /** Starts the workflow with raw input, as the Temporal UI would (no CLI checks in between). */
-  const start = (input: unknown) => env.client.workflow.start<(i: RunbookInput) => Promise<RunbookResult>>(WORKFLOW_TYPE, {
-    taskQueue: queue, workflowId: `start-path-${process.pid}-${++counter}`, args: [input as RunbookInput],
-  });
+  const start = (input: unknown) =>
+    env.client.workflow.start<(i: RunbookInput) => Promise<RunbookResult>>(WORKFLOW_TYPE, {
+      taskQueue: queue,
+      workflowId: `start-path-${process.pid}-${++counter}`,
+      args: [input as RunbookInput],
+    });
   const failure = async (input: unknown): Promise<{ message: string; type?: string }> => {
     const handle = await start(input);
     try {
@@ -87,7 +90,10 @@ describe('security: the start path (real Temporal)', function () {
     ]);
     const loaded = {
       resolved: { definition: forged, sha256: 'x'.repeat(64), source: '/somewhere/trusted.yaml', actions: {}, groups: {} },
-      params: {}, secretParams: [], continueAsNewAfterEvents: 10_000, searchAttributes: false,
+      params: {},
+      secretParams: [],
+      continueAsNewAfterEvents: 10_000,
+      searchAttributes: false,
     };
     const continued = { loaded, requestedBy: 'admin', startedAt: new Date().toISOString(), nextStep: 1, views: {}, records: [], overrides: [], paused: false };
     await withWorker(env, queue, async () => {

@@ -53,29 +53,38 @@ describe('security: start rules of the access policy (real Temporal)', function 
     // kind generic stands in for an ordinary runbook; the failover one only echoes (no cluster is touched).
     fs.writeFileSync(path.join(dir, 'smoke.yaml'), runbookFile('smoke', 'generic'));
     fs.writeFileSync(path.join(dir, 'fail-over.yaml'), runbookFile('fail-over', 'failover'));
-    fs.writeFileSync(path.join(dir, 'gated.yaml'), `${runbookFile('gated', 'generic')}  - id: gate
+    fs.writeFileSync(
+      path.join(dir, 'gated.yaml'),
+      `${runbookFile('gated', 'generic')}  - id: gate
     approval: { approvers: [carol, dave], separationOfDuties: true, timeout: 1m }
-`);
+`,
+    );
     const policy = path.join(tmp, 'policy.yaml');
-    fs.writeFileSync(policy, [
-      'identities:',
-      `  alice: { publicKey: "${alice.pub}", roles: [failover-operator] }`,
-      `  bob: { publicKey: "${bob.pub}", roles: [viewer] }`,
-      `  carol: { publicKey: "${carol.pub}", roles: [approver] }`,
-      `  dave: { publicKey: "${dave.pub}", roles: [approver] }`,
-      'roles:',
-      '  failover-operator:',
-      '    - { actions: [start], kinds: [failover] }',
-      '  viewer:',
-      '    - { actions: [pause], kinds: [generic] }',
-      '  approver:',
-      '    - { actions: [approve], kinds: [generic] }',
-    ].join('\n'));
+    fs.writeFileSync(
+      policy,
+      [
+        'identities:',
+        `  alice: { publicKey: "${alice.pub}", roles: [failover-operator] }`,
+        `  bob: { publicKey: "${bob.pub}", roles: [viewer] }`,
+        `  carol: { publicKey: "${carol.pub}", roles: [approver] }`,
+        `  dave: { publicKey: "${dave.pub}", roles: [approver] }`,
+        'roles:',
+        '  failover-operator:',
+        '    - { actions: [start], kinds: [failover] }',
+        '  viewer:',
+        '    - { actions: [pause], kinds: [generic] }',
+        '  approver:',
+        '    - { actions: [approve], kinds: [generic] }',
+      ].join('\n'),
+    );
     process.env.GENIE_POLICY = policy;
     process.env.GENIE_RUNBOOK_DIR = dir;
   });
   after(() => {
-    for (const [key, value] of [['GENIE_POLICY', saved.policy], ['GENIE_RUNBOOK_DIR', saved.dir]] as const) {
+    for (const [key, value] of [
+      ['GENIE_POLICY', saved.policy],
+      ['GENIE_RUNBOOK_DIR', saved.dir],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -84,7 +93,9 @@ describe('security: start rules of the access policy (real Temporal)', function 
 
   const start = async (input: Omit<RunbookInput, 'params'> & { params?: Record<string, unknown> }, workflowId = `start-rules-${process.pid}-${++counter}`) => {
     const handle = await env.client.workflow.start<(i: RunbookInput) => Promise<RunbookResult>>(WORKFLOW_TYPE, {
-      taskQueue: queue, workflowId, args: [{ params: {}, ...input }],
+      taskQueue: queue,
+      workflowId,
+      args: [{ params: {}, ...input }],
     });
     return handle.result();
   };
@@ -111,9 +122,17 @@ describe('security: start rules of the access policy (real Temporal)', function 
 
   it('refuses an unsigned failover start, a signed start without the role, and a forged signature, recording who tried', async () => {
     await withWorker(env, queue, async () => {
-      assertRefused(await start({ runbook: 'fail-over', requestedBy: 'alice' }), /^alice \(unverified\)$/, /unsigned starts of this runbook are not allowed.*failover/);
+      assertRefused(
+        await start({ runbook: 'fail-over', requestedBy: 'alice' }),
+        /^alice \(unverified\)$/,
+        /unsigned starts of this runbook are not allowed.*failover/,
+      );
       const bobs = signed(bob, 'bob', 'fail-over');
-      assertRefused(await start({ runbook: 'fail-over', requestedBy: 'bob', auth: bobs.auth }, bobs.workflowId), /^bob$/, /no role of bob \(viewer\) allows start/);
+      assertRefused(
+        await start({ runbook: 'fail-over', requestedBy: 'bob', auth: bobs.auth }, bobs.workflowId),
+        /^bob$/,
+        /no role of bob \(viewer\) allows start/,
+      );
       // Bob signs in Alice's name: the signature is not Alice's.
       const forged = signed(bob, 'alice', 'fail-over');
       assertRefused(await start({ runbook: 'fail-over', requestedBy: 'alice', auth: forged.auth }, forged.workflowId), /unverified/, /bad signature/);
@@ -150,14 +169,29 @@ describe('security: start rules of the access policy (real Temporal)', function 
   it('separation of duties: whoever an unsigned start names as requester still may not approve it', async () => {
     await withWorker(env, queue, async () => {
       const handle = await env.client.workflow.start<(i: RunbookInput) => Promise<RunbookResult>>(WORKFLOW_TYPE, {
-        taskQueue: queue, workflowId: `start-rules-${process.pid}-${++counter}`, args: [{ runbook: 'gated', params: {}, requestedBy: 'carol' }],
+        taskQueue: queue,
+        workflowId: `start-rules-${process.pid}-${++counter}`,
+        args: [{ runbook: 'gated', params: {}, requestedBy: 'carol' }],
       });
       await waitForState(handle, (s) => s.pendingApprovals.length === 1);
       const approve = (who: { key: SigningKey }, by: string) => {
         const args: OverrideArgs = { by, stepId: 'gate' };
-        return handle.executeUpdate(overrideUpdates.approve, { args: [{ ...args, auth: signOverride(who.key, 'approve', handle.workflowId, args as unknown as Record<string, unknown>, { keyId: by, runId: handle.firstExecutionRunId }) }] });
+        return handle.executeUpdate(overrideUpdates.approve, {
+          args: [
+            {
+              ...args,
+              auth: signOverride(who.key, 'approve', handle.workflowId, args as unknown as Record<string, unknown>, {
+                keyId: by,
+                runId: handle.firstExecutionRunId,
+              }),
+            },
+          ],
+        });
       };
-      await assert.rejects(approve(carol, 'carol'), (err: unknown) => err instanceof WorkflowUpdateFailedError && /requester of this run and may not approve it/.test(String(err.cause?.message)));
+      await assert.rejects(
+        approve(carol, 'carol'),
+        (err: unknown) => err instanceof WorkflowUpdateFailedError && /requester of this run and may not approve it/.test(String(err.cause?.message)),
+      );
       await approve(dave, 'dave');
       const result = await handle.result();
       assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
@@ -166,7 +200,7 @@ describe('security: start rules of the access policy (real Temporal)', function 
     });
   });
 
-  it('separation of duties: with start.unverifiedRequester: ignored an unsigned run is nobody\'s own, so the named person may approve', async () => {
+  it("separation of duties: with start.unverifiedRequester: ignored an unsigned run is nobody's own, so the named person may approve", async () => {
     const exempt = path.join(tmp, 'policy-exempt.yaml');
     fs.writeFileSync(exempt, `${fs.readFileSync(process.env.GENIE_POLICY!, 'utf8')}\nstart:\n  unverifiedRequester: ignored\n`);
     const strict = process.env.GENIE_POLICY;
@@ -174,11 +208,23 @@ describe('security: start rules of the access policy (real Temporal)', function 
     try {
       await withWorker(env, queue, async () => {
         const handle = await env.client.workflow.start<(i: RunbookInput) => Promise<RunbookResult>>(WORKFLOW_TYPE, {
-          taskQueue: queue, workflowId: `start-rules-${process.pid}-${++counter}`, args: [{ runbook: 'gated', params: {}, requestedBy: 'carol' }],
+          taskQueue: queue,
+          workflowId: `start-rules-${process.pid}-${++counter}`,
+          args: [{ runbook: 'gated', params: {}, requestedBy: 'carol' }],
         });
         await waitForState(handle, (s) => s.pendingApprovals.length === 1);
         const args: OverrideArgs = { by: 'carol', stepId: 'gate' };
-        await handle.executeUpdate(overrideUpdates.approve, { args: [{ ...args, auth: signOverride(carol.key, 'approve', handle.workflowId, args as unknown as Record<string, unknown>, { keyId: 'carol', runId: handle.firstExecutionRunId }) }] });
+        await handle.executeUpdate(overrideUpdates.approve, {
+          args: [
+            {
+              ...args,
+              auth: signOverride(carol.key, 'approve', handle.workflowId, args as unknown as Record<string, unknown>, {
+                keyId: 'carol',
+                runId: handle.firstExecutionRunId,
+              }),
+            },
+          ],
+        });
         const result = await handle.result();
         assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
         assert.equal(result.requestedBy, 'carol (unverified)');

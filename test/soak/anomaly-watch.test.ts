@@ -26,7 +26,10 @@ const WINDOW = 200;
 /** Rows (5 minutes each) a query moves the cursor: one cycle sees half an hour of new data. */
 const ADVANCE = 6;
 
-interface Point { t: number; v: number }
+interface Point {
+  t: number;
+  v: number;
+}
 
 /** The replay server: GET /api/v1/query_range → the newest `window` points up to the cursor; the cursor moves on. */
 async function prometheusReplay(points: Point[], startAt: number) {
@@ -39,7 +42,9 @@ async function prometheusReplay(points: Point[], startAt: number) {
     }
     const values = points.slice(Math.max(0, cursor - WINDOW), cursor).map((p) => [p.t, String(p.v)]);
     cursor = Math.min(points.length, cursor + ADVANCE);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: 'machine_temperature' }, values }] } }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { __name__: 'machine_temperature' }, values }] } }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
@@ -67,15 +72,31 @@ describe('anomaly-watch runbook (real NAB data, real Temporal)', function () {
       return await withWorker(env, queue, async () => {
         const handle = await startInline(env, queue, 'anomaly-watch', {
           params: {
-            service, source: 'prometheus', url: replay.url, query: 'avg(machine_temperature)', step: '5m',
-            interval: '10ms', maxCycles: cycles, persist: 3, failAt: 60, failDirection: 'below',
-            recover: false, escalationTimeout: '1s', healthUrl: `${replay.url}/health`,
+            service,
+            source: 'prometheus',
+            url: replay.url,
+            query: 'avg(machine_temperature)',
+            step: '5m',
+            interval: '10ms',
+            maxCycles: cycles,
+            persist: 3,
+            failAt: 60,
+            failDirection: 'below',
+            recover: false,
+            escalationTimeout: '1s',
+            healthUrl: `${replay.url}/health`,
           },
         });
         const result: RunbookResult = await handle.result();
         // Incidents are opened with signalWithStart under an id derived from the service and metric.
         const id = incidentWorkflowId(`incident-response/anomaly-watch/${service}/avg(machine_temperature)`);
-        const exists = await env.client.workflow.getHandle(id).describe().then(() => true, () => false);
+        const exists = await env.client.workflow
+          .getHandle(id)
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          );
         const incidents = exists ? [id] : [];
         if (exists) await env.client.workflow.getHandle(id).result();
         return { result, incidents };
@@ -95,12 +116,18 @@ describe('anomaly-watch runbook (real NAB data, real Temporal)', function () {
     assert.equal(result.outputs.incidents, 1);
     assert.ok((result.outputs.anomalousCycles as number) >= 3, 'the anomaly lasted at least persist cycles');
 
-    const incident = await env.client.workflow.getHandle(incidents[0]).result() as RunbookResult;
+    const incident = (await env.client.workflow.getHandle(incidents[0]).result()) as RunbookResult;
     assert.equal(incident.runbook?.name, 'incident-response');
     const trigger = incident.steps.find((s) => s.id === 'detect_trigger')?.output as { source: string; summary: string; evidence: Record<string, unknown> };
     assert.equal(trigger.source, 'anomaly-watch');
     assert.match(trigger.summary, /anomaly in avg\(machine_temperature\) of machine-7 for 3 cycles/);
-    const evidence = trigger.evidence as { detector: string; streak: number; excerpt: { timestamp: number; value: number }[]; scores: number[]; timeToFailure: { status?: string } | null };
+    const evidence = trigger.evidence as {
+      detector: string;
+      streak: number;
+      excerpt: { timestamp: number; value: number }[];
+      scores: number[];
+      timeToFailure: { status?: string } | null;
+    };
     assert.equal(evidence.detector, 'ensemble');
     assert.equal(evidence.streak, 3);
     assert.equal(evidence.excerpt.length, 30);

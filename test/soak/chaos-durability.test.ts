@@ -24,14 +24,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function experiment(fault: Record<string, unknown>, targets: string[], opts: { duration: string; ttl: string; timeout: string }): Runbook {
   const steps: Step[] = [
-    { id: 'fault', action: 'chaos.inject', timeout: opts.timeout, onError: 'continue', with: { fault, targets: { from: targets }, duration: opts.duration, ttl: opts.ttl } } as Step,
+    {
+      id: 'fault',
+      action: 'chaos.inject',
+      timeout: opts.timeout,
+      onError: 'continue',
+      with: { fault, targets: { from: targets }, duration: opts.duration, ttl: opts.ttl },
+    } as Step,
     { id: 'report', action: 'chaos.report', with: { status: 'succeeded', run: '{% $run.id %}', method: '{% $steps.fault %}' } } as Step,
   ];
   return inlineRunbook(steps, {
     kind: 'chaos',
     finally: [
       { id: 'cleanup', action: 'chaos.remove', with: { run: '{% $run.id %}' } } as Step,
-      { id: 'finalReport', if: "{% $status != 'succeeded' %}", action: 'chaos.report', with: { status: '{% $status %}', error: '{% $error %}', run: '{% $run.id %}' } } as Step,
+      {
+        id: 'finalReport',
+        if: "{% $status != 'succeeded' %}",
+        action: 'chaos.report',
+        with: { status: '{% $status %}', error: '{% $error %}', run: '{% $run.id %}' },
+      } as Step,
     ],
   });
 }
@@ -54,12 +65,22 @@ describe('chaos: faults outlive no worker (real processes, SIGKILL)', function (
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-chaos-e2e-'));
     fill = path.join(dir, 'fill');
     service = await startDemoService({ name: 'canary', version: '1', port: 0 });
-    router = await startRouter({ token: TOKEN, config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } } });
+    router = await startRouter({
+      token: TOKEN,
+      config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } },
+    });
     admin = new RouterAdminClient(router.adminUrl, TOKEN);
     vars = {
-      TEMPORAL_ADDRESS: env.address, GENIE_TASK_QUEUE: queue, GENIE_STATE_DIR: dir, GENIE_CHAOS_DIR: path.join(dir, 'faults'),
-      GENIE_CHAOS_TARGETS: `pool:canary host:local dir:${fill}`, GENIE_CHAOS_REAP_INTERVAL: '200ms',
-      GENIE_ROUTER_ADMIN_URL: router.adminUrl, GENIE_ROUTER_TOKEN: TOKEN, GENIE_ALERTS_PORT: '0', GENIE_DEMO: 'off',
+      TEMPORAL_ADDRESS: env.address,
+      GENIE_TASK_QUEUE: queue,
+      GENIE_STATE_DIR: dir,
+      GENIE_CHAOS_DIR: path.join(dir, 'faults'),
+      GENIE_CHAOS_TARGETS: `pool:canary host:local dir:${fill}`,
+      GENIE_CHAOS_REAP_INTERVAL: '200ms',
+      GENIE_ROUTER_ADMIN_URL: router.adminUrl,
+      GENIE_ROUTER_TOKEN: TOKEN,
+      GENIE_ALERTS_PORT: '0',
+      GENIE_DEMO: 'off',
     };
     store = new FaultStore(vars.GENIE_CHAOS_DIR);
   });
@@ -108,7 +129,7 @@ describe('chaos: faults outlive no worker (real processes, SIGKILL)', function (
 
     await startWorker();
     const result = await handle.result();
-    const report = result.outputs.report ?? result.steps.find((s) => s.id === 'report')!.output as { verdict: string };
+    const report = result.outputs.report ?? (result.steps.find((s) => s.id === 'report')!.output as { verdict: string });
     assert.equal((report as { verdict: string }).verdict, 'aborted');
   });
 
@@ -138,7 +159,23 @@ describe('chaos: faults outlive no worker (real processes, SIGKILL)', function (
 
   it('genie chaos schedule puts an experiment on a Temporal Schedule with an overlap policy and a pause switch', async () => {
     const id = `chaos-schedule-test-${process.pid}`;
-    const created = await genie(['chaos', 'schedule', path.join(__dirname, '..', '..', '..', 'runbooks', 'chaos-latency.yaml'), '--cron', '*/30 * * * *', '--overlap', 'buffer_one', '--paused', '--id', id, '--as', 'tester'], vars);
+    const created = await genie(
+      [
+        'chaos',
+        'schedule',
+        path.join(__dirname, '..', '..', '..', 'runbooks', 'chaos-latency.yaml'),
+        '--cron',
+        '*/30 * * * *',
+        '--overlap',
+        'buffer_one',
+        '--paused',
+        '--id',
+        id,
+        '--as',
+        'tester',
+      ],
+      vars,
+    );
     assert.equal(created.code, 0, created.output);
     const handle = env.client.schedule.getHandle(id);
     try {
@@ -170,9 +207,17 @@ describe('chaos: faults outlive no worker (real processes, SIGKILL)', function (
     const out = await genie(['chaos', 'stop-all', '--as', 'tester', '--reason', 'game day over', '--json'], vars);
     const wall = Date.now() - t0;
     assert.equal(out.code, 0, out.output);
-    const summary = JSON.parse(out.output.slice(out.output.indexOf('{'))) as { runs: { id: string; stopped: boolean }[]; elapsedMs: number; stillLive: unknown[] };
+    const summary = JSON.parse(out.output.slice(out.output.indexOf('{'))) as {
+      runs: { id: string; stopped: boolean }[];
+      elapsedMs: number;
+      stillLive: unknown[];
+    };
     assert.deepEqual(summary.stillLive, []);
-    for (const h of runs) assert.ok(summary.runs.some((r) => r.id === h.workflowId && r.stopped), `${h.workflowId} stopped`);
+    for (const h of runs)
+      assert.ok(
+        summary.runs.some((r) => r.id === h.workflowId && r.stopped),
+        `${h.workflowId} stopped`,
+      );
     console.log(`      stop-all: every fault removed ${summary.elapsedMs} ms after the command started (${wall} ms including the CLI start)`);
     assert.ok(summary.elapsedMs <= 2_000, `${summary.elapsedMs} ms`);
     assert.equal(store.live().length, 0);

@@ -42,17 +42,25 @@ describe('region-failover overrides: hold, release, forced failover with two app
     temporal = await localEnv();
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-failover-overrides-'));
     const policy = path.join(stateDir, 'policy.yaml');
-    fs.writeFileSync(policy, [
-      'identities:',
-      ...Object.entries(people).map(([name, p]) => `  ${name}: { publicKey: "${p.pub}", roles: [sre] }`),
-      'roles:',
-      '  sre:',
-      '    - { actions: [start, approve, reject, abort, forceFailover, holdFailover, releaseHold, failback], kinds: [failover] }',
-    ].join('\n'));
+    fs.writeFileSync(
+      policy,
+      [
+        'identities:',
+        ...Object.entries(people).map(([name, p]) => `  ${name}: { publicKey: "${p.pub}", roles: [sre] }`),
+        'roles:',
+        '  sre:',
+        '    - { actions: [start, approve, reject, abort, forceFailover, holdFailover, releaseHold, failback], kinds: [failover] }',
+      ].join('\n'),
+    );
     const e = env();
     worker = spawnGenie(['worker'], {
-      TEMPORAL_ADDRESS: temporal.address, GENIE_TASK_QUEUE: queue, GENIE_STATE_DIR: stateDir, GENIE_POLICY: policy,
-      GENIE_REGIONS: e.regionsFile, GENIE_ROUTER_ADMIN_URL: e.adminUrl, GENIE_ROUTER_TOKEN: e.token,
+      TEMPORAL_ADDRESS: temporal.address,
+      GENIE_TASK_QUEUE: queue,
+      GENIE_STATE_DIR: stateDir,
+      GENIE_POLICY: policy,
+      GENIE_REGIONS: e.regionsFile,
+      GENIE_ROUTER_ADMIN_URL: e.adminUrl,
+      GENIE_ROUTER_TOKEN: e.token,
     });
     await waitForOutput(worker, /worker polling/);
   });
@@ -60,7 +68,15 @@ describe('region-failover overrides: hold, release, forced failover with two app
   const startFailover = (params: Record<string, unknown>) => {
     const workflowId = newRunId('region-failover');
     const auth = signStart(people.carol.key, { workflowId, runbook: 'region-failover', params, requestedBy: 'carol' });
-    return startRunbook(temporal.client, { runbook: 'region-failover', params, requestedBy: 'carol', workflowId, taskQueue: queue, auth, searchAttributes: temporal.supportsTimeSkipping === false });
+    return startRunbook(temporal.client, {
+      runbook: 'region-failover',
+      params,
+      requestedBy: 'carol',
+      workflowId,
+      taskQueue: queue,
+      auth,
+      searchAttributes: temporal.supportsTimeSkipping === false,
+    });
   };
   let current: Handle | undefined;
   afterEach(async function () {
@@ -82,11 +98,12 @@ describe('region-failover overrides: hold, release, forced failover with two app
     const auth = signOverride(people[who].key, name, h.workflowId, full as unknown as Record<string, unknown>, { keyId: who, runId: h.firstExecutionRunId });
     return h.executeUpdate(overrideUpdates[name], { args: [{ ...full, auth }] });
   };
-  const refused = (p: Promise<unknown>, pattern: RegExp) => assert.rejects(p, (err: unknown) => {
-    const message = String((err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message);
-    assert.match(message, pattern);
-    return true;
-  });
+  const refused = (p: Promise<unknown>, pattern: RegExp) =>
+    assert.rejects(p, (err: unknown) => {
+      const message = String((err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message);
+      assert.match(message, pattern);
+      return true;
+    });
   const step = (s: RunState, id: string) => s.steps.filter((x) => x.stepId === id).at(-1);
   const waitingForHuman = (h: Handle) => waitForState(h, (s) => step(s, 'wait_for_human')?.status === 'waiting', 45_000);
   const role = async (region: string) => (await adapter.status(env().region(region).spec)).role;
@@ -95,7 +112,10 @@ describe('region-failover overrides: hold, release, forced failover with two app
     const deadline = Date.now() + withinMs;
     let last = '';
     while (Date.now() < deadline) {
-      last = await fetch(`${env().region(region).appUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then((r) => String(r.status), (e: Error) => e.message);
+      last = await fetch(`${env().region(region).appUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+        (r) => String(r.status),
+        (e: Error) => e.message,
+      );
       if (last === '200') return;
       await sleep(200);
     }
@@ -150,7 +170,7 @@ describe('region-failover overrides: hold, release, forced failover with two app
   // into the next window.
   it('holdFailover: a failure during the hold escalates and promotes nothing; releaseHold lets the monitor fail over', async () => {
     const e = env();
-    const h = current = await startFailover({ primary: 'r2', epoch: 1, routerUrl: e.routerUrl, failback: 'never', window: '10s' });
+    const h = (current = await startFailover({ primary: 'r2', epoch: 1, routerUrl: e.routerUrl, failback: 'never', window: '10s' }));
     await waitForState(h, (s) => step(s, 'monitor')?.status === 'running', 30_000);
     await send(h, 'holdFailover', 'alice', { reason: 'planned maintenance' });
     // The monitor reads the override log every 250 ms.
@@ -166,7 +186,12 @@ describe('region-failover overrides: hold, release, forced failover with two app
     assert.equal(step(await h.query('state'), 'wait_for_human')?.status, 'waiting');
 
     await send(h, 'releaseHold', 'bob');
-    const result = await Promise.race([h.result(), sleep(40_000).then(() => { throw new Error('the run did not finish within 40 s of releaseHold'); })]);
+    const result = await Promise.race([
+      h.result(),
+      sleep(40_000).then(() => {
+        throw new Error('the run did not finish within 40 s of releaseHold');
+      }),
+    ]);
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     assert.equal(result.outputs.failedOverTo, 'r1');
     assert.equal(result.outputs.how, 'automatic');
@@ -175,13 +200,20 @@ describe('region-failover overrides: hold, release, forced failover with two app
     await rejoinOldPrimary(e, 'r2', 'r1');
   });
 
-
   // Fails on 63c09f6: failback_settle is a plain sleep of minHealthy that never looks at the
   // old primary, and replication.rejoin restarts only its database, so `failback: auto`
   // switches traffic back to r2 although r2's app has been dead the whole time.
   it('failback: auto does not switch back to an old primary that is not healthy, nor before minHealthy', async () => {
     const e = env();
-    const h = current = await startFailover({ primary: 'r1', epoch: 2, routerUrl: e.routerUrl, failback: 'auto', minHealthy: '4s', failbackWithin: '8s', window: '10s' });
+    const h = (current = await startFailover({
+      primary: 'r1',
+      epoch: 2,
+      routerUrl: e.routerUrl,
+      failback: 'auto',
+      minHealthy: '4s',
+      failbackWithin: '8s',
+      window: '10s',
+    }));
     await waitForState(h, (s) => step(s, 'monitor')?.status === 'running', 30_000);
     await sleep(1_500);
     await e.kill('r1', 'SIGKILL');
@@ -189,7 +221,10 @@ describe('region-failover overrides: hold, release, forced failover with two app
     const rejoinedAt = Date.parse(step(rejoined, 'rejoin')!.endedAt!);
     assert.equal(await role('r1'), 'standby', 'the old primary rejoined as a standby');
     // r1's database streams again, but its app (SIGKILLed with the region) is down: not healthy.
-    const appDown = await fetch(`${e.region('r1').appUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then(() => false, () => true);
+    const appDown = await fetch(`${e.region('r1').appUrl}/health`, { signal: AbortSignal.timeout(1_000) }).then(
+      () => false,
+      () => true,
+    );
     assert.ok(appDown, 'r1 app is down');
     const outcome = await Promise.race([h.result().then((r) => ({ r })), sleep(12_000).then(() => undefined)]);
     const switchBack = step(await h.query('state'), 'switch_back');
@@ -207,7 +242,15 @@ describe('region-failover overrides: hold, release, forced failover with two app
     const e = env();
     await e.resume('r1'); // the standby's app, left dead by the test before
     await appHealthy('r1');
-    const h = current = await startFailover({ primary: 'r2', epoch: 3, routerUrl: e.routerUrl, failback: 'auto', minHealthy: '3s', failbackWithin: '40s', window: '10s' });
+    const h = (current = await startFailover({
+      primary: 'r2',
+      epoch: 3,
+      routerUrl: e.routerUrl,
+      failback: 'auto',
+      minHealthy: '3s',
+      failbackWithin: '40s',
+      window: '10s',
+    }));
     await waitForState(h, (s) => step(s, 'monitor')?.status === 'running', 30_000);
     await sleep(1_500);
     await e.kill('r2', 'SIGKILL');
@@ -217,7 +260,12 @@ describe('region-failover overrides: hold, release, forced failover with two app
     assert.equal(step(await h.query('state'), 'switch_back'), undefined, 'switched back while r2 app was dead');
     const appBackAt = Date.now();
     await e.resume('r2');
-    const result = await Promise.race([h.result(), sleep(45_000).then(() => { throw new Error('no failback within 45 s of r2 healthy again'); })]);
+    const result = await Promise.race([
+      h.result(),
+      sleep(45_000).then(() => {
+        throw new Error('no failback within 45 s of r2 healthy again');
+      }),
+    ]);
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     assert.equal(result.outputs.failedOverTo, 'r1');
     assert.equal(result.outputs.failedBack, true);
@@ -225,7 +273,10 @@ describe('region-failover overrides: hold, release, forced failover with two app
     const settle = result.steps.find((s) => s.stepId === 'failback_settle')!;
     assert.equal((settle.output as { healthy: boolean }).healthy, true);
     const switchBack = result.steps.find((s) => s.stepId === 'switch_back')!;
-    assert.ok(Date.parse(switchBack.startedAt!) - appBackAt >= 3_000, `switched back ${Date.parse(switchBack.startedAt!) - appBackAt} ms after r2's app came back (minHealthy 3 s)`);
+    assert.ok(
+      Date.parse(switchBack.startedAt!) - appBackAt >= 3_000,
+      `switched back ${Date.parse(switchBack.startedAt!) - appBackAt} ms after r2's app came back (minHealthy 3 s)`,
+    );
     assert.equal(await role('r2'), 'primary');
     assert.equal(await role('r1'), 'standby');
     assert.equal(await assertAtMostOneWritable(e), 'r2');
@@ -233,7 +284,7 @@ describe('region-failover overrides: hold, release, forced failover with two app
 
   it('failback: manual waits for the signed failback override, then switches back as the person decided', async () => {
     const e = env();
-    const h = current = await startFailover({ primary: 'r2', epoch: 5, routerUrl: e.routerUrl, failback: 'manual', failbackWait: '60s', window: '10s' });
+    const h = (current = await startFailover({ primary: 'r2', epoch: 5, routerUrl: e.routerUrl, failback: 'manual', failbackWait: '60s', window: '10s' }));
     await waitForState(h, (s) => step(s, 'monitor')?.status === 'running', 30_000);
     await sleep(1_500);
     await e.kill('r2', 'SIGKILL');
@@ -245,7 +296,12 @@ describe('region-failover overrides: hold, release, forced failover with two app
     assert.equal(step(await h.query('state'), 'switch_back'), undefined, 'switched back without the failback override');
     assert.equal(await role('r1'), 'primary');
     await send(h, 'failback', 'alice', { reason: 'r2 repaired' });
-    const result = await Promise.race([h.result(), sleep(40_000).then(() => { throw new Error('no failback within 40 s of the override'); })]);
+    const result = await Promise.race([
+      h.result(),
+      sleep(40_000).then(() => {
+        throw new Error('no failback within 40 s of the override');
+      }),
+    ]);
     assert.equal(result.status, 'succeeded', JSON.stringify(result.error));
     assert.equal(result.outputs.failedOverTo, 'r1');
     assert.equal(result.outputs.failedBack, true);

@@ -39,7 +39,9 @@ describe('failover sequence soak: kill and hang, alternating then random, on rea
     for (const [i, fault] of faults.entries()) {
       const t = await failoverTrial(env(), { primary, fault, load, portsFor: failoverPorts, stateDir, key: `${label}-${i}`, epoch });
       const detectToSwitched = t.switchMs !== undefined && t.detectMs !== undefined ? t.switchMs - t.detectMs : undefined;
-      process.stderr.write(`${label} ${i + 1}/${faults.length} ${fault}: ${t.outcome} ${t.from}→${t.to ?? '-'} detect ${t.detectMs} quorum ${t.quorumMs} decide ${t.decideMs} switch ${t.switchMs} ms\n`);
+      process.stderr.write(
+        `${label} ${i + 1}/${faults.length} ${fault}: ${t.outcome} ${t.from}→${t.to ?? '-'} detect ${t.detectMs} quorum ${t.quorumMs} decide ${t.decideMs} switch ${t.switchMs} ms\n`,
+      );
       assert.equal(t.outcome, 'failed-over', `${label} trial ${i + 1} (${fault} of ${t.from}, epoch ${epoch}): ${t.outcome}: ${t.reason}`);
       assert.ok(detectToSwitched !== undefined && detectToSwitched < 2_000, `${label} trial ${i + 1}: detect→switched ${detectToSwitched} ms`);
       await rejoinAsStandby(env(), t.from, t.to!);
@@ -49,13 +51,19 @@ describe('failover sequence soak: kill and hang, alternating then random, on rea
   };
 
   it(`${TRIALS_PER_ORDER} alternating kill/hang failovers in a row`, async () => {
-    await run('alternating', Array.from({ length: TRIALS_PER_ORDER }, (_, i) => (i % 2 ? 'hang' : 'kill')));
+    await run(
+      'alternating',
+      Array.from({ length: TRIALS_PER_ORDER }, (_, i) => (i % 2 ? 'hang' : 'kill')),
+    );
   });
 
   it(`${TRIALS_PER_ORDER} more in a seeded random order (continuing the same regions)`, async () => {
     const seed = Number(process.env.GENIE_SOAK_SEED ?? Date.now() % 2 ** 31);
     process.stderr.write(`failover soak seed: ${seed} (GENIE_SOAK_SEED=${seed} reruns this order)\n`);
     const rng = new Mulberry32(seed);
-    await run(`random(seed ${seed})`, Array.from({ length: TRIALS_PER_ORDER }, () => (rng.next() < 0.5 ? 'kill' : 'hang')));
+    await run(
+      `random(seed ${seed})`,
+      Array.from({ length: TRIALS_PER_ORDER }, () => (rng.next() < 0.5 ? 'kill' : 'hang')),
+    );
   });
 });

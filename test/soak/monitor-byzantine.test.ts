@@ -33,8 +33,15 @@ for (const liar of ['always-down', 'equivocating'] as AdversaryKind[]) {
     });
 
     const config = (windowMs: number): MonitorConfig => ({
-      ...MONITOR_DEFAULTS, rpoBudgetBytes: null, hysteresis: { ...DEFAULT_HYSTERESIS }, adversaries: { o2: liar }, observerUrls: {},
-      regions: Object.fromEntries(Object.entries(regions).map(([name, r]) => [name, { health: r.url }])), primary: 'r1', epoch: 0, windowMs,
+      ...MONITOR_DEFAULTS,
+      rpoBudgetBytes: null,
+      hysteresis: { ...DEFAULT_HYSTERESIS },
+      adversaries: { o2: liar },
+      observerUrls: {},
+      regions: Object.fromEntries(Object.entries(regions).map(([name, r]) => [name, { health: r.url }])),
+      primary: 'r1',
+      epoch: 0,
+      windowMs,
     });
     const down = new Set<string>();
 

@@ -35,7 +35,14 @@ describe('security: a flood of refused overrides leaves the run healthy and its 
 
   it(`${FLOOD} refused signals with oversized fields: the log keeps the newest ${REFUSED_KEPT}, counts the rest, clips every field; the run still finishes`, async () => {
     await withWorker(env, queue, async () => {
-      const h = await startInline(env, queue, inlineRunbook([{ id: 'gate', approval: {} }, { id: 'act', action: 'util.echo', with: { done: true } }]));
+      const h = await startInline(
+        env,
+        queue,
+        inlineRunbook([
+          { id: 'gate', approval: {} },
+          { id: 'act', action: 'util.echo', with: { done: true } },
+        ]),
+      );
       await waitForState(h, (s) => s.pendingApprovals.length === 1);
       // Over the caps, yet small enough that 10,000 of them stay far from Temporal's history size limit
       // (50 MB: the server terminates a run beyond it, which no workflow code can prevent; see the security checklist in docs/security.md).
@@ -44,15 +51,23 @@ describe('security: a flood of refused overrides leaves the run healthy and its 
       const started = Date.now();
       // `resume` while not paused: refused, recorded. Sent the way a script against the UI's signal endpoint would.
       for (let sent = 0; sent < FLOOD; sent += PARALLEL) {
-        await Promise.all(Array.from({ length: Math.min(PARALLEL, FLOOD - sent) }, (_, i) => h.signal(overrideSignals.resume, { by: `${by}${sent + i}`, reason })));
+        await Promise.all(
+          Array.from({ length: Math.min(PARALLEL, FLOOD - sent) }, (_, i) => h.signal(overrideSignals.resume, { by: `${by}${sent + i}`, reason })),
+        );
       }
       const state = await waitForState(h, (s) => (s.overridesDropped ?? 0) + s.overrides.length >= FLOOD, 240_000);
       const floodMs = Date.now() - started;
       assert.equal(state.overrides.length, REFUSED_KEPT);
       assert.equal(state.overridesDropped, FLOOD - REFUSED_KEPT);
       // Checked and refused (not paused), or refused unchecked while MAX_PENDING_CHECKS checks were in flight.
-      assert.ok(state.overrides.every((o) => !o.accepted && /not paused|too many override requests at once/.test(o.refusal ?? '')), JSON.stringify(state.overrides.slice(0, 3)));
-      assert.ok(state.overrides.every((o) => o.by.length <= NAME_CAP + 60 && (o.reason ?? '').length <= TEXT_CAP + 60), 'fields are clipped');
+      assert.ok(
+        state.overrides.every((o) => !o.accepted && /not paused|too many override requests at once/.test(o.refusal ?? '')),
+        JSON.stringify(state.overrides.slice(0, 3)),
+      );
+      assert.ok(
+        state.overrides.every((o) => o.by.length <= NAME_CAP + 60 && (o.reason ?? '').length <= TEXT_CAP + 60),
+        'fields are clipped',
+      );
       assert.match(state.overrides[0].reason!, /… \(500 more characters in history\)$/);
       const stateBytes = Buffer.byteLength(JSON.stringify(await h.query(stateQuery)));
       assert.ok(stateBytes < 512 * 1024, `state is ${stateBytes} bytes after the flood`);

@@ -25,7 +25,9 @@ export async function runAction(step: ActionStep, ctx: StepContext): Promise<unk
   const args = await ctx.evaluator.deep(step.with ?? {}, ctx.bindings());
   const stepTimeout = step.timeout ?? ctx.run.definition.defaults?.timeout;
   const stepMs = stepTimeout ? await ctx.evaluator.durationMs(stepTimeout, ctx.bindings()) : undefined;
-  const activity = proxyActivities<Record<string, (a: unknown, p?: SecretProvenance) => Promise<ActionEnvelope>>>(activityOptions(step, ctx, stepMs, defaults.timeout, defaults.retry))[step.action];
+  const activity = proxyActivities<Record<string, (a: unknown, p?: SecretProvenance) => Promise<ActionEnvelope>>>(
+    activityOptions(step, ctx, stepMs, defaults.timeout, defaults.retry),
+  )[step.action];
   // Attempts add up across operator retries of the same step (onError: wait → retry).
   const earlier = ctx.record.attempts - 1;
   try {
@@ -48,12 +50,20 @@ function unwrapEnvelope(err: unknown, ctx: StepContext, earlier: number): unknow
   const envelope = cause.details?.[0] as { attempt?: number; details?: unknown } | undefined;
   if (typeof envelope?.attempt === 'number') ctx.record.attempts = earlier + envelope.attempt;
   return ApplicationFailure.create({
-    type: cause.type ?? 'ERROR', message: cause.message, nonRetryable: true,
+    type: cause.type ?? 'ERROR',
+    message: cause.message,
+    nonRetryable: true,
     ...(envelope?.details !== undefined ? { details: [envelope.details] } : {}),
   });
 }
 
-function activityOptions(step: ActionStep, ctx: StepContext, stepMs: number | undefined, actionTimeout: string, actionRetry: RetryPolicy | undefined): ActivityOptions {
+function activityOptions(
+  step: ActionStep,
+  ctx: StepContext,
+  stepMs: number | undefined,
+  actionTimeout: string,
+  actionRetry: RetryPolicy | undefined,
+): ActivityOptions {
   const runbookDefaults = ctx.run.definition.defaults;
   const attemptMs = parseDuration(actionTimeout);
   const options: ActivityOptions = {

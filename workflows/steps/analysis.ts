@@ -75,7 +75,7 @@ async function measureAll(spec: AnalysisSpec, ctx: StepContext, background?: Bac
         const query = await ctx.evaluator.deep(tally.spec.query, ctx.bindings());
         const at = new Date().toISOString();
         try {
-          const value = (await measure(measureArgs(spec, provider, query)) as { value: number | null }).value;
+          const value = ((await measure(measureArgs(spec, provider, query))) as { value: number | null }).value;
           if (value === null) return tally.add({ at, value, outcome: 'inconclusive' });
           const bindings = { ...ctx.bindings(), result: value };
           const success = tally.spec.successCondition !== undefined ? await ctx.evaluator.truthy(tally.spec.successCondition, bindings) : undefined;
@@ -89,16 +89,27 @@ async function measureAll(spec: AnalysisSpec, ctx: StepContext, background?: Bac
       ...(spec.judge?.metrics ?? []).map((m) => sampleJudged(spec, m, ctx, measure, samples.get(m.name)!)),
     ]);
     verdict = overallVerdict(tallies.map((t) => t.verdict()));
-    ctx.run.update(ctx.record, { note: `round ${rounds}${count === Infinity ? '' : `/${count}`}: ${tallies.map((t) => `${t.spec.name} ${t.measurements.at(-1)?.value ?? t.measurements.at(-1)?.outcome}`).join(', ') || 'sampling'}` });
+    ctx.run.update(ctx.record, {
+      note: `round ${rounds}${count === Infinity ? '' : `/${count}`}: ${tallies.map((t) => `${t.spec.name} ${t.measurements.at(-1)?.value ?? t.measurements.at(-1)?.outcome}`).join(', ') || 'sampling'}`,
+    });
     if (verdict !== 'Successful') break;
   }
   const metrics = tallies.map((t) => t.report());
   if (!background && fullPromotions() > promotedAtStart && verdict !== 'Failed') {
-    const by = ctx.run.signals().promote.filter((p) => p.full).at(-1)!.by;
+    const by = ctx.run
+      .signals()
+      .promote.filter((p) => p.full)
+      .at(-1)!.by;
     return { verdict: 'Skipped', reason: `promoted to the end by ${by}`, rounds, metrics, promotedBy: by };
   }
   if (verdict && verdict !== 'Successful') return { verdict, reason: reasonOf(tallies, verdict), rounds, metrics };
-  if (!spec.judge) return { verdict: rounds === 0 ? 'Inconclusive' : 'Successful', reason: rounds === 0 ? 'stopped before the first measurement' : `${rounds} round(s) within limits`, rounds, metrics };
+  if (!spec.judge)
+    return {
+      verdict: rounds === 0 ? 'Inconclusive' : 'Successful',
+      reason: rounds === 0 ? 'stopped before the first measurement' : `${rounds} round(s) within limits`,
+      rounds,
+      metrics,
+    };
   const judge = await judgeSamples(spec, ctx, samples);
   return { verdict: judge.verdict, reason: `judge: ${judge.reason ?? judge.verdict} (score ${judge.score})`, rounds, metrics, judge };
 }
@@ -109,33 +120,53 @@ function measureArgs(spec: AnalysisSpec, provider: string, query: unknown): Reco
 }
 
 /** One baseline and one canary value of a judged metric; a missing value is simply not a sample. */
-async function sampleJudged(spec: AnalysisSpec, metric: JudgeMetric, ctx: StepContext, measure: Activity, into: { baseline: number[]; canary: number[] }): Promise<void> {
+async function sampleJudged(
+  spec: AnalysisSpec,
+  metric: JudgeMetric,
+  ctx: StepContext,
+  measure: Activity,
+  into: { baseline: number[]; canary: number[] },
+): Promise<void> {
   const provider = metric.provider ?? spec.provider ?? 'router';
   const query = await ctx.evaluator.deep(metric.query, ctx.bindings());
-  await Promise.all((['baseline', 'canary'] as const).map(async (side) => {
-    const pool = String(await ctx.evaluator.value(spec.judge![side], ctx.bindings()));
-    const forPool = typeof query === 'string' ? query.split('{{pool}}').join(pool) : { ...(query as object), pool };
-    try {
-      const value = (await measure(measureArgs(spec, provider, forPool)) as { value: number | null }).value;
-      if (typeof value === 'number' && Number.isFinite(value)) into[side].push(value);
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-    }
-  }));
+  await Promise.all(
+    (['baseline', 'canary'] as const).map(async (side) => {
+      const pool = String(await ctx.evaluator.value(spec.judge![side], ctx.bindings()));
+      const forPool = typeof query === 'string' ? query.split('{{pool}}').join(pool) : { ...(query as object), pool };
+      try {
+        const value = ((await measure(measureArgs(spec, provider, forPool))) as { value: number | null }).value;
+        if (typeof value === 'number' && Number.isFinite(value)) into[side].push(value);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+      }
+    }),
+  );
 }
 
-interface Judgement { verdict: Verdict; score: number; reason?: string }
+interface Judgement {
+  verdict: Verdict;
+  score: number;
+  reason?: string;
+}
 
 async function judgeSamples(spec: AnalysisSpec, ctx: StepContext, samples: Map<string, { baseline: number[]; canary: number[] }>): Promise<Judgement> {
   const defaults = ctx.run.loaded.resolved.actions[ANALYSIS_JUDGE];
   if (!defaults) throw runbookError('UNKNOWN_ACTION', `${ANALYSIS_JUDGE} is not registered on this worker`);
   const judge = spec.judge!;
-  return (await activity(ctx, ANALYSIS_JUDGE, defaults.timeout, 'judge')({
+  return (await activity(
+    ctx,
+    ANALYSIS_JUDGE,
+    defaults.timeout,
+    'judge',
+  )({
     metrics: judge.metrics.map((m) => ({
-      name: m.name, ...samples.get(m.name)!,
-      ...(m.direction ? { direction: m.direction } : {}), ...(m.tolerance !== undefined ? { tolerance: m.tolerance } : {}),
+      name: m.name,
+      ...samples.get(m.name)!,
+      ...(m.direction ? { direction: m.direction } : {}),
+      ...(m.tolerance !== undefined ? { tolerance: m.tolerance } : {}),
       ...(m.absoluteTolerance !== undefined ? { absoluteTolerance: m.absoluteTolerance } : {}),
-      ...(m.critical !== undefined ? { critical: m.critical } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}),
+      ...(m.critical !== undefined ? { critical: m.critical } : {}),
+      ...(m.weight !== undefined ? { weight: m.weight } : {}),
     })),
     ...(judge.confidence !== undefined ? { confidence: judge.confidence } : {}),
     ...(judge.pass !== undefined ? { pass: judge.pass } : {}),
@@ -147,21 +178,30 @@ async function judgeSamples(spec: AnalysisSpec, ctx: StepContext, samples: Map<s
 /** Measurements are not retried by Temporal: the analysis counts provider errors itself (consecutiveErrorLimit). */
 function activity(ctx: StepContext, name: string, timeout: string, verb: string): Activity {
   const run = proxyActivities<Record<string, (a: unknown) => Promise<ActionEnvelope>>>({
-    startToCloseTimeout: parseDuration(timeout), retry: { maximumAttempts: 1 }, summary: `${ctx.path}: analysis ${verb}`,
+    startToCloseTimeout: parseDuration(timeout),
+    retry: { maximumAttempts: 1 },
+    summary: `${ctx.path}: analysis ${verb}`,
   })[name];
   return async (args) => (await run(args)).output;
 }
 
 function reasonOf(tallies: MetricTally[], verdict: Verdict): string {
-  const culprits = tallies.filter((t) => t.verdict() === verdict).map((t) => {
-    const last = t.measurements.at(-1);
-    return `${t.spec.name}: ${t.failed} failed, ${t.inconclusive} inconclusive, ${t.errors} errors${last?.value !== undefined ? `, last value ${last.value}` : ''}${last?.error ? `, last error ${last.error}` : ''}`;
-  });
+  const culprits = tallies
+    .filter((t) => t.verdict() === verdict)
+    .map((t) => {
+      const last = t.measurements.at(-1);
+      return `${t.spec.name}: ${t.failed} failed, ${t.inconclusive} inconclusive, ${t.errors} errors${last?.value !== undefined ? `, last value ${last.value}` : ''}${last?.error ? `, last error ${last.error}` : ''}`;
+    });
   return culprits.join('; ');
 }
 
 /** An inconclusive verdict holds the run for a person; a background analysis also pauses the steps it watches. */
-async function decide(spec: AnalysisSpec, ctx: StepContext, background: BackgroundControl | undefined, result: AnalysisResult): Promise<'retry' | Record<string, unknown>> {
+async function decide(
+  spec: AnalysisSpec,
+  ctx: StepContext,
+  background: BackgroundControl | undefined,
+  result: AnalysisResult,
+): Promise<'retry' | Record<string, unknown>> {
   const timeoutMs = spec.inconclusive?.timeout ? await ctx.evaluator.durationMs(spec.inconclusive.timeout, ctx.bindings()) : undefined;
   const run = ctx.run;
   run.inconclusive.add(ctx.path);

@@ -37,11 +37,17 @@ export async function runApproval(step: ApprovalStep, ctx: StepContext): Promise
       decided = await waitFor(wait, timeoutMs, ctx);
     }
     if (wait.rejectedBy) {
-      throw runbookError('APPROVAL_REJECTED', `rejected by ${wait.rejectedBy.by}${wait.rejectedBy.reason ? `: ${wait.rejectedBy.reason}` : ''}`, wait.rejectedBy);
+      throw runbookError(
+        'APPROVAL_REJECTED',
+        `rejected by ${wait.rejectedBy.by}${wait.rejectedBy.reason ? `: ${wait.rejectedBy.reason}` : ''}`,
+        wait.rejectedBy,
+      );
     }
     if (!decided) {
       if (spec.onTimeout === 'approve') return { approved: true, approvals: wait.approvals, timedOut: true };
-      throw runbookError('APPROVAL_TIMEOUT', `${wait.approvals.length} of ${wait.minApprovals} approvals within ${formatDuration(timeoutMs ?? 0)}`, { approvals: wait.approvals });
+      throw runbookError('APPROVAL_TIMEOUT', `${wait.approvals.length} of ${wait.minApprovals} approvals within ${formatDuration(timeoutMs ?? 0)}`, {
+        approvals: wait.approvals,
+      });
     }
     return { approved: true, approvals: wait.approvals };
   } finally {
@@ -64,5 +70,5 @@ async function waitFor(wait: ApprovalWait, timeoutMs: number | undefined, ctx: S
 
 /** Approver entries are identities or `group:<name>`; groups come pinned from the worker's groups file. */
 export function expand(approvers: string[], groups: Record<string, string[]>): string[] {
-  return approvers.flatMap((a) => (a.startsWith('group:') ? groups[a.slice('group:'.length)] ?? [] : [a]));
+  return approvers.flatMap((a) => (a.startsWith('group:') ? (groups[a.slice('group:'.length)] ?? []) : [a]));
 }

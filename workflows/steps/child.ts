@@ -21,7 +21,8 @@ export async function runChild(step: RunbookStep, ctx: StepContext): Promise<unk
   });
   if (result.status !== 'succeeded') {
     throw runbookError('CHILD_RUNBOOK_FAILED', `child runbook ${step.runbook.name} ended ${result.status}${result.error ? `: ${result.error.message}` : ''}`, {
-      status: result.status, error: result.error,
+      status: result.status,
+      error: result.error,
     });
   }
   return result.outputs;

@@ -22,7 +22,11 @@ export async function runParallel(step: ParallelStep, ctx: StepContext): Promise
   }));
   const failed = report.filter((r) => r.status === 'failed');
   if (failed.length > 0) {
-    throw runbookError('PARALLEL_FAILED', `${failed.length} of ${branches.length} branches failed: ${failed.map((f) => `${f.branch} (${f.error?.message})`).join('; ')}`, report);
+    throw runbookError(
+      'PARALLEL_FAILED',
+      `${failed.length} of ${branches.length} branches failed: ${failed.map((f) => `${f.branch} (${f.error?.message})`).join('; ')}`,
+      report,
+    );
   }
   return { branches: report };
 }

@@ -39,7 +39,12 @@ export function isChaosToolkitExperiment(value: unknown): boolean {
 }
 
 function slug(text: string): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return s || 'experiment';
 }
 
@@ -69,17 +74,30 @@ export function convertExperiment(source: ParsedSource): Converted {
     const name = key.replace(/[^A-Za-z0-9_]/g, '_');
     if (isRecord(value) && value.type === 'env') {
       envParams[name] = String(value.key);
-      params[name] = { type: 'string', description: `Chaos Toolkit configuration ${key}, from the environment variable ${value.key}`, ...(value.default !== undefined ? { default: String(value.default) } : { required: true }) };
+      params[name] = {
+        type: 'string',
+        description: `Chaos Toolkit configuration ${key}, from the environment variable ${value.key}`,
+        ...(value.default !== undefined ? { default: String(value.default) } : { required: true }),
+      };
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       params[name] = { type: typeof value as 'string' | 'number' | 'boolean', default: value, description: `Chaos Toolkit configuration ${key}` };
     } else {
-      problem(['configuration', key], `configuration ${key} is neither a value nor {type: env, key}`, 'Genie maps literal values and environment variables; give one of them');
+      problem(
+        ['configuration', key],
+        `configuration ${key} is neither a value nor {type: env, key}`,
+        'Genie maps literal values and environment variables; give one of them',
+      );
     }
   }
   for (const [scope, entries] of Object.entries(isRecord(exp.secrets) ? exp.secrets : {})) {
     for (const [key, value] of Object.entries(isRecord(entries) ? entries : {})) {
       if (isRecord(value) && value.type === 'env' && typeof value.key === 'string') secrets.set(key, `secret://${value.key.toLowerCase()}`);
-      else problem(['secrets', scope, key], `secret ${scope}.${key} is not {type: env, key}`, 'Genie never writes secret values into a runbook or its history: read it from the environment ({type: env, key: NAME}, resolved on the worker as GENIE_SECRET_NAME)');
+      else
+        problem(
+          ['secrets', scope, key],
+          `secret ${scope}.${key} is not {type: env, key}`,
+          'Genie never writes secret values into a runbook or its history: read it from the environment ({type: env, key: NAME}, resolved on the worker as GENIE_SECRET_NAME)',
+        );
     }
   }
 
@@ -112,7 +130,12 @@ export function convertExperiment(source: ParsedSource): Converted {
   const resolve = (activity: unknown, at: PathSegment[]): { activity: Json; at: PathSegment[] } | undefined => {
     if (isRecord(activity) && typeof activity.ref === 'string') {
       const found = named.get(activity.ref);
-      if (!found) problem([...at, 'ref'], `activity ref ${activity.ref} names no activity defined before it`, 'refer to the name of a probe or action defined earlier in the experiment');
+      if (!found)
+        problem(
+          [...at, 'ref'],
+          `activity ref ${activity.ref} names no activity defined before it`,
+          'refer to the name of a probe or action defined earlier in the experiment',
+        );
       return found;
     }
     if (!isRecord(activity)) {
@@ -141,7 +164,8 @@ export function convertExperiment(source: ParsedSource): Converted {
       return {
         name: String(activity.name ?? 'http'),
         http: {
-          url: substitute(provider.url), method: String(provider.method ?? 'GET').toUpperCase(),
+          url: substitute(provider.url),
+          method: String(provider.method ?? 'GET').toUpperCase(),
           ...(isRecord(provider.headers) ? { headers: substitute(provider.headers) } : {}),
           ...(provider.arguments !== undefined ? { body: substitute(provider.arguments) } : {}),
           ...(typeof timeout === 'number' ? { timeout: `${timeout}s` } : {}),
@@ -150,21 +174,35 @@ export function convertExperiment(source: ParsedSource): Converted {
       };
     }
     if (provider.type === 'process') {
-      const args = Array.isArray(provider.arguments) ? provider.arguments.map((x: unknown) => String(substitute(x)))
-        : typeof provider.arguments === 'string' ? String(substitute(provider.arguments)) : undefined;
+      const args = Array.isArray(provider.arguments)
+        ? provider.arguments.map((x: unknown) => String(substitute(x)))
+        : typeof provider.arguments === 'string'
+          ? String(substitute(provider.arguments))
+          : undefined;
       if (isRecord(provider.arguments)) {
-        problem([...provider.arguments ? [...at, 'provider', 'arguments'] : at], `${label}: process arguments given as a mapping are not supported`, 'give arguments as a string or a list');
+        problem(
+          [...(provider.arguments ? [...at, 'provider', 'arguments'] : at)],
+          `${label}: process arguments given as a mapping are not supported`,
+          'give arguments as a string or a list',
+        );
         return undefined;
       }
       return {
         name: String(activity.name ?? 'process'),
-        command: { path: String(substitute(provider.path)), ...(args !== undefined ? { arguments: args } : {}), ...(typeof provider.timeout === 'number' ? { timeout: `${provider.timeout}s` } : {}) },
+        command: {
+          path: String(substitute(provider.path)),
+          ...(args !== undefined ? { arguments: args } : {}),
+          ...(typeof provider.timeout === 'number' ? { timeout: `${provider.timeout}s` } : {}),
+        },
         ...tolerance,
       };
     }
     const module = provider.type === 'python' ? ` (module ${provider.module ?? '?'}, func ${provider.func ?? '?'})` : '';
-    problem([...at, 'provider', 'type'], `${label} uses the ${String(provider.type)} provider${module}, which Genie cannot run`,
-      'Genie runs Chaos Toolkit activities with the http and process providers; replace it with one of them, or write the step as a Genie action (e.g. chaos.inject)');
+    problem(
+      [...at, 'provider', 'type'],
+      `${label} uses the ${String(provider.type)} provider${module}, which Genie cannot run`,
+      'Genie runs Chaos Toolkit activities with the http and process providers; replace it with one of them, or write the step as a Genie action (e.g. chaos.inject)',
+    );
     return undefined;
   };
 
@@ -175,7 +213,13 @@ export function convertExperiment(source: ParsedSource): Converted {
     const at = ['steady-state-hypothesis', 'probes', i];
     const r = resolve(p, at);
     if (!r) return;
-    if (r.activity.tolerance === undefined) problem(r.at, `hypothesis probe '${r.activity.name}' has no tolerance`, 'every steady-state probe needs a tolerance (Chaos Toolkit requires it too)', 'SCHEMA_REQUIRED');
+    if (r.activity.tolerance === undefined)
+      problem(
+        r.at,
+        `hypothesis probe '${r.activity.name}' has no tolerance`,
+        'every steady-state probe needs a tolerance (Chaos Toolkit requires it too)',
+        'SCHEMA_REQUIRED',
+      );
     const probe = toProbe(r.activity, r.at, true);
     if (probe) hypothesisProbes.push(probe);
   });
@@ -192,7 +236,10 @@ export function convertExperiment(source: ParsedSource): Converted {
       const probe = toProbe(a, r.at, false);
       if (probe) {
         steps.push({
-          id, name: `${a.type ?? 'activity'}: ${a.name ?? id}`, action: 'chaos.probe', onError: 'continue',
+          id,
+          name: `${a.type ?? 'activity'}: ${a.name ?? id}`,
+          action: 'chaos.probe',
+          onError: 'continue',
           with: { phase: forRollback ? 'rollback' : 'method', probes: [probe] },
         } as Step);
       }
@@ -207,11 +254,24 @@ export function convertExperiment(source: ParsedSource): Converted {
   if (diagnostics.length > 0) return { diagnostics, envParams };
 
   const steps: Step[] = [];
-  if (hypothesisProbes.length) steps.push({ id: 'before', name: `steady state before: ${hypothesis?.title ?? ''}`.trim(), action: 'chaos.probe', with: { phase: 'before', requireSteady: true, probes: hypothesisProbes } } as Step);
+  if (hypothesisProbes.length)
+    steps.push({
+      id: 'before',
+      name: `steady state before: ${hypothesis?.title ?? ''}`.trim(),
+      action: 'chaos.probe',
+      with: { phase: 'before', requireSteady: true, probes: hypothesisProbes },
+    } as Step);
   steps.push(...method);
-  if (hypothesisProbes.length) steps.push({ id: 'after', name: `steady state after: ${hypothesis?.title ?? ''}`.trim(), action: 'chaos.probe', with: { phase: 'after', probes: structuredClone(hypothesisProbes) } } as Step);
+  if (hypothesisProbes.length)
+    steps.push({
+      id: 'after',
+      name: `steady state after: ${hypothesis?.title ?? ''}`.trim(),
+      action: 'chaos.probe',
+      with: { phase: 'after', probes: structuredClone(hypothesisProbes) },
+    } as Step);
   const reportWith = (status: string) => ({
-    status, run: '{% $run.id %}',
+    status,
+    run: '{% $run.id %}',
     ...(hypothesisProbes.length ? { before: '{% $steps.before %}', after: '{% $steps.after %}' } : {}),
     ...(status === 'succeeded' ? {} : { error: '{% $error %}' }),
   });

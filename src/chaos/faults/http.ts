@@ -39,7 +39,8 @@ export const httpFaults: FaultDriver = {
   async prepare(pool, spec) {
     const admin = client(spec.adminUrl);
     const { config } = (await ok(admin.call('GET', '/config'), 'reading the router config')) as { config: { pools: Record<string, { faults?: unknown }> } };
-    if (!Object.hasOwn(config.pools, pool)) throw new FaultError('TARGET_NOT_FOUND', `the router has no pool ${pool} (pools: ${Object.keys(config.pools).join(', ')})`);
+    if (!Object.hasOwn(config.pools, pool))
+      throw new FaultError('TARGET_NOT_FOUND', `the router has no pool ${pool} (pools: ${Object.keys(config.pools).join(', ')})`);
     return { adminUrl: admin.url, pool, previous: config.pools[pool].faults ?? null };
   },
   async apply(r) {
@@ -57,7 +58,8 @@ export const httpFaults: FaultDriver = {
     const previous = r.undo.previous;
     const a = previous ? await admin.call('PUT', `/pools/${pool}/faults`, { body: previous }) : await admin.call('DELETE', `/pools/${pool}/faults`);
     if (a.status === 404) return `pool ${r.target} no longer exists: nothing to remove`;
-    if (a.status < 200 || a.status >= 300) throw new FaultError('ROUTER_ERROR', `removing faults of pool ${r.target}: the router answered ${a.status} ${a.text.slice(0, 200)}`);
+    if (a.status < 200 || a.status >= 300)
+      throw new FaultError('ROUTER_ERROR', `removing faults of pool ${r.target}: the router answered ${a.status} ${a.text.slice(0, 200)}`);
     return previous ? `restored the previous faults of pool ${r.target}` : `cleared the faults of pool ${r.target}`;
   },
 };

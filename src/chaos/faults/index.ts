@@ -14,7 +14,12 @@ import { FaultError, type FaultDriver } from './types';
 export { FaultError } from './types';
 
 export const DRIVERS: Record<FaultKind, FaultDriver> = {
-  http: httpFaults, network: networkFaults, cpu: cpuFaults, memory: memoryFaults, disk: diskFaults, process: processFaults,
+  http: httpFaults,
+  network: networkFaults,
+  cpu: cpuFaults,
+  memory: memoryFaults,
+  disk: diskFaults,
+  process: processFaults,
 };
 
 export interface NewFault {
@@ -36,9 +41,18 @@ export async function injectFault(store: FaultStore, f: NewFault): Promise<Fault
   const undo = await driver.prepare(f.target, f.spec, f.id);
   const now = new Date();
   const record: FaultRecord = {
-    id: f.id, kind: f.kind, target: f.target, spec: f.spec, owner: currentOwner(f.owner), state: 'pending',
-    createdAt: now.toISOString(), heartbeatAt: now.toISOString(), ttlMs: f.ttlMs, durationMs: f.durationMs,
-    deadline: new Date(now.getTime() + f.durationMs + f.ttlMs).toISOString(), undo,
+    id: f.id,
+    kind: f.kind,
+    target: f.target,
+    spec: f.spec,
+    owner: currentOwner(f.owner),
+    state: 'pending',
+    createdAt: now.toISOString(),
+    heartbeatAt: now.toISOString(),
+    ttlMs: f.ttlMs,
+    durationMs: f.durationMs,
+    deadline: new Date(now.getTime() + f.durationMs + f.ttlMs).toISOString(),
+    undo,
   };
   store.write(record);
   try {
@@ -46,10 +60,19 @@ export async function injectFault(store: FaultStore, f: NewFault): Promise<Fault
   } catch (error) {
     // Part of it may have landed (a tc command that half worked): take back whatever did.
     await driver.remove(record).catch(() => undefined);
-    await store.update(record.id, (r) => ({ ...r, state: 'failed', error: (error as Error).message, removedAt: new Date().toISOString(), removedBy: 'owner', removal: 'apply failed; removal attempted' }));
+    await store.update(record.id, (r) => ({
+      ...r,
+      state: 'failed',
+      error: (error as Error).message,
+      removedAt: new Date().toISOString(),
+      removedBy: 'owner',
+      removal: 'apply failed; removal attempted',
+    }));
     throw error;
   }
-  const after = await store.update(record.id, (r) => (r.state === 'pending' ? { ...r, state: 'active', appliedAt: new Date().toISOString(), heartbeatAt: new Date().toISOString() } : undefined));
+  const after = await store.update(record.id, (r) =>
+    r.state === 'pending' ? { ...r, state: 'active', appliedAt: new Date().toISOString(), heartbeatAt: new Date().toISOString() } : undefined,
+  );
   if (after && after.state === 'removed') {
     await driver.remove(after).catch(() => undefined);
   }
@@ -74,7 +97,9 @@ export async function removeFault(store: FaultStore, id: string, opts: RemoveOpt
   if (first.state === 'removed' || first.state === 'failed') return first;
   const driver = DRIVERS[first.kind];
   if (driver.local && !ownedHere(first) && ownerAlive(first)) {
-    await store.update(id, (r) => (r.removeRequested || r.state === 'removed' ? undefined : { ...r, removeRequested: { by: opts.by, reason: opts.reason, at: new Date().toISOString() } }));
+    await store.update(id, (r) =>
+      r.removeRequested || r.state === 'removed' ? undefined : { ...r, removeRequested: { by: opts.by, reason: opts.reason, at: new Date().toISOString() } },
+    );
     const deadline = Date.now() + (opts.waitOwnerMs ?? 2_000);
     for (;;) {
       const r = store.read(id);
@@ -97,17 +122,23 @@ export async function removeFault(store: FaultStore, id: string, opts: RemoveOpt
 }
 
 /** Removes several; one failing does not stop the others. */
-export async function removeMany(store: FaultStore, ids: string[], opts: RemoveOptions): Promise<{ removed: FaultRecord[]; failed: { id: string; error: string }[] }> {
+export async function removeMany(
+  store: FaultStore,
+  ids: string[],
+  opts: RemoveOptions,
+): Promise<{ removed: FaultRecord[]; failed: { id: string; error: string }[] }> {
   const removed: FaultRecord[] = [];
   const failed: { id: string; error: string }[] = [];
-  await Promise.all(ids.map(async (id) => {
-    try {
-      const r = await removeFault(store, id, opts);
-      if (r && r.state !== 'active' && r.state !== 'pending') removed.push(r);
-      else if (r) failed.push({ id, error: 'the owner did not end it in time; it ends by its deadline ' + r.deadline });
-    } catch (error) {
-      failed.push({ id, error: (error as Error).message });
-    }
-  }));
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        const r = await removeFault(store, id, opts);
+        if (r && r.state !== 'active' && r.state !== 'pending') removed.push(r);
+        else if (r) failed.push({ id, error: 'the owner did not end it in time; it ends by its deadline ' + r.deadline });
+      } catch (error) {
+        failed.push({ id, error: (error as Error).message });
+      }
+    }),
+  );
   return { removed, failed };
 }

@@ -18,7 +18,12 @@ export function tc(args: string[], timeoutMs = 5_000): Promise<{ code: number; s
   return new Promise((resolve, reject) => {
     execFile(process.env.GENIE_TC || 'tc', args, { timeout: timeoutMs }, (error, stdout, stderr) => {
       if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-        return reject(new FaultError('TC_UNAVAILABLE', `cannot run tc: ${(error as Error).message} (install iproute2; Genie needs root or CAP_NET_ADMIN for network faults)`));
+        return reject(
+          new FaultError(
+            'TC_UNAVAILABLE',
+            `cannot run tc: ${(error as Error).message} (install iproute2; Genie needs root or CAP_NET_ADMIN for network faults)`,
+          ),
+        );
       }
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
@@ -33,7 +38,11 @@ export function parseTarget(target: string): { ns: string; dev: string } {
   return { ns, dev };
 }
 
-interface Qdisc { kind: string; handle: string; root?: boolean }
+interface Qdisc {
+  kind: string;
+  handle: string;
+  root?: boolean;
+}
 
 async function rootQdisc(ns: string, dev: string): Promise<Qdisc | undefined | 'missing'> {
   const r = await tc(['-n', ns, '-j', 'qdisc', 'show', 'dev', dev]);
@@ -62,7 +71,10 @@ export const networkFaults: FaultDriver = {
     const root = await rootQdisc(ns, dev);
     if (root === 'missing') throw new FaultError('TARGET_NOT_FOUND', `no interface ${dev} in network namespace ${ns}`);
     if (root && root.handle !== '0:' && root.handle !== GENIE_HANDLE) {
-      throw new FaultError('TARGET_BUSY', `${dev} in namespace ${ns} already has a ${root.kind} root qdisc (handle ${root.handle}); Genie would not be able to restore it, so it injects nothing`);
+      throw new FaultError(
+        'TARGET_BUSY',
+        `${dev} in namespace ${ns} already has a ${root.kind} root qdisc (handle ${root.handle}); Genie would not be able to restore it, so it injects nothing`,
+      );
     }
     return { ns, dev, previous: root ? root.kind : 'default' };
   },
@@ -72,7 +84,10 @@ export const networkFaults: FaultDriver = {
     const out = await tc(['-n', ns, 'qdisc', 'replace', 'dev', dev, 'root', 'handle', GENIE_HANDLE, ...qdisc]);
     if (out.code !== 0) {
       if (/qdisc kind is unknown/i.test(out.stderr)) {
-        throw new FaultError('NETEM_UNAVAILABLE', `this kernel has no ${qdisc[0]} qdisc (tc: ${out.stderr.trim()}); load it (modprobe sch_${qdisc[0]}) or use partition: true, which needs only the built-in blackhole qdisc`);
+        throw new FaultError(
+          'NETEM_UNAVAILABLE',
+          `this kernel has no ${qdisc[0]} qdisc (tc: ${out.stderr.trim()}); load it (modprobe sch_${qdisc[0]}) or use partition: true, which needs only the built-in blackhole qdisc`,
+        );
       }
       throw new FaultError('TC_FAILED', `tc qdisc replace dev ${dev} in namespace ${ns}: ${out.stderr.trim()}`);
     }

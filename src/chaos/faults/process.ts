@@ -16,13 +16,23 @@ export const processFaults: FaultDriver = {
     if (!record.pid || !isRunning({ pid: record.pid, startTicks: record.startTicks, bootId: record.bootId })) {
       throw new FaultError('TARGET_NOT_RUNNING', `process ${name} is not running; there is nothing to ${spec.signal === 'SIGKILL' ? 'kill' : 'stop'}`);
     }
-    return { pid: record.pid, startTicks: record.startTicks ?? null, bootId: record.bootId ?? null, signal: spec.signal, undoSignal: spec.signal === 'SIGSTOP' ? 'SIGCONT' : null };
+    return {
+      pid: record.pid,
+      startTicks: record.startTicks ?? null,
+      bootId: record.bootId ?? null,
+      signal: spec.signal,
+      undoSignal: spec.signal === 'SIGSTOP' ? 'SIGCONT' : null,
+    };
   },
   async apply(r) {
     process.kill(Number(r.undo.pid), String(r.spec.signal) as NodeJS.Signals);
   },
   async remove(r: FaultRecord) {
-    const identity = { pid: Number(r.undo.pid), ...(r.undo.startTicks ? { startTicks: String(r.undo.startTicks) } : {}), ...(r.undo.bootId ? { bootId: String(r.undo.bootId) } : {}) };
+    const identity = {
+      pid: Number(r.undo.pid),
+      ...(r.undo.startTicks ? { startTicks: String(r.undo.startTicks) } : {}),
+      ...(r.undo.bootId ? { bootId: String(r.undo.bootId) } : {}),
+    };
     if (r.undo.undoSignal !== 'SIGCONT') return `SIGKILL is not reversible; process ${r.target} comes back only through the supervisor's auto-restart`;
     if (!isRunning(identity)) return `process ${r.target} (pid ${identity.pid}) is no longer running: nothing to continue`;
     process.kill(identity.pid, 'SIGCONT');

@@ -101,7 +101,10 @@ export const diskFaults: FaultDriver = {
     // The allowlist was checked on the path as written; a symlink on the way could lead anywhere (a link to /etc inside the fill directory).
     const real = fs.realpathSync(path.resolve(dir));
     if (real !== path.resolve(dir) && !isAllowedDirectory(real)) {
-      throw new FaultError('BAD_TARGET', `dir ${dir} resolves to ${real} through a symbolic link, which is not in the chaos allowlist; name the real directory, or allowlist it (${TARGETS_VARIABLE})`);
+      throw new FaultError(
+        'BAD_TARGET',
+        `dir ${dir} resolves to ${real} through a symbolic link, which is not in the chaos allowlist; name the real directory, or allowlist it (${TARGETS_VARIABLE})`,
+      );
     }
     return { file: fillFile(real, id) };
   },
@@ -112,7 +115,8 @@ export const diskFaults: FaultDriver = {
     try {
       fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new FaultError('BAD_TARGET', `${file} already exists (a file or link someone else put there); the fill is not written through it`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new FaultError('BAD_TARGET', `${file} already exists (a file or link someone else put there); the fill is not written through it`);
       throw e;
     }
     try {

@@ -17,7 +17,10 @@ export interface FaultDriver {
 }
 
 export class FaultError extends GenieError {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

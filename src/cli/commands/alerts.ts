@@ -17,7 +17,11 @@ export const command: Command = {
     '  GENIE_ALERTS_TOKEN set: requests need Authorization: Bearer <token>. GENIE_ALERTS_PORT sets the default port.',
     '  Without GENIE_ALERTS_TOKEN the intake listens on loopback only: --host beyond loopback is refused.',
   ],
-  options: { port: { type: 'string', help: 'port to listen on (default $GENIE_ALERTS_PORT, else 9095)' }, host: { type: 'string', help: 'address to listen on (default 127.0.0.1; beyond loopback needs GENIE_ALERTS_TOKEN)' }, runbook: { type: 'string', help: 'the runbook a firing alert group starts (default incident-response)' } },
+  options: {
+    port: { type: 'string', help: 'port to listen on (default $GENIE_ALERTS_PORT, else 9095)' },
+    host: { type: 'string', help: 'address to listen on (default 127.0.0.1; beyond loopback needs GENIE_ALERTS_TOKEN)' },
+    runbook: { type: 'string', help: 'the runbook a firing alert group starts (default incident-response)' },
+  },
   async run(values, _positionals, out) {
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     try {
@@ -31,7 +35,10 @@ export const command: Command = {
       throw new UsageError(`cannot reach Temporal at ${effectiveAddress(settings)}: ${err.message}`, EXIT.failed);
     });
     const server = await startAlertServer({
-      client, taskQueue: settings.taskQueue, port: alertsPort(values.port), host,
+      client,
+      taskQueue: settings.taskQueue,
+      port: alertsPort(values.port),
+      host,
       ...(values.runbook ? { runbook: values.runbook as string } : {}),
       ...(process.env.GENIE_ALERTS_TOKEN ? { token: process.env.GENIE_ALERTS_TOKEN } : {}),
       log: out.print,

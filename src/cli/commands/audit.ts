@@ -19,7 +19,8 @@ const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
 export const command: Command = {
   name: 'audit',
   summary: 'Export a run as signed, hash-chained JSON Lines, verify such an export, or render its HTML timeline.',
-  usage: 'genie audit export <id> [--out FILE] [--key KEYFILE] [--as WHO] | genie audit verify <file> [--pubkey FILE] [--json] | genie audit timeline <id> [--out FILE.html]',
+  usage:
+    'genie audit export <id> [--out FILE] [--key KEYFILE] [--as WHO] | genie audit verify <file> [--pubkey FILE] [--json] | genie audit timeline <id> [--out FILE.html]',
   details: [
     '  export   every history event as a readable record (secrets masked), each with the SHA-256 of the one before,',
     // Not defaultKeyFile() itself: this text is also docs/cli.md, the same on every machine.
@@ -28,7 +29,13 @@ export const command: Command = {
     '  --pubkey the exporter public key you trust (PEM, or the base64 the export carries); without it any valid signer passes',
     '  timeline an HTML report of the run: a bar per step, every decision and override, the event timeline',
   ],
-  options: { out: { type: 'string', short: 'o', help: 'write to FILE instead of stdout' }, key: { type: 'string', help: 'the Ed25519 key that signs the export (default $GENIE_STATE_DIR/audit-ed25519.pem, created once)' }, as: { type: 'string', help: 'who exports (default $GENIE_USER or your login)' }, pubkey: { type: 'string', help: 'the exporter public key you trust (PEM, or the base64 the export carries)' }, json: { type: 'boolean', help: 'the verdict as JSON' } },
+  options: {
+    out: { type: 'string', short: 'o', help: 'write to FILE instead of stdout' },
+    key: { type: 'string', help: 'the Ed25519 key that signs the export (default $GENIE_STATE_DIR/audit-ed25519.pem, created once)' },
+    as: { type: 'string', help: 'who exports (default $GENIE_USER or your login)' },
+    pubkey: { type: 'string', help: 'the exporter public key you trust (PEM, or the base64 the export carries)' },
+    json: { type: 'boolean', help: 'the verdict as JSON' },
+  },
   subcommands: [
     {
       name: 'export',
@@ -88,9 +95,12 @@ async function timeline(values: Values, [target]: string[], out: Output): Promis
   if (!target) throw new UsageError('name the run: genie audit timeline <id> --out run.html');
   quietReplayLogs();
   return withClient(async (client) => {
-    const history = await client.workflow.getHandle(target).fetchHistory().catch((err: Error) => {
-      throw new UsageError(`cannot read the history of ${target}: ${err.message}`, EXIT.failed);
-    });
+    const history = await client.workflow
+      .getHandle(target)
+      .fetchHistory()
+      .catch((err: Error) => {
+        throw new UsageError(`cannot read the history of ${target}: ${err.message}`, EXIT.failed);
+      });
     const events = history.events ?? [];
     // The state at the last event, by replay: the same for a finished run and one still going, with or without a worker.
     const { state } = await travel(target, events);

@@ -18,7 +18,8 @@ const FORCE: Record<Exclude<Verb, 'reset'>, ForcedBreakerState> = { open: 'open'
 export const command: Command = {
   name: 'breaker',
   summary: 'List or force circuit breakers on every worker: open, close, disable, reset (back to automatic).',
-  usage: 'genie breaker list [--json] | genie breaker open|close|disable <name> --as <who> [--key FILE] --reason R | genie breaker reset <name> --as <who> [--key FILE] [--reason R]',
+  usage:
+    'genie breaker list [--json] | genie breaker open|close|disable <name> --as <who> [--key FILE] --reason R | genie breaker reset <name> --as <who> [--key FILE] [--reason R]',
   details: [
     '<name> is a destination: any URL (its origin is the breaker, e.g. https://api.example.com) or a breaker name.',
     '  open     reject every call to it on every worker until reset',
@@ -30,9 +31,20 @@ export const command: Command = {
     '  genie breaker list',
     '  genie breaker reset https://payments.internal --as alice --reason "provider recovered"',
   ],
-  options: { as: { type: 'string', help: 'who forces it (default $GENIE_USER or your login)' }, key: { type: 'string', help: 'sign the change with this key (default $GENIE_KEY)' }, reason: { type: 'string', help: 'why: everyone whose calls change reads it (required but for reset)' }, json: { type: 'boolean', help: 'the list as JSON' } },
+  options: {
+    as: { type: 'string', help: 'who forces it (default $GENIE_USER or your login)' },
+    key: { type: 'string', help: 'sign the change with this key (default $GENIE_KEY)' },
+    reason: { type: 'string', help: 'why: everyone whose calls change reads it (required but for reset)' },
+    json: { type: 'boolean', help: 'the list as JSON' },
+  },
   subcommands: [
-    { name: 'list', summary: 'The forced breakers: state, who, since when, why.', usage: 'genie breaker list [--json]', options: {}, run: (values, _positionals, out) => list(Boolean(values.json), out) },
+    {
+      name: 'list',
+      summary: 'The forced breakers: state, who, since when, why.',
+      usage: 'genie breaker list [--json]',
+      options: {},
+      run: (values, _positionals, out) => list(Boolean(values.json), out),
+    },
     change('open', 'Reject every call to it on every worker until reset.'),
     change('close', 'Let every call through whatever fails (still counted).'),
     change('disable', 'Take the breaker out of the path (nothing counted).'),
@@ -78,9 +90,10 @@ async function force(verb: Verb, values: Values, rawName: string | undefined, ex
       }
     };
     try {
-      const ack = verb === 'reset'
-        ? await resetBreaker(client, settings.taskQueue, await sign({ name, by, ...(reason ? { reason } : {}) }))
-        : await forceBreaker(client, settings.taskQueue, await sign({ name, state: FORCE[verb], by, reason: reason! }));
+      const ack =
+        verb === 'reset'
+          ? await resetBreaker(client, settings.taskQueue, await sign({ name, by, ...(reason ? { reason } : {}) }))
+          : await forceBreaker(client, settings.taskQueue, await sign({ name, state: FORCE[verb], by, reason: reason! }));
       out.print(`${verb} accepted: ${ack.message} (version ${ack.version})`);
       return EXIT.ok;
     } catch (error) {

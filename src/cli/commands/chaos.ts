@@ -28,8 +28,12 @@ import { resolveSource } from '../runbook-source';
 import { isStdin, readInput, STDIN_NAME } from '../input';
 
 const OVERLAPS: Record<string, ScheduleOverlapPolicy> = {
-  skip: ScheduleOverlapPolicy.SKIP, buffer_one: ScheduleOverlapPolicy.BUFFER_ONE, buffer_all: ScheduleOverlapPolicy.BUFFER_ALL,
-  cancel_other: ScheduleOverlapPolicy.CANCEL_OTHER, terminate_other: ScheduleOverlapPolicy.TERMINATE_OTHER, allow_all: ScheduleOverlapPolicy.ALLOW_ALL,
+  skip: ScheduleOverlapPolicy.SKIP,
+  buffer_one: ScheduleOverlapPolicy.BUFFER_ONE,
+  buffer_all: ScheduleOverlapPolicy.BUFFER_ALL,
+  cancel_other: ScheduleOverlapPolicy.CANCEL_OTHER,
+  terminate_other: ScheduleOverlapPolicy.TERMINATE_OTHER,
+  allow_all: ScheduleOverlapPolicy.ALLOW_ALL,
 };
 
 export const RUNNING_CHAOS_QUERY = "RunbookKind = 'chaos' AND ExecutionStatus = 'Running'";
@@ -47,24 +51,34 @@ async function stopAll(values: Values, out: Output): Promise<number> {
     const ids: string[] = [];
     for await (const wf of client.workflow.list({ query: RUNNING_CHAOS_QUERY })) ids.push(wf.workflowId);
     // Signals, not updates: they land even when no worker is alive to answer; the reaper below does not need one.
-    const signalled = await Promise.all(ids.map(async (id) => {
-      try {
-        const auth = await operatorAuth(values.key as string | undefined, 'emergencyStop', { workflowId: id, runId: () => firstRunId(client, id) }, args);
-        await client.workflow.getHandle(id).signal(overrideSignals.emergencyStop, auth ? { ...args, auth } : args);
-        return { id, stopped: true };
-      } catch (err) {
-        return { id, stopped: false, error: err instanceof WorkflowNotFoundError ? 'already ended' : (err as Error).message };
-      }
-    }));
+    const signalled = await Promise.all(
+      ids.map(async (id) => {
+        try {
+          const auth = await operatorAuth(values.key as string | undefined, 'emergencyStop', { workflowId: id, runId: () => firstRunId(client, id) }, args);
+          await client.workflow.getHandle(id).signal(overrideSignals.emergencyStop, auth ? { ...args, auth } : args);
+          return { id, stopped: true };
+        } catch (err) {
+          return { id, stopped: false, error: err instanceof WorkflowNotFoundError ? 'already ended' : (err as Error).message };
+        }
+      }),
+    );
     const reaped = await reapOnce({ store, all: true, by: args.by, reason: `stop-all by ${args.by}: ${args.reason}` });
     // In-process faults of live workers end when their owners see the request; wait for them (bounded).
     const deadline = Date.now() + 2_000;
     while (store.live().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const left = store.live();
-    const result = { runs: signalled, removed: reaped.removed, failed: reaped.failed, stillLive: left.map((r) => ({ id: r.id, kind: r.kind, target: r.target })), elapsedMs: Math.round(performance.now() - started) };
+    const result = {
+      runs: signalled,
+      removed: reaped.removed,
+      failed: reaped.failed,
+      stillLive: left.map((r) => ({ id: r.id, kind: r.kind, target: r.target })),
+      elapsedMs: Math.round(performance.now() - started),
+    };
     if (values.json) out.printJson(result);
     else {
-      out.print(`emergency stop sent to ${signalled.filter((s) => s.stopped).length} chaos run(s); removed ${reaped.removed.length} fault(s) in ${result.elapsedMs} ms`);
+      out.print(
+        `emergency stop sent to ${signalled.filter((s) => s.stopped).length} chaos run(s); removed ${reaped.removed.length} fault(s) in ${result.elapsedMs} ms`,
+      );
       for (const r of reaped.removed) out.print(`  removed ${r.kind} on ${r.target}: ${r.removal ?? ''}`);
       for (const f of [...reaped.failed, ...result.stillLive.map((l) => ({ id: l.id, error: 'still live' }))]) out.print(`  NOT removed ${f.id}: ${f.error}`);
     }
@@ -105,7 +119,11 @@ function faults(values: Values, out: Output): number {
   const list = new FaultStore().list().filter((r) => values.all || r.state === 'active' || r.state === 'pending');
   if (values.json) out.printJson(list);
   else if (list.length === 0) out.print('no live faults');
-  else for (const r of list) out.print(`${r.id}  ${r.state.padEnd(7)} ${r.kind.padEnd(7)} ${r.target}  run ${r.owner.workflowId ?? '-'}  deadline ${r.deadline}${r.removal ? `  (${r.removal})` : ''}`);
+  else
+    for (const r of list)
+      out.print(
+        `${r.id}  ${r.state.padEnd(7)} ${r.kind.padEnd(7)} ${r.target}  run ${r.owner.workflowId ?? '-'}  deadline ${r.deadline}${r.removal ? `  (${r.removal})` : ''}`,
+      );
   return EXIT.ok;
 }
 
@@ -118,7 +136,9 @@ async function importExperiment(given: string | undefined, out: Output): Promise
   if (!isChaosToolkitExperiment(source.value)) throw new UsageError(`${file} is not a Chaos Toolkit experiment (it needs title and method, and no apiVersion)`);
   const converted = convertExperiment(source);
   if (!converted.runbook) throw new UsageError(`${file} cannot be imported:\n${converted.diagnostics.map(formatDiagnostic).join('\n')}`, EXIT.failed);
-  out.stdout.write(`# Imported from the Chaos Toolkit experiment ${file} by genie chaos import\n${stringify(converted.runbook, { lineWidth: 0, aliasDuplicateObjects: false })}`);
+  out.stdout.write(
+    `# Imported from the Chaos Toolkit experiment ${file} by genie chaos import\n${stringify(converted.runbook, { lineWidth: 0, aliasDuplicateObjects: false })}`,
+  );
   return EXIT.ok;
 }
 
@@ -134,11 +154,20 @@ async function schedule(values: Values, target: string | undefined, out: Output)
       return EXIT.ok;
     });
   }
-  if (!target || !values.cron) throw new UsageError('usage: genie chaos schedule <runbook> --cron "*/15 * * * *" [--overlap skip|buffer_one|buffer_all|cancel_other|terminate_other|allow_all] [--paused]');
-  const overlap = OVERLAPS[String(values.overlap ?? 'skip').toLowerCase().replace(/-/g, '_')];
+  if (!target || !values.cron)
+    throw new UsageError(
+      'usage: genie chaos schedule <runbook> --cron "*/15 * * * *" [--overlap skip|buffer_one|buffer_all|cancel_other|terminate_other|allow_all] [--paused]',
+    );
+  const overlap =
+    OVERLAPS[
+      String(values.overlap ?? 'skip')
+        .toLowerCase()
+        .replace(/-/g, '_')
+    ];
   if (!overlap) throw new UsageError(`--overlap ${values.overlap} is not one of ${Object.keys(OVERLAPS).join(', ')}`);
   const source = await resolveSource(target, parseParamPairs(values.param as string[] | undefined), out);
-  if (source.definition.kind !== 'chaos') throw new UsageError(`${source.definition.metadata.name} is a ${source.definition.kind} runbook; genie chaos schedule schedules chaos experiments`);
+  if (source.definition.kind !== 'chaos')
+    throw new UsageError(`${source.definition.metadata.name} is a ${source.definition.kind} runbook; genie chaos schedule schedules chaos experiments`);
   const name = source.definition.metadata.name;
   const requestedBy = currentUser(values.as as string | undefined);
   const input: RunbookInput = { runbook: source.runbook, params: source.params, requestedBy };
@@ -148,13 +177,22 @@ async function schedule(values: Values, target: string | undefined, out: Output)
       scheduleId,
       spec: { cronExpressions: [String(values.cron)] },
       action: {
-        type: 'startWorkflow', workflowType: WORKFLOW_TYPE, taskQueue: settings.taskQueue, args: [input], workflowId: `${name}-scheduled`,
-        typedSearchAttributes: [{ key: RunbookName, value: name }, { key: RunbookKind, value: 'chaos' }],
+        type: 'startWorkflow',
+        workflowType: WORKFLOW_TYPE,
+        taskQueue: settings.taskQueue,
+        args: [input],
+        workflowId: `${name}-scheduled`,
+        typedSearchAttributes: [
+          { key: RunbookName, value: name },
+          { key: RunbookKind, value: 'chaos' },
+        ],
       },
       policies: { overlap },
       state: { paused: values.paused === true, note: `scheduled by ${requestedBy}` },
     });
-    out.print(`schedule ${scheduleId}: ${name} on "${values.cron}", overlap ${String(values.overlap ?? 'skip')}${values.paused ? ', paused' : ''} (temporal schedule describe --schedule-id ${scheduleId})`);
+    out.print(
+      `schedule ${scheduleId}: ${name} on "${values.cron}", overlap ${String(values.overlap ?? 'skip')}${values.paused ? ', paused' : ''} (temporal schedule describe --schedule-id ${scheduleId})`,
+    );
     return EXIT.ok;
   });
 }
@@ -162,7 +200,10 @@ async function schedule(values: Values, target: string | undefined, out: Output)
 /** A chaos subcommand: at most one argument, as every one of them takes. */
 function sub(name: string, summary: string, usage: string, run: (values: Values, arg: string | undefined, out: Output) => Promise<number> | number): Command {
   return {
-    name, summary, usage, options: {},
+    name,
+    summary,
+    usage,
+    options: {},
     run(values, [arg, ...rest], out) {
       if (rest.length) throw new UsageError(`unexpected ${rest.join(' ')}`);
       return run(values, arg, out);
@@ -185,16 +226,42 @@ export const command: Command = {
     'Faults are kept in GENIE_CHAOS_DIR (default .genie/chaos/faults); targets must be in GENIE_CHAOS_TARGETS.',
   ],
   options: {
-    as: { type: 'string', help: 'who stops, reaps or schedules (default $GENIE_USER)' }, reason: { type: 'string', help: 'why, recorded with the stop or the schedule change' }, key: { type: 'string', help: 'sign the emergency stop with this key (default $GENIE_KEY)' }, json: { type: 'boolean', help: 'the result as JSON' }, all: { type: 'boolean', help: 'reap: every fault, not only orphaned ones; faults: removed ones too' },
-    cron: { type: 'string', help: 'schedule: when, as a cron expression' }, overlap: { type: 'string', help: 'schedule: what a start does while the last run still runs (default skip)' }, paused: { type: 'boolean', help: 'schedule: create it paused' }, id: { type: 'string', help: 'schedule: the schedule id (default chaos-<runbook>)' }, param: { type: 'string', multiple: true, short: 'p', help: 'schedule: a runbook parameter k=v; repeat for more' },
-    pause: { type: 'string', help: 'schedule: pause the schedule ID' }, resume: { type: 'string', help: 'schedule: resume the schedule ID' },
+    as: { type: 'string', help: 'who stops, reaps or schedules (default $GENIE_USER)' },
+    reason: { type: 'string', help: 'why, recorded with the stop or the schedule change' },
+    key: { type: 'string', help: 'sign the emergency stop with this key (default $GENIE_KEY)' },
+    json: { type: 'boolean', help: 'the result as JSON' },
+    all: { type: 'boolean', help: 'reap: every fault, not only orphaned ones; faults: removed ones too' },
+    cron: { type: 'string', help: 'schedule: when, as a cron expression' },
+    overlap: { type: 'string', help: 'schedule: what a start does while the last run still runs (default skip)' },
+    paused: { type: 'boolean', help: 'schedule: create it paused' },
+    id: { type: 'string', help: 'schedule: the schedule id (default chaos-<runbook>)' },
+    param: { type: 'string', multiple: true, short: 'p', help: 'schedule: a runbook parameter k=v; repeat for more' },
+    pause: { type: 'string', help: 'schedule: pause the schedule ID' },
+    resume: { type: 'string', help: 'schedule: resume the schedule ID' },
   },
   subcommands: [
-    sub('stop-all', 'Emergency-stop every running chaos run and remove every fault (exit 1 if one is left).', 'genie chaos stop-all --as WHO [--reason R] [--json]', (values, _arg, out) => stopAll(values, out)),
+    sub(
+      'stop-all',
+      'Emergency-stop every running chaos run and remove every fault (exit 1 if one is left).',
+      'genie chaos stop-all --as WHO [--reason R] [--json]',
+      (values, _arg, out) => stopAll(values, out),
+    ),
     sub('stop', 'Emergency-stop one run; its rollbacks run at once.', 'genie chaos stop <id> --as WHO [--reason R]', stopOne),
-    sub('reap', 'Remove faults whose owner stopped heartbeating past their TTL (--all: every fault).', 'genie chaos reap [--all --as WHO] [--json]', (values, _arg, out) => reap(values, out)),
+    sub(
+      'reap',
+      'Remove faults whose owner stopped heartbeating past their TTL (--all: every fault).',
+      'genie chaos reap [--all --as WHO] [--json]',
+      (values, _arg, out) => reap(values, out),
+    ),
     sub('faults', 'The fault store: live faults (--all: removed ones too).', 'genie chaos faults [--all] [--json]', (values, _arg, out) => faults(values, out)),
-    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml|->', (_values, arg, out) => importExperiment(arg, out)),
-    sub('schedule', 'Run an experiment on a Temporal Schedule, or pause/resume one.', 'genie chaos schedule <runbook> --cron C [--overlap P] [--paused] [--id ID] [--param k=v] | genie chaos schedule --pause ID | --resume ID', schedule),
+    sub('import', 'Print a Chaos Toolkit experiment as a Genie runbook (YAML).', 'genie chaos import <experiment.json|yaml|->', (_values, arg, out) =>
+      importExperiment(arg, out),
+    ),
+    sub(
+      'schedule',
+      'Run an experiment on a Temporal Schedule, or pause/resume one.',
+      'genie chaos schedule <runbook> --cron C [--overlap P] [--paused] [--id ID] [--param k=v] | genie chaos schedule --pause ID | --resume ID',
+      schedule,
+    ),
   ],
 };

@@ -9,7 +9,8 @@ import { untilSignal } from '../until-signal';
 export const command: Command = {
   name: 'demo-service',
   summary: 'Run a sample HTTP service with a set version, error rate and latency (for canary, chaos and shadow demos).',
-  usage: 'genie demo-service --name N --version V --port P [--error-rate 0.2] [--error-status 500] [--latency 20ms] [--latency-jitter 10ms] [--latency-distribution uniform|normal|exponential] [--field key=value ...] [--host H]',
+  usage:
+    'genie demo-service --name N --version V --port P [--error-rate 0.2] [--error-status 500] [--latency 20ms] [--latency-jitter 10ms] [--latency-distribution uniform|normal|exponential] [--field key=value ...] [--host H]',
   details: [
     '  Every path answers JSON {service, version, method, path, bodyBytes, requestId, timestamp} after the sampled latency;',
     '  --error-rate of them answer --error-status instead. GET /health is always 200.',
@@ -51,9 +52,19 @@ export const command: Command = {
     }
     const host = values.host as string | undefined;
     const fields = parseFields((values.field as string[] | undefined) ?? []);
-    const service = await startDemoService({ name, version, port, behavior, fields, ...(host ? { host } : {}), ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}) });
+    const service = await startDemoService({
+      name,
+      version,
+      port,
+      behavior,
+      fields,
+      ...(host ? { host } : {}),
+      ...(process.env.GENIE_DEMO_TOKEN ? { adminToken: process.env.GENIE_DEMO_TOKEN } : {}),
+    });
     const b = service.behavior();
-    out.print(`demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`);
+    out.print(
+      `demo-service ${name} ${version} listening on ${service.url} (error rate ${b.errorRate}, latency ${b.latencyMs}ms ±${b.jitterMs}ms ${b.distribution})`,
+    );
     await untilSignal();
     await service.close();
     return EXIT.ok;

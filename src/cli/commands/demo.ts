@@ -8,10 +8,17 @@ import { EXIT, type Output, UsageError } from '../output';
 import { portOption } from '../port-option';
 import { untilSignal } from '../until-signal';
 
-
 async function failover(values: Values, out: Output): Promise<number> {
   const regionsArg = values.regions as string | undefined;
-  const regions = regionsArg === undefined ? 3 : /^\d+$/.test(regionsArg) ? Number(regionsArg) : regionsArg.split(',').map((s) => s.trim()).filter(Boolean);
+  const regions =
+    regionsArg === undefined
+      ? 3
+      : /^\d+$/.test(regionsArg)
+        ? Number(regionsArg)
+        : regionsArg
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
   // Loaded on use: every other command starts without the PostgreSQL client.
   const { PostgresNotFoundError, startFailoverEnvironment } = await import('../../failover');
   let env;
@@ -29,9 +36,14 @@ async function failover(values: Values, out: Output): Promise<number> {
     throw error;
   }
   const [primary, ...standbys] = env.regions;
-  out.print(`Failover demo: ${env.regions.length} regions, ${env.synchronous ? 'synchronous' : 'asynchronous'} streaming replication (everything under ${env.dir})`);
-  for (const r of env.regions) out.print(`  ${r.name.padEnd(4)} ${r === primary ? 'primary' : 'standby'}  app ${r.appUrl}   postgres ${r.pg.host}:${r.pg.port} (${r.pg.dataDir})`);
-  out.print(`Router: ${env.routerUrl} (route "${env.route}": ${primary!.pool} 100${standbys.map((s) => ` / ${s.pool} 0`).join('')})   admin API: ${env.adminUrl}`);
+  out.print(
+    `Failover demo: ${env.regions.length} regions, ${env.synchronous ? 'synchronous' : 'asynchronous'} streaming replication (everything under ${env.dir})`,
+  );
+  for (const r of env.regions)
+    out.print(`  ${r.name.padEnd(4)} ${r === primary ? 'primary' : 'standby'}  app ${r.appUrl}   postgres ${r.pg.host}:${r.pg.port} (${r.pg.dataDir})`);
+  out.print(
+    `Router: ${env.routerUrl} (route "${env.route}": ${primary!.pool} 100${standbys.map((s) => ` / ${s.pool} 0`).join('')})   admin API: ${env.adminUrl}`,
+  );
   out.print('');
   out.print('For a worker or the CLI in another terminal:');
   out.print(`  export GENIE_REGIONS=${env.regionsFile} GENIE_ROUTER_ADMIN_URL=${env.adminUrl}`);
@@ -77,8 +89,9 @@ function noArguments(run: (values: Values, out: Output) => Promise<number>): Com
 
 export const command: Command = {
   name: 'demo',
-  summary: 'Demo environments: `failover` (real PostgreSQL regions + router), `region-app` (one region\'s sample app).',
-  usage: 'genie demo failover [--regions 3|r1,r2,r3] [--sync] [--upstream-timeout 2s] [--verbose]\n       genie demo region-app --region R --pg-port P [--port N] [--host H] [--pg-host H] [--pg-database D] [--pg-user U]',
+  summary: "Demo environments: `failover` (real PostgreSQL regions + router), `region-app` (one region's sample app).",
+  usage:
+    'genie demo failover [--regions 3|r1,r2,r3] [--sync] [--upstream-timeout 2s] [--verbose]\n       genie demo region-app --region R --pg-port P [--port N] [--host H] [--pg-host H] [--pg-database D] [--pg-user U]',
   details: [
     '  failover: initdb + pg_basebackup standbys (PostgreSQL server binaries needed: apt-get install postgresql), one',
     '  region app per region (POST /write, GET /health, GET /stats) and the router with route "app" on the first region.',
@@ -89,7 +102,7 @@ export const command: Command = {
   options: {
     regions: { type: 'string', help: 'failover: how many regions (default 3), or their names r1,r2,r3' },
     sync: { type: 'boolean', help: 'failover: synchronous replication (ANY 1 of the other regions)' },
-    'upstream-timeout': { type: 'string', help: 'failover: the router\'s upstream timeout (e.g. 2s)' },
+    'upstream-timeout': { type: 'string', help: "failover: the router's upstream timeout (e.g. 2s)" },
     verbose: { type: 'boolean', help: 'failover: log what the environment does to stderr' },
     region: { type: 'string', help: 'region-app: the region it serves (required)' },
     port: { type: 'string', help: 'region-app: port to listen on (default: any free port)' },
@@ -100,7 +113,19 @@ export const command: Command = {
     'pg-user': { type: 'string', help: 'region-app: PostgreSQL user' },
   },
   subcommands: [
-    { name: 'failover', summary: 'Real PostgreSQL regions with streaming replication, a sample app per region and the router, until Ctrl-C.', usage: 'genie demo failover [--regions 3|r1,r2,r3] [--sync] [--upstream-timeout 2s] [--verbose]', options: {}, run: noArguments(failover) },
-    { name: 'region-app', summary: "One region's sample app (what the failover environment runs per region).", usage: 'genie demo region-app --region R --pg-port P [--port N] [--host H] [--pg-host H] [--pg-database D] [--pg-user U]', options: {}, run: noArguments(regionApp) },
+    {
+      name: 'failover',
+      summary: 'Real PostgreSQL regions with streaming replication, a sample app per region and the router, until Ctrl-C.',
+      usage: 'genie demo failover [--regions 3|r1,r2,r3] [--sync] [--upstream-timeout 2s] [--verbose]',
+      options: {},
+      run: noArguments(failover),
+    },
+    {
+      name: 'region-app',
+      summary: "One region's sample app (what the failover environment runs per region).",
+      usage: 'genie demo region-app --region R --pg-port P [--port N] [--host H] [--pg-host H] [--pg-database D] [--pg-user U]',
+      options: {},
+      run: noArguments(regionApp),
+    },
   ],
 };

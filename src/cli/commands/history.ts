@@ -12,9 +12,12 @@ export const command: Command = {
   async run(values, [id], out) {
     if (!id) throw new UsageError('name the run: genie history <id>');
     return withClient(async (client) => {
-      const events = await client.workflow.getHandle(id).fetchHistory().catch((err: Error) => {
-        throw new UsageError(`cannot read the history of ${id}: ${err.message}`, EXIT.failed);
-      });
+      const events = await client.workflow
+        .getHandle(id)
+        .fetchHistory()
+        .catch((err: Error) => {
+          throw new UsageError(`cannot read the history of ${id}: ${err.message}`, EXIT.failed);
+        });
       const { payloadConverter, payloadCodecs } = client.options.loadedDataConverter;
       const timeline = projectHistory(await decodeHistory(events.events ?? [], payloadCodecs), payloadConverter);
       if (values.json) out.printJson(timeline);

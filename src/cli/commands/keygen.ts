@@ -18,11 +18,16 @@ export const command: Command = {
   usage: 'genie keygen --as <who> [--out FILE] [--hmac] [--force]',
   details: [
     '  --out FILE  where the private key goes (default ~/.genie/<who>.key; the public key beside it as .pub)',
-    '  --hmac      a random HMAC-SHA256 secret instead: store it in the workers\' secrets (GENIE_SECRET_<NAME>)',
+    "  --hmac      a random HMAC-SHA256 secret instead: store it in the workers' secrets (GENIE_SECRET_<NAME>)",
     '  --force     replace an existing key file',
     'Then sign overrides with it: genie approve <id> --as alice --key ~/.genie/alice.key',
   ],
-  options: { as: { type: 'string', help: 'whose key (default $GENIE_USER or your login)' }, out: { type: 'string', help: 'where the private key goes (default ~/.genie/<who>.key)' }, hmac: { type: 'boolean', help: 'a random HMAC-SHA256 secret instead of an Ed25519 key' }, force: { type: 'boolean', help: 'replace an existing key file' } },
+  options: {
+    as: { type: 'string', help: 'whose key (default $GENIE_USER or your login)' },
+    out: { type: 'string', help: 'where the private key goes (default ~/.genie/<who>.key)' },
+    hmac: { type: 'boolean', help: 'a random HMAC-SHA256 secret instead of an Ed25519 key' },
+    force: { type: 'boolean', help: 'replace an existing key file' },
+  },
   async run(values, _positionals, out) {
     const who = currentUser(values.as as string | undefined);
     if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(who)) throw new UsageError(`"${who}" cannot be an identity name: use letters, digits, . _ @ -`);
@@ -33,7 +38,8 @@ export const command: Command = {
         fs.writeFileSync(target, text, { mode, flag: values.force ? 'w' : 'wx' });
         fs.chmodSync(target, mode);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${target} already exists; keep it, or pass --force to replace it`, EXIT.failed);
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new UsageError(`${target} already exists; keep it, or pass --force to replace it`, EXIT.failed);
         throw error;
       }
     };

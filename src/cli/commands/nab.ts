@@ -13,7 +13,8 @@ import { EXIT, type Output, UsageError } from '../output';
 export const command: Command = {
   name: 'nab',
   summary: 'Score an anomaly detector on a NAB-style corpus (Numenta Anomaly Benchmark rules); print JSON.',
-  usage: 'genie nab [--data <dir>] [--windows <combined_windows.json>] [--profiles <profiles.json>] [--detector <name>] [--threshold <t>] [--cooldown <rows>] [--verbose] [--file <folder/file.csv>] [--plot <file.svg>]',
+  usage:
+    'genie nab [--data <dir>] [--windows <combined_windows.json>] [--profiles <profiles.json>] [--detector <name>] [--threshold <t>] [--cooldown <rows>] [--verbose] [--file <folder/file.csv>] [--plot <file.svg>]',
   details: [
     `--data      the folder holding the NAB subfolders (default $GENIE_NAB_DIR/data, else ../shared/datasets/nab/data)`,
     `--windows   NAB's combined_windows.json (default: beside --data)`,
@@ -28,8 +29,15 @@ export const command: Command = {
     'Example: genie nab --file realKnownCause/nyc_taxi.csv --plot nyc_taxi.svg',
   ],
   options: {
-    data: { type: 'string', help: 'the folder holding the NAB subfolders' }, windows: { type: 'string', help: 'NAB\'s combined_windows.json (default: beside --data)' }, profiles: { type: 'string', help: 'NAB\'s config/profiles.json' }, detector: { type: 'string', help: 'the detector to score (default ensemble)' },
-    threshold: { type: 'string', help: 'score at or above which a row is a detection' }, cooldown: { type: 'string', help: 'rows below the threshold before the next detection' }, verbose: { type: 'boolean', help: 'per-file detail under each profile' }, file: { type: 'string', help: 'score only this series (folder/file.csv)' }, plot: { type: 'string', help: 'draw the --file series as SVG to this file' },
+    data: { type: 'string', help: 'the folder holding the NAB subfolders' },
+    windows: { type: 'string', help: "NAB's combined_windows.json (default: beside --data)" },
+    profiles: { type: 'string', help: "NAB's config/profiles.json" },
+    detector: { type: 'string', help: 'the detector to score (default ensemble)' },
+    threshold: { type: 'string', help: 'score at or above which a row is a detection' },
+    cooldown: { type: 'string', help: 'rows below the threshold before the next detection' },
+    verbose: { type: 'boolean', help: 'per-file detail under each profile' },
+    file: { type: 'string', help: 'score only this series (folder/file.csv)' },
+    plot: { type: 'string', help: 'draw the --file series as SVG to this file' },
   },
   async run(values, _positionals, out) {
     const detector = (values.detector as string | undefined) ?? 'ensemble';
@@ -45,7 +53,10 @@ export const command: Command = {
     if (!fs.existsSync(windowsFile)) throw new UsageError(`no windows file at ${windowsFile}: pass --windows <combined_windows.json>`);
     try {
       const result = await runNab({
-        dataDir, windowsFile, profilesFile, detector,
+        dataDir,
+        windowsFile,
+        profilesFile,
+        detector,
         threshold: numberOption(values.threshold, 'threshold', 0, Number.MAX_VALUE),
         cooldown: numberOption(values.cooldown, 'cooldown', 0, Number.MAX_SAFE_INTEGER),
         verbose: Boolean(values.verbose),

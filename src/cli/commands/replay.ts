@@ -14,9 +14,12 @@ export const command: Command = {
     if (!id) throw new UsageError('name the run: genie replay <id> [--at 42]');
     quietReplayLogs();
     return withClient(async (client) => {
-      const history = await client.workflow.getHandle(id).fetchHistory().catch((err: Error) => {
-        throw new UsageError(`cannot read the history of ${id}: ${err.message}`, EXIT.failed);
-      });
+      const history = await client.workflow
+        .getHandle(id)
+        .fetchHistory()
+        .catch((err: Error) => {
+          throw new UsageError(`cannot read the history of ${id}: ${err.message}`, EXIT.failed);
+        });
       let result;
       try {
         result = await travel(id, history.events ?? [], values.at as string | undefined);
@@ -26,7 +29,8 @@ export const command: Command = {
       if (values.json) out.printJson(result);
       else {
         out.print(`${id} at event ${result.atEventId} of ${result.totalEvents} (${result.atTime}): ${result.state?.status ?? 'not started'}`);
-        for (const s of result.state?.steps ?? []) out.print(`  ${icon(s.status)} ${s.id.padEnd(28)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${s.note ?? s.error?.message ?? ''}`);
+        for (const s of result.state?.steps ?? [])
+          out.print(`  ${icon(s.status)} ${s.id.padEnd(28)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${s.note ?? s.error?.message ?? ''}`);
         for (const a of result.state?.pendingApprovals ?? []) out.print(`  approval pending on ${a.stepId}: ${a.approvals.length}/${a.minApprovals}`);
         if (result.divergence) out.print(`replay diverges from this code: ${result.divergence}`);
       }

@@ -52,7 +52,9 @@ export const command: Command = {
     }
     const host = values.host as string | undefined;
     const running = await startRouter({
-      config, token, drainTimeoutMs,
+      config,
+      token,
+      drainTimeoutMs,
       port: portOption(values.port, '--port', 8080),
       adminPort: portOption(values['admin-port'], '--admin-port', 9901),
       ...(host ? { host } : {}),

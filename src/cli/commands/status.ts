@@ -20,25 +20,38 @@ export const command: Command = {
       if (!state) {
         const result = (await handle.result().catch(() => undefined)) as RunbookResult | undefined;
         state = {
-          runbook: result?.runbook, status: result?.status ?? (description.status.name.toLowerCase() as RunState['status']),
-          paused: false, requestedBy: result?.requestedBy ?? '', startedAt: result?.startedAt ?? description.startTime.toISOString(), params: {}, steps: result?.steps ?? [],
-          pendingApprovals: [], awaitingDecision: [], overrides: result?.overrides ?? [], ...(result?.error ? { error: result.error } : {}),
+          runbook: result?.runbook,
+          status: result?.status ?? (description.status.name.toLowerCase() as RunState['status']),
+          paused: false,
+          requestedBy: result?.requestedBy ?? '',
+          startedAt: result?.startedAt ?? description.startTime.toISOString(),
+          params: {},
+          steps: result?.steps ?? [],
+          pendingApprovals: [],
+          awaitingDecision: [],
+          overrides: result?.overrides ?? [],
+          ...(result?.error ? { error: result.error } : {}),
         };
       }
       if (values.json) {
         out.printJson({ workflowId: id, temporalStatus: description.status.name, ...state });
         return EXIT.ok;
       }
-      out.print(`${id}: ${state.runbook ? `${state.runbook.name} v${state.runbook.version} (sha256 ${state.runbook.sha256.slice(0, 12)})` : ''} — ${state.status}`);
+      out.print(
+        `${id}: ${state.runbook ? `${state.runbook.name} v${state.runbook.version} (sha256 ${state.runbook.sha256.slice(0, 12)})` : ''} — ${state.status}`,
+      );
       if (state.requestedBy) out.print(`requested by ${state.requestedBy} at ${state.startedAt}`);
       for (const s of state.steps) {
         const extra = s.note ?? (s.error ? `${s.error.code}: ${s.error.message}` : '');
         out.print(`  ${icon(s.status)} ${s.id.padEnd(28)} ${s.status.padEnd(10)} attempts ${s.attempts}  ${extra}`);
       }
       for (const a of state.pendingApprovals) {
-        out.print(`  approval pending on ${a.stepId}: ${a.approvals.length}/${a.minApprovals} (approvers: ${a.approvers.join(', ') || 'anyone'})${a.deadline ? ` until ${a.deadline}` : ''}`);
+        out.print(
+          `  approval pending on ${a.stepId}: ${a.approvals.length}/${a.minApprovals} (approvers: ${a.approvers.join(', ') || 'anyone'})${a.deadline ? ` until ${a.deadline}` : ''}`,
+        );
       }
-      for (const o of state.overrides) out.print(`  ${o.at} ${o.action} by ${o.by}${o.reason ? ` — ${o.reason}` : ''}${o.accepted ? '' : ` (refused: ${o.refusal})`}`);
+      for (const o of state.overrides)
+        out.print(`  ${o.at} ${o.action} by ${o.by}${o.reason ? ` — ${o.reason}` : ''}${o.accepted ? '' : ` (refused: ${o.refusal})`}`);
       if (state.error) out.print(`error: ${state.error.stepId ? `${state.error.stepId}: ` : ''}${state.error.code}: ${state.error.message}`);
       return EXIT.ok;
     });

@@ -33,6 +33,9 @@ export const command: Command = {
       out.print(`  Workflow Type: runbook   Task Queue: ${settings.taskQueue}   Input (JSON): {"runbook":"hello"}`);
       out.print('or from a shell: ./bin/genie run hello --wait        (Ctrl-C stops everything)');
       out.print('');
-    }).finally(async () => { await intake?.close(); await demo?.stop(); });
+    }).finally(async () => {
+      await intake?.close();
+      await demo?.stop();
+    });
   },
 };

@@ -24,7 +24,10 @@ export const command: Command = {
       else results.push(...validateFiles([given], actionCatalog));
     }
     const problems = results.flatMap((r) => r.diagnostics);
-    if (values.json) out.printJson(results.map((r) => ({ file: r.file, valid: r.diagnostics.length === 0, diagnostics: r.diagnostics, ...(r.warnings ? { warnings: r.warnings } : {}) })));
+    if (values.json)
+      out.printJson(
+        results.map((r) => ({ file: r.file, valid: r.diagnostics.length === 0, diagnostics: r.diagnostics, ...(r.warnings ? { warnings: r.warnings } : {}) })),
+      );
     else {
       for (const d of problems) out.print(formatDiagnostic(d));
       for (const d of results.flatMap((r) => r.warnings ?? [])) out.print(formatWarning(d));

@@ -24,7 +24,12 @@ import { patroniBinary } from './setup';
 
 export const PATRONI_SETTINGS = { ttl: 20, loop_wait: 1, retry_timeout: 3 } as const;
 
-export interface PatroniMember { name: string; pgPort: number; apiPort: number; dataDir: string }
+export interface PatroniMember {
+  name: string;
+  pgPort: number;
+  apiPort: number;
+  dataDir: string;
+}
 
 export interface PatroniCluster {
   dir: string;
@@ -53,23 +58,38 @@ function postgresPids(dataDir: string): number[] {
   } catch {
     return [];
   }
-  const children = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      return Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  const children = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
   return [pid, ...children];
 }
 
 export function haproxyConfig(port: number, members: PatroniMember[]): string {
   // As Patroni's docs deploy it: the leader found by its REST API; a member marked down has its sessions cut.
   return [
-    'global', '  maxconn 200', 'defaults', '  mode tcp', '  timeout connect 1s', '  timeout client 30m', '  timeout server 30m', '  timeout check 500ms',
-    `listen primary`, `  bind 127.0.0.1:${port}`, '  option httpchk GET /primary', '  http-check expect status 200',
+    'global',
+    '  maxconn 200',
+    'defaults',
+    '  mode tcp',
+    '  timeout connect 1s',
+    '  timeout client 30m',
+    '  timeout server 30m',
+    '  timeout check 500ms',
+    `listen primary`,
+    `  bind 127.0.0.1:${port}`,
+    '  option httpchk GET /primary',
+    '  http-check expect status 200',
     '  default-server inter 100ms fall 1 rise 1 on-marked-down shutdown-sessions',
-    ...members.map((m) => `  server ${m.name} 127.0.0.1:${m.pgPort} check port ${m.apiPort}`), '',
+    ...members.map((m) => `  server ${m.name} 127.0.0.1:${m.pgPort} check port ${m.apiPort}`),
+    '',
   ].join('\n');
 }
 
@@ -84,18 +104,42 @@ export async function startPatroniCluster(options: { names?: string[]; synchrono
   const children: ChildProcess[] = [];
   let app: RegionApp | undefined;
   const killAll = () => {
-    for (const c of children) if (c.pid) try { process.kill(-c.pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const c of children)
+      if (c.pid)
+        try {
+          process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
   };
   const members: PatroniMember[] = [];
   const patronis = new Map<string, ChildProcess>();
   const stop = async () => {
     process.removeListener('exit', killAll);
     await app?.close().catch(() => undefined);
-    for (const m of members) for (const pid of postgresPids(m.dataDir)) try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ }
-    for (const c of children) if (c.pid && c.exitCode === null) try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ }
+    for (const m of members)
+      for (const pid of postgresPids(m.dataDir))
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          /* gone */
+        }
+    for (const c of children)
+      if (c.pid && c.exitCode === null)
+        try {
+          process.kill(-c.pid, 'SIGTERM');
+        } catch {
+          /* gone */
+        }
     await new Promise((r) => setTimeout(r, 3_000));
     killAll();
-    for (const m of members) for (const pid of postgresPids(m.dataDir)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    for (const m of members)
+      for (const pid of postgresPids(m.dataDir))
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
     fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', killAll);
@@ -110,8 +154,27 @@ export async function startPatroniCluster(options: { names?: string[]; synchrono
     const etcdClient = await freePort();
     const etcdPeer = await freePort();
     const etcdDir = path.join(dir, 'etcd');
-    run('etcd', '/usr/bin/etcd', ['--name', 'e1', '--data-dir', etcdDir, '--listen-client-urls', `http://127.0.0.1:${etcdClient}`, '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
-      '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-cluster', `e1=http://127.0.0.1:${etcdPeer}`], false);
+    run(
+      'etcd',
+      '/usr/bin/etcd',
+      [
+        '--name',
+        'e1',
+        '--data-dir',
+        etcdDir,
+        '--listen-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--advertise-client-urls',
+        `http://127.0.0.1:${etcdClient}`,
+        '--listen-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-advertise-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+        '--initial-cluster',
+        `e1=http://127.0.0.1:${etcdPeer}`,
+      ],
+      false,
+    );
     const bindir = postgresBindir();
     for (const name of names) {
       const member: PatroniMember = { name, pgPort: await freePort(), apiPort: await freePort(), dataDir: path.join(dir, 'pg', name) };
@@ -121,18 +184,27 @@ export async function startPatroniCluster(options: { names?: string[]; synchrono
     chownTo(user, path.join(dir, 'pg'));
     for (const m of members) {
       const config = {
-        scope: 'genie-bench', name: m.name,
+        scope: 'genie-bench',
+        name: m.name,
         restapi: { listen: `127.0.0.1:${m.apiPort}`, connect_address: `127.0.0.1:${m.apiPort}` },
         etcd3: { hosts: [`127.0.0.1:${etcdClient}`] },
         bootstrap: {
           dcs: {
-            ...PATRONI_SETTINGS, maximum_lag_on_failover: 1048576, synchronous_mode: options.synchronous ?? true,
-            postgresql: { use_pg_rewind: true, parameters: { wal_level: 'replica', hot_standby: 'on', wal_log_hints: 'on', max_wal_senders: 10, max_replication_slots: 10 } },
+            ...PATRONI_SETTINGS,
+            maximum_lag_on_failover: 1048576,
+            synchronous_mode: options.synchronous ?? true,
+            postgresql: {
+              use_pg_rewind: true,
+              parameters: { wal_level: 'replica', hot_standby: 'on', wal_log_hints: 'on', max_wal_senders: 10, max_replication_slots: 10 },
+            },
           },
           initdb: [{ encoding: 'UTF8' }],
         },
         postgresql: {
-          listen: `127.0.0.1:${m.pgPort}`, connect_address: `127.0.0.1:${m.pgPort}`, data_dir: m.dataDir, bin_dir: bindir,
+          listen: `127.0.0.1:${m.pgPort}`,
+          connect_address: `127.0.0.1:${m.pgPort}`,
+          data_dir: m.dataDir,
+          bin_dir: bindir,
           pgpass: path.join(dir, 'pg', `${m.name}.pgpass`),
           authentication: { superuser: { username: 'postgres' }, replication: { username: 'postgres' } },
           pg_hba: ['local all all trust', 'host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust'],
@@ -209,15 +281,30 @@ export async function startPatroniCluster(options: { names?: string[]; synchrono
       return m;
     };
     const signalPostgres = (m: PatroniMember, signal: NodeJS.Signals) => {
-      for (const pid of postgresPids(m.dataDir)) try { process.kill(pid, signal); } catch { /* gone */ }
+      for (const pid of postgresPids(m.dataDir))
+        try {
+          process.kill(pid, signal);
+        } catch {
+          /* gone */
+        }
     };
     return {
-      dir, members, appUrl: app.url, haproxyPort, leader, waitForLeader,
+      dir,
+      members,
+      appUrl: app.url,
+      haproxyPort,
+      leader,
+      waitForLeader,
       fault: (name, signal) => signalPostgres(member(name), signal),
       killMember: (name) => {
         const m = member(name);
         const p = patronis.get(name);
-        if (p?.pid) try { process.kill(-p.pid, 'SIGKILL'); } catch { /* gone */ }
+        if (p?.pid)
+          try {
+            process.kill(-p.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         signalPostgres(m, 'SIGKILL');
       },
       restartMember: (name) => {

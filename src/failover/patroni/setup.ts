@@ -37,7 +37,10 @@ export function setupPatroni(root = process.cwd(), log = (l: string) => process.
   // user can execute: the system python, not a per-user one such as pyenv's under /root.
   const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   if (!fs.existsSync(path.join(venv, 'bin', 'pip'))) execFileSync(python, ['-m', 'venv', venv], { stdio: ['ignore', 2, 2], timeout: 120_000 });
-  execFileSync(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', ...PATRONI_REQUIREMENTS], { stdio: ['ignore', 2, 2], timeout: 600_000 });
+  execFileSync(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', ...PATRONI_REQUIREMENTS], {
+    stdio: ['ignore', 2, 2],
+    timeout: 600_000,
+  });
   const version = installedPatroniVersion(root);
   if (version !== PATRONI_VERSION) throw new Error(`pip finished but ${patroniBinary(root)} reports ${version ?? 'nothing'}, not ${PATRONI_VERSION}`);
   log(`patroni ${PATRONI_VERSION} installed in ${venv}`);

@@ -50,7 +50,8 @@ export async function decodeHistory(events: HistoryEvent[], codecs: PayloadCodec
       if (isPayload(node)) return (await decodeAll([node], codecs))[0];
     }
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) out[k] = typeof v === 'object' && v !== null && typeof (v as { toNumber?: unknown }).toNumber === 'function' ? v : await walk(v, k);
+    for (const [k, v] of Object.entries(node))
+      out[k] = typeof v === 'object' && v !== null && typeof (v as { toNumber?: unknown }).toNumber === 'function' ? v : await walk(v, k);
     return 'encodedAttributes' in out ? restoreFailureText(out) : out;
   };
   return (await walk(events)) as HistoryEvent[];

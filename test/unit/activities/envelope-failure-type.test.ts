@@ -23,7 +23,7 @@ async function failureOf(thrown: unknown): Promise<ApplicationFailure> {
 }
 
 describe('activity envelope: the code of a failure', () => {
-  it('is a GenieError\'s code, not its class name', async () => {
+  it("is a GenieError's code, not its class name", async () => {
     const failure = await failureOf(new ProcessError('PROCESS_LOCKED', 'locked by another operation'));
     assert.equal(failure.type, 'PROCESS_LOCKED');
     assert.equal(failure.message, 'locked by another operation');

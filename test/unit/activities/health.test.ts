@@ -30,12 +30,18 @@ describe('health.system', () => {
   it('is unhealthy, with a reason, when a metric reaches its limit', async () => {
     const result = await system.run({ maxCpuPercent: 0 });
     assert.equal(result.status, 'unhealthy');
-    assert.ok(result.reasons.some((r) => /^cpu .* at or above the limit of 0%/.test(r)), result.reasons.join('; '));
+    assert.ok(
+      result.reasons.some((r) => /^cpu .* at or above the limit of 0%/.test(r)),
+      result.reasons.join('; '),
+    );
   });
 
   it('checks only the named mounts, and a missing one is unhealthy', async () => {
     const root = await system.run({ mounts: ['/'], maxDiskPercent: 100 });
-    assert.deepEqual(root.disks.map((d) => d.mount), ['/']);
+    assert.deepEqual(
+      root.disks.map((d) => d.mount),
+      ['/'],
+    );
     const missing = await system.run({ mounts: ['/', '/no/such/mount'] });
     assert.equal(missing.status, 'unhealthy');
     assert.ok(missing.reasons.includes('disk /no/such/mount: not mounted'), missing.reasons.join('; '));

@@ -81,18 +81,39 @@ describe('judge (Kayenta-style)', () => {
   it('score is the weighted share of passing metrics; the verdict follows pass and marginal', () => {
     const pass = { baseline: BASE, canary: BASE };
     const fail = { baseline: BASE, canary: SLOWER };
-    const ok = judge([{ name: 'a', ...pass }, { name: 'b', ...pass }]);
+    const ok = judge([
+      { name: 'a', ...pass },
+      { name: 'b', ...pass },
+    ]);
     assert.equal(ok.score, 100);
     assert.equal(ok.verdict, 'Successful');
     // Weights 3 pass : 1 fail → 75: marginal (default thresholds pass 95, marginal 75).
-    const marginal = judge([{ name: 'a', ...pass, weight: 3 }, { name: 'b', ...fail, weight: 1 }]);
+    const marginal = judge([
+      { name: 'a', ...pass, weight: 3 },
+      { name: 'b', ...fail, weight: 1 },
+    ]);
     assert.equal(marginal.score, 75);
     assert.equal(marginal.verdict, 'Inconclusive');
     assert.deepEqual(marginal.counts, { Pass: 1, High: 1, Low: 0, NoData: 0 });
     // 1 : 1 → 50 < 75.
-    assert.equal(judge([{ name: 'a', ...pass }, { name: 'b', ...fail }]).verdict, 'Failed');
+    assert.equal(
+      judge([
+        { name: 'a', ...pass },
+        { name: 'b', ...fail },
+      ]).verdict,
+      'Failed',
+    );
     // Custom thresholds: 50 passes when pass is 50.
-    assert.equal(judge([{ name: 'a', ...pass }, { name: 'b', ...fail }], { pass: 50, marginal: 25 }).verdict, 'Successful');
+    assert.equal(
+      judge(
+        [
+          { name: 'a', ...pass },
+          { name: 'b', ...fail },
+        ],
+        { pass: 50, marginal: 25 },
+      ).verdict,
+      'Successful',
+    );
   });
 
   it('a failing critical metric fails the judgement whatever the score; an unmeasured critical one is inconclusive', () => {
@@ -104,13 +125,19 @@ describe('judge (Kayenta-style)', () => {
     assert.equal(j.score, 95);
     assert.equal(j.verdict, 'Failed');
     assert.match(j.reason, /critical metric errors is High/);
-    const nodata = judge([{ name: 'a', baseline: BASE, canary: BASE }, { name: 'errors', baseline: [], canary: [], critical: true, weight: 0 }]);
+    const nodata = judge([
+      { name: 'a', baseline: BASE, canary: BASE },
+      { name: 'errors', baseline: [], canary: [], critical: true, weight: 0 },
+    ]);
     assert.equal(nodata.score, 100);
     assert.equal(nodata.verdict, 'Inconclusive');
   });
 
   it('no traffic at all is Inconclusive, never Successful', () => {
-    const j = judge([{ name: 'latency', baseline: [], canary: [] }, { name: 'errors', baseline: [0], canary: [] }]);
+    const j = judge([
+      { name: 'latency', baseline: [], canary: [] },
+      { name: 'errors', baseline: [0], canary: [] },
+    ]);
     assert.equal(j.score, 0);
     assert.equal(j.noDataWeightShare, 1);
     assert.equal(j.verdict, 'Inconclusive');
@@ -121,7 +148,14 @@ describe('judge (Kayenta-style)', () => {
     assert.throws(() => judge([]), /at least one metric/);
     assert.throws(() => judge([{ name: 'a', baseline: BASE, canary: BASE }], { confidence: 98 }), /between 0 and 1/);
     assert.throws(() => judge([{ name: 'a', baseline: BASE, canary: BASE }], { pass: 50, marginal: 80 }), /marginal ≤ pass/);
-    assert.throws(() => judge([{ name: 'a', baseline: BASE, canary: BASE }, { name: 'a', baseline: BASE, canary: BASE }]), /given twice/);
+    assert.throws(
+      () =>
+        judge([
+          { name: 'a', baseline: BASE, canary: BASE },
+          { name: 'a', baseline: BASE, canary: BASE },
+        ]),
+      /given twice/,
+    );
     assert.throws(() => judge([{ name: 'a', baseline: BASE, canary: BASE, tolerance: -1 }]), /tolerance/);
   });
 });

@@ -52,7 +52,11 @@ describe('Mann-Whitney U', () => {
     const r = mannWhitneyU([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
     close(r.pValue, 2 / 184756, 1e-15, 'exact p for 10 vs 10');
     // The distribution is symmetric: P(U ≤ k) = P(U ≥ mn − k).
-    for (const [m, n] of [[3, 5], [4, 4], [7, 2]]) {
+    for (const [m, n] of [
+      [3, 5],
+      [4, 4],
+      [7, 2],
+    ]) {
       for (let k = 0; k < m * n; k++) close(exactCdf(m, n, k) + exactCdf(m, n, m * n - k - 1), 1, 1e-12, `symmetry ${m},${n},${k}`);
     }
   });

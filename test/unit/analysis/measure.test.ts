@@ -24,18 +24,24 @@ async function prometheusStandIn(): Promise<{ url: string; queries: string[]; cl
   const answers: Record<string, [number, unknown]> = {
     'sum(rate(errors[1m]))': [200, { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [AT, '0.25'] }] } }],
     'scalar(up)': [200, { status: 'success', data: { resultType: 'scalar', result: [AT, '3'] } }],
-    'absent_metric': [200, { status: 'success', data: { resultType: 'vector', result: [] } }],
-    'errors_by_pod': [200, { status: 'success', data: { resultType: 'vector', result: [1, 2, 3, 4].map((i) => ({ metric: { pod: `p${i}` }, value: [AT, String(i)] })) } }],
-    'zero_over_zero': [200, { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [AT, 'NaN'] }] } }],
+    absent_metric: [200, { status: 'success', data: { resultType: 'vector', result: [] } }],
+    errors_by_pod: [
+      200,
+      { status: 'success', data: { resultType: 'vector', result: [1, 2, 3, 4].map((i) => ({ metric: { pod: `p${i}` }, value: [AT, String(i)] })) } },
+    ],
+    zero_over_zero: [200, { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [AT, 'NaN'] }] } }],
     'errors[5m]': [200, { status: 'success', data: { resultType: 'matrix', result: [] } }],
     'sum(': [400, { status: 'error', errorType: 'bad_data', error: 'parse error at char 5: unclosed left parenthesis' }],
-    'overloaded': [503, { status: 'error', errorType: 'unavailable', error: 'too many queries' }],
+    overloaded: [503, { status: 'error', errorType: 'unavailable', error: 'too many queries' }],
   };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const query = url.searchParams.get('query') ?? '';
     queries.push(query);
-    const [status, body] = url.pathname === '/api/v1/query' ? answers[query] ?? [400, { status: 'error', errorType: 'bad_data', error: 'unknown' }] : [404, { status: 'error', error: 'not found' }];
+    const [status, body] =
+      url.pathname === '/api/v1/query'
+        ? (answers[query] ?? [400, { status: 'error', errorType: 'bad_data', error: 'unknown' }])
+        : [404, { status: 'error', error: 'not found' }];
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -54,7 +60,10 @@ describe('analysis.measure and analysis.judge', function () {
     service = await startDemoService({ name: 'stable', version: '1.0.0' });
     router = await startRouter({
       token: TOKEN,
-      config: { pools: { stable: { origins: [service.url] }, canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { stable: 100, canary: 0 } } } },
+      config: {
+        pools: { stable: { origins: [service.url] }, canary: { origins: [service.url] } },
+        routes: { web: { match: { pathPrefix: '/' }, weights: { stable: 100, canary: 0 } } },
+      },
     });
     process.env.GENIE_ROUTER_TOKEN = TOKEN;
   });
@@ -69,20 +78,37 @@ describe('analysis.measure and analysis.judge', function () {
   it('are registered; measure does not retry by itself (the analysis step counts provider errors)', () => {
     for (const name of ['analysis.measure', 'analysis.judge']) assert.ok(actionCatalog.has(name), name);
     assert.equal(measure.defaults.retry?.maxAttempts, 1);
-    const result = validateDefinition({
-      apiVersion: 'genie.dev/v1', kind: 'canary', metadata: { name: 'measure', version: '1.0.0' },
-      steps: [
-        { id: 'r', action: 'analysis.measure', with: { provider: 'router', query: { pool: 'canary', metric: 'errorRate', window: '60s' } } },
-        { id: 'p', action: 'analysis.measure', with: { provider: 'prometheus', query: 'sum(rate(errors[1m]))', url: 'http://prom:9090' } },
-        { id: 'j', action: 'analysis.judge', with: { metrics: [{ name: 'p95', baseline: [1, 2, 3], canary: [1, 2, null], direction: 'increase', critical: true }], confidence: 0.98 } },
-      ],
-    }, actionCatalog);
+    const result = validateDefinition(
+      {
+        apiVersion: 'genie.dev/v1',
+        kind: 'canary',
+        metadata: { name: 'measure', version: '1.0.0' },
+        steps: [
+          { id: 'r', action: 'analysis.measure', with: { provider: 'router', query: { pool: 'canary', metric: 'errorRate', window: '60s' } } },
+          { id: 'p', action: 'analysis.measure', with: { provider: 'prometheus', query: 'sum(rate(errors[1m]))', url: 'http://prom:9090' } },
+          {
+            id: 'j',
+            action: 'analysis.judge',
+            with: { metrics: [{ name: 'p95', baseline: [1, 2, 3], canary: [1, 2, null], direction: 'increase', critical: true }], confidence: 0.98 },
+          },
+        ],
+      },
+      actionCatalog,
+    );
     assert.deepEqual(result.diagnostics, [], JSON.stringify(result.diagnostics));
-    const bad = validateDefinition({
-      apiVersion: 'genie.dev/v1', kind: 'canary', metadata: { name: 'bad', version: '1.0.0' },
-      steps: [{ id: 'r', action: 'analysis.measure', with: { provider: 'router', query: { pool: 'canary', metric: 'p90' } } }],
-    }, actionCatalog);
-    assert.ok(bad.diagnostics.some((d) => d.code === 'ACTION_ARGS'), 'an unknown router metric is refused when validating');
+    const bad = validateDefinition(
+      {
+        apiVersion: 'genie.dev/v1',
+        kind: 'canary',
+        metadata: { name: 'bad', version: '1.0.0' },
+        steps: [{ id: 'r', action: 'analysis.measure', with: { provider: 'router', query: { pool: 'canary', metric: 'p90' } } }],
+      },
+      actionCatalog,
+    );
+    assert.ok(
+      bad.diagnostics.some((d) => d.code === 'ACTION_ARGS'),
+      'an unknown router metric is refused when validating',
+    );
   });
 
   it('router: counts, rates and latencies of a pool; no requests → null, not 0', async () => {
@@ -142,7 +168,12 @@ describe('analysis.measure and analysis.judge', function () {
 
   it('judge: the verdict with every number; nulls are missing values; bad input is not retried', async () => {
     const range = (from: number) => Array.from({ length: 10 }, (_, i) => from + i);
-    const j = await judge.run({ metrics: [{ name: 'p95', baseline: range(10), canary: range(20), critical: true }, { name: 'errors', baseline: [0, null, 0], canary: [null, null, 0] }] });
+    const j = await judge.run({
+      metrics: [
+        { name: 'p95', baseline: range(10), canary: range(20), critical: true },
+        { name: 'errors', baseline: [0, null, 0], canary: [null, null, 0] },
+      ],
+    });
     assert.equal(j.verdict, 'Failed');
     assert.equal(j.metrics[0].classification, 'High');
     assert.equal(j.metrics[1].classification, 'NoData');

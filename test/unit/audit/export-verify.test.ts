@@ -20,7 +20,12 @@ const fixture = (name: string) =>
 describe('audit export and verify', () => {
   const key = generateKeyPairSync('ed25519').privateKey;
   const events = fixture('incident-triage-approved');
-  const text = exportRun(events, defaultPayloadConverter, { workflowId: 'incident-triage-approved', exportedBy: 'auditor', exportedAt: '2026-11-26T00:00:00.000Z' }, key);
+  const text = exportRun(
+    events,
+    defaultPayloadConverter,
+    { workflowId: 'incident-triage-approved', exportedBy: 'auditor', exportedAt: '2026-11-26T00:00:00.000Z' },
+    key,
+  );
   const lines = text.trimEnd().split('\n');
   const rejoin = (ls: string[]) => ls.join('\n') + '\n';
 
@@ -29,7 +34,10 @@ describe('audit export and verify', () => {
     const header = JSON.parse(lines[0]);
     assert.deepEqual([header.type, header.format, header.workflowId, header.events], ['header', 'genie-audit/1', 'incident-triage-approved', events.length]);
     const records = lines.slice(1, -1).map((l) => JSON.parse(l));
-    assert.deepEqual(records.map((r) => r.eventId), events.map((e) => Number(e.eventId)));
+    assert.deepEqual(
+      records.map((r) => r.eventId),
+      events.map((e) => Number(e.eventId)),
+    );
     assert.equal(records[0].eventType, 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
     const override = records.find((r) => r.kind === 'override');
     assert.match(override.text, /approve by oncall — host looks fine, go/);
@@ -39,7 +47,12 @@ describe('audit export and verify', () => {
   });
 
   it('is byte-for-byte reproducible for the same history, key and time', () => {
-    const again = exportRun(events, defaultPayloadConverter, { workflowId: 'incident-triage-approved', exportedBy: 'auditor', exportedAt: '2026-11-26T00:00:00.000Z' }, key);
+    const again = exportRun(
+      events,
+      defaultPayloadConverter,
+      { workflowId: 'incident-triage-approved', exportedBy: 'auditor', exportedAt: '2026-11-26T00:00:00.000Z' },
+      key,
+    );
     assert.equal(again, text);
   });
 

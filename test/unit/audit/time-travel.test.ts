@@ -35,7 +35,11 @@ describe('time travel (genie replay)', function () {
     const t = await travel('incident-triage-approved', events, String(Number(accepted.eventId) - 1));
     assert.equal(t.state?.status, 'waiting_approval');
     assert.equal(t.state?.pendingApprovals[0]?.stepId, 'decide');
-    assert.equal(t.state?.steps.find((s) => s.id === 'remediate'), undefined, 'remediation had not started');
+    assert.equal(
+      t.state?.steps.find((s) => s.id === 'remediate'),
+      undefined,
+      'remediation had not started',
+    );
   });
 
   it('resolves --at as an event id or a time', () => {
@@ -49,7 +53,9 @@ describe('time travel (genie replay)', function () {
 
   it('reports where a history diverges from the current code', async () => {
     const tampered = structuredClone(raw) as { events: { activityTaskScheduledEventAttributes?: { activityType?: { name: string } } }[] };
-    const [first, second] = tampered.events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!);
+    const [first, second] = tampered.events
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => e.activityTaskScheduledEventAttributes!.activityType!);
     [first.name, second.name] = [second.name, first.name];
     const t = await travel('incident-triage-approved', historyFromJSON(tampered).events ?? []);
     assert.match(t.divergence ?? '', /[Nn]ondeterminism/);

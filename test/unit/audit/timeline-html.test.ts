@@ -27,11 +27,32 @@ describe('audit timeline (HTML)', function () {
 
   it('escapes everything that came from a run', () => {
     assert.equal(escapeHtml('<script>alert("x")</script> & \''), '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;');
-    const html = renderTimeline('w', {
-      status: 'failed', paused: false, requestedBy: '<img src=x onerror=alert(1)>', startedAt: '2026-01-01T00:00:00Z', params: {},
-      steps: [{ id: 's', stepId: 's', kind: 'action', status: 'failed', attempts: 1, startedAt: '2026-01-01T00:00:00Z', endedAt: '2026-01-01T00:00:01Z', error: { code: 'X', message: '<b>boom</b>' } }],
-      pendingApprovals: [], awaitingDecision: [], overrides: [],
-    }, []);
+    const html = renderTimeline(
+      'w',
+      {
+        status: 'failed',
+        paused: false,
+        requestedBy: '<img src=x onerror=alert(1)>',
+        startedAt: '2026-01-01T00:00:00Z',
+        params: {},
+        steps: [
+          {
+            id: 's',
+            stepId: 's',
+            kind: 'action',
+            status: 'failed',
+            attempts: 1,
+            startedAt: '2026-01-01T00:00:00Z',
+            endedAt: '2026-01-01T00:00:01Z',
+            error: { code: 'X', message: '<b>boom</b>' },
+          },
+        ],
+        pendingApprovals: [],
+        awaitingDecision: [],
+        overrides: [],
+      },
+      [],
+    );
     assert.ok(!html.includes('<img src=x'), 'requester not escaped');
     assert.ok(!html.includes('<b>boom</b>'), 'error not escaped');
   });

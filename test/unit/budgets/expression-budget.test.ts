@@ -1,6 +1,12 @@
 import { strict as assert } from 'node:assert';
 import jsonata from 'jsonata';
-import { ACTIVITY_EXPRESSION_BUDGET, compileBudgeted, evaluateBudgeted, ExpressionBudgetExceeded, WORKFLOW_EXPRESSION_BUDGET } from '../../../src/dsl/expression-budget';
+import {
+  ACTIVITY_EXPRESSION_BUDGET,
+  compileBudgeted,
+  evaluateBudgeted,
+  ExpressionBudgetExceeded,
+  WORKFLOW_EXPRESSION_BUDGET,
+} from '../../../src/dsl/expression-budget';
 import { withinTolerance } from '../../../src/chaos/tolerance';
 
 const RECURSIVE = '($f := function($x){ $f($x) }; $f(1))';
@@ -13,7 +19,10 @@ async function run(text: string, budget = WORKFLOW_EXPRESSION_BUDGET): Promise<u
 describe('expression budget', () => {
   it('ends a recursive expression with a budget error that names the expression', async () => {
     const started = Date.now();
-    const err = await run(RECURSIVE).then(() => undefined, (e: unknown) => e);
+    const err = await run(RECURSIVE).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ExpressionBudgetExceeded, String(err));
     assert.ok(err.message.includes(RECURSIVE), err.message);
     assert.match(err.message, /exceeded (1000 evaluation steps|nesting depth 500); simplify it/);
@@ -21,14 +30,24 @@ describe('expression budget', () => {
   });
 
   it('ends a long loop by its step count', async () => {
-    const err = await run('($loop := function($n){ $n > 0 ? $loop($n - 1) : 0 }; $loop(100000000))').then(() => undefined, (e: unknown) => e);
+    const err = await run('($loop := function($n){ $n > 0 ? $loop($n - 1) : 0 }; $loop(100000000))').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ExpressionBudgetExceeded, String(err));
     assert.equal(err.limit, 'steps');
   });
 
   it('counts the same number of steps every time (deterministic: the workflow sandbox relies on it)', async () => {
     const small = { maxSteps: 50, maxDepth: 500 };
-    const outcomes = await Promise.all([1, 2, 3].map(() => run('[1..40].($ + 1)', small).then(() => 'ok', (e: Error) => e.message)));
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() =>
+        run('[1..40].($ + 1)', small).then(
+          () => 'ok',
+          (e: Error) => e.message,
+        ),
+      ),
+    );
     assert.equal(new Set(outcomes).size, 1);
     assert.ok(outcomes[0].includes('exceeded 50 evaluation steps'), outcomes[0]);
   });
@@ -39,7 +58,10 @@ describe('expression budget', () => {
   });
 
   it('activities also stop on wall-clock time', async () => {
-    const err = await run(LONG_LOOP, { maxSteps: Number.MAX_SAFE_INTEGER, maxDepth: 500, timeoutMs: 200 }).then(() => undefined, (e: unknown) => e);
+    const err = await run(LONG_LOOP, { maxSteps: Number.MAX_SAFE_INTEGER, maxDepth: 500, timeoutMs: 200 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ExpressionBudgetExceeded, String(err));
     assert.equal(err.limit, 'time');
   });
@@ -55,7 +77,10 @@ describe('expression budget', () => {
 
 describe('chaos tolerances under a budget', () => {
   it('a recursive tolerance expression fails with the budget error', async () => {
-    const err = await withinTolerance({ type: 'expression', expression: RECURSIVE }, 1).then(() => undefined, (e: unknown) => e);
+    const err = await withinTolerance({ type: 'expression', expression: RECURSIVE }, 1).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ExpressionBudgetExceeded, String(err));
     assert.equal(typeof ACTIVITY_EXPRESSION_BUDGET.timeoutMs, 'number');
   });

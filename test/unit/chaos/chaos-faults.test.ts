@@ -54,7 +54,10 @@ describe('chaos faults, applied and removed for real', function () {
     let service: DemoService;
     before(async () => {
       service = await startDemoService({ name: 'canary', version: '1', port: 0, behavior: { latencyMs: 0 } as never });
-      router = await startRouter({ token: TOKEN, config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } } });
+      router = await startRouter({
+        token: TOKEN,
+        config: { pools: { canary: { origins: [service.url] } }, routes: { web: { match: { pathPrefix: '/' }, weights: { canary: 100 } } } },
+      });
       process.env.GENIE_ROUTER_ADMIN_URL = router.adminUrl;
     });
     after(async () => {
@@ -84,7 +87,8 @@ describe('chaos faults, applied and removed for real', function () {
     const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
     /** A TCP connect from namespace A to B's server: ms, or -1 when it did not connect within 700 ms. */
     const connectMs = (): number => {
-      const script = "const s=require('net').connect(7070,'10.231.0.2');const t=Date.now();s.on('connect',()=>{console.log(Date.now()-t);process.exit(0)});s.on('error',()=>{console.log(-1);process.exit(0)});setTimeout(()=>{console.log(-1);process.exit(0)},700)";
+      const script =
+        "const s=require('net').connect(7070,'10.231.0.2');const t=Date.now();s.on('connect',()=>{console.log(Date.now()-t);process.exit(0)});s.on('error',()=>{console.log(-1);process.exit(0)});setTimeout(()=>{console.log(-1);process.exit(0)},700)";
       return Number(execFileSync('ip', ['netns', 'exec', A, process.execPath, '-e', script], { encoding: 'utf8' }).trim());
     };
     let server: ReturnType<typeof spawnSync> | undefined;
@@ -95,13 +99,25 @@ describe('chaos faults, applied and removed for real', function () {
         ip('netns', 'add', A);
         ip('netns', 'add', B);
       } catch (error) {
-        throw new Error(`ip netns is not permitted here, so network faults cannot be tested (this test needs root / CAP_NET_ADMIN): ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+        throw new Error(
+          `ip netns is not permitted here, so network faults cannot be tested (this test needs root / CAP_NET_ADMIN): ${String((error as { stderr?: Buffer }).stderr ?? error)}`,
+        );
       }
       ip('-n', A, 'link', 'add', 'veth-a', 'type', 'veth', 'peer', 'name', 'veth-b', 'netns', B);
       ip('-n', A, 'addr', 'add', '10.231.0.1/24', 'dev', 'veth-a');
       ip('-n', B, 'addr', 'add', '10.231.0.2/24', 'dev', 'veth-b');
-      for (const [ns, dev] of [[A, 'veth-a'], [B, 'veth-b'], [A, 'lo'], [B, 'lo']]) ip('-n', ns, 'link', 'set', dev, 'up');
-      serverProc = (await import('node:child_process')).spawn('ip', ['netns', 'exec', B, process.execPath, '-e', "require('net').createServer(s=>s.end()).listen(7070,'10.231.0.2')"], { stdio: 'ignore' });
+      for (const [ns, dev] of [
+        [A, 'veth-a'],
+        [B, 'veth-b'],
+        [A, 'lo'],
+        [B, 'lo'],
+      ])
+        ip('-n', ns, 'link', 'set', dev, 'up');
+      serverProc = (await import('node:child_process')).spawn(
+        'ip',
+        ['netns', 'exec', B, process.execPath, '-e', "require('net').createServer(s=>s.end()).listen(7070,'10.231.0.2')"],
+        { stdio: 'ignore' },
+      );
       for (let i = 0; i < 50 && connectMs() < 0; i++) await sleep(100);
       void server;
     });
@@ -143,7 +159,10 @@ describe('chaos faults, applied and removed for real', function () {
 
   describe('resources', () => {
     it('cpu: busy threads while held, none after', async () => {
-      const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+      const cpu = () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      };
       const r = await injectFault(store, fault({ kind: 'cpu', target: 'local', spec: { cores: 1 }, durationMs: 5_000 }));
       await sleep(150); // the thread starting
       const c0 = cpu();
@@ -165,7 +184,10 @@ describe('chaos faults, applied and removed for real', function () {
       const before = rss();
       const r = await injectFault(store, fault({ kind: 'memory', target: 'local', spec: { mb: 128 }, durationMs: 5_000 }));
       let peak = before;
-      for (let i = 0; i < 40 && peak - before < 120; i++) { await sleep(25); peak = Math.max(peak, rss()); }
+      for (let i = 0; i < 40 && peak - before < 120; i++) {
+        await sleep(25);
+        peak = Math.max(peak, rss());
+      }
       assert.ok(peak - before >= 120, `RSS +${(peak - before).toFixed(0)} MiB`);
       await removeFault(store, r.id, { by: 'test', reason: 'done' });
       assert.equal(localThreads(), 0);
@@ -190,8 +212,10 @@ describe('chaos faults, applied and removed for real', function () {
       const previous = process.env.GENIE_CHAOS_TARGETS;
       process.env.GENIE_CHAOS_TARGETS = `dir:${allowed}`;
       try {
-        await assert.rejects(injectFault(store, fault({ kind: 'disk', target: path.join(allowed, 'escape'), spec: { mb: 1 }, durationMs: 5_000 })),
-          /resolves to .*genie-chaos-outside-.* through a symbolic link, which is not in the chaos allowlist/);
+        await assert.rejects(
+          injectFault(store, fault({ kind: 'disk', target: path.join(allowed, 'escape'), spec: { mb: 1 }, durationMs: 5_000 })),
+          /resolves to .*genie-chaos-outside-.* through a symbolic link, which is not in the chaos allowlist/,
+        );
         assert.deepEqual(fs.readdirSync(outside), [], 'nothing was written outside');
         // Someone with write access to the fill directory plants a link where the next fill file will be.
         const victim = path.join(outside, 'precious');

@@ -17,7 +17,8 @@ describe('genie command index', () => {
     const index = buildCommandIndex();
     const names = index.map((e) => e.name);
     assert.equal(new Set(names).size, names.length, `a command name is taken twice: ${names.join(', ')}`);
-    for (const needed of ['up', 'worker', 'validate', 'run', 'status', 'approve', 'abort', 'breaker', 'router', 'nab', 'demo-service']) assert.ok(names.includes(needed), needed);
+    for (const needed of ['up', 'worker', 'validate', 'run', 'status', 'approve', 'abort', 'breaker', 'router', 'nab', 'demo-service'])
+      assert.ok(names.includes(needed), needed);
     for (const entry of index) {
       const command = loadCommand(entry);
       assert.equal(command.name, entry.name);
@@ -25,7 +26,10 @@ describe('genie command index', () => {
     }
     // The sources, not dist/: a file renamed away leaves its old build behind in a working copy.
     const folder = path.join(projectRoot, 'src', 'cli', 'commands');
-    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+    const files = fs
+      .readdirSync(folder)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''));
     assert.deepEqual([...files].sort(), [...COMMAND_MODULES].sort(), 'a command module is missing from COMMAND_MODULES (or listed but gone)');
   });
 
@@ -37,7 +41,10 @@ describe('genie command index', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-cli-trace-'));
     try {
       const trace = path.join(dir, 'trace.js');
-      fs.writeFileSync(trace, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));`);
+      fs.writeFileSync(
+        trace,
+        `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'loaded.json'))}, JSON.stringify(Object.keys(require.cache))));`,
+      );
       const out = execFileSync(process.execPath, ['--require', trace, MAIN, '--help'], { encoding: 'utf8' });
       for (const entry of buildCommandIndex()) assert.match(out, new RegExp(`^  ${entry.name} `, 'm'), `help misses ${entry.name}`);
       const loaded = JSON.parse(fs.readFileSync(path.join(dir, 'loaded.json'), 'utf8')) as string[];

@@ -6,13 +6,22 @@ import { bufferOutput } from '../../helpers/cli';
 
 function tree(seen: { values?: Values; positionals?: string[] }): Command {
   const leaf = (name: string): Command => ({
-    name, summary: `${name} it`, usage: `genie tool ${name}`, options: { force: { type: 'boolean', help: 'do it anyway' } },
+    name,
+    summary: `${name} it`,
+    usage: `genie tool ${name}`,
+    options: { force: { type: 'boolean', help: 'do it anyway' } },
     run(values, positionals) {
       Object.assign(seen, { values, positionals });
       return name === 'open' ? 7 : 0;
     },
   });
-  return { name: 'tool', summary: 'a tool', usage: 'genie tool <open|close>', options: { as: { type: 'string', help: 'who' } }, subcommands: [leaf('open'), leaf('close')] };
+  return {
+    name: 'tool',
+    summary: 'a tool',
+    usage: 'genie tool <open|close>',
+    options: { as: { type: 'string', help: 'who' } },
+    subcommands: [leaf('open'), leaf('close')],
+  };
 }
 
 describe('genie command shape', () => {
@@ -25,8 +34,14 @@ describe('genie command shape', () => {
   });
 
   it('a missing or unknown subcommand is a usage error that lists the table', async () => {
-    await assert.rejects(runCommand(tree({}), [], bufferOutput().out), (err: unknown) => err instanceof UsageError && /genie tool needs a subcommand: open, close/.test(err.message));
-    await assert.rejects(runCommand(tree({}), ['opne'], bufferOutput().out), (err: unknown) => err instanceof UsageError && /genie tool opne: no such subcommand; say open, close/.test(err.message));
+    await assert.rejects(
+      runCommand(tree({}), [], bufferOutput().out),
+      (err: unknown) => err instanceof UsageError && /genie tool needs a subcommand: open, close/.test(err.message),
+    );
+    await assert.rejects(
+      runCommand(tree({}), ['opne'], bufferOutput().out),
+      (err: unknown) => err instanceof UsageError && /genie tool opne: no such subcommand; say open, close/.test(err.message),
+    );
   });
 
   it('--help of a command with subcommands lists them; of a subcommand, its own usage', async () => {
@@ -41,6 +56,9 @@ describe('genie command shape', () => {
   });
 
   it('an option the subcommand does not know is refused with its usage', async () => {
-    await assert.rejects(runCommand(tree({}), ['close', '--nope'], bufferOutput().out), (err: unknown) => err instanceof UsageError && /usage: genie tool close/.test(err.message) && /genie tool close --help/.test(err.message));
+    await assert.rejects(
+      runCommand(tree({}), ['close', '--nope'], bufferOutput().out),
+      (err: unknown) => err instanceof UsageError && /usage: genie tool close/.test(err.message) && /genie tool close --help/.test(err.message),
+    );
   });
 });

@@ -10,7 +10,7 @@ describe('portOption', () => {
     assert.equal(portOption('1', '--port', 8080), 1);
     assert.equal(portOption('65535', '--port', 8080), 65535);
     assert.equal(portOption(undefined, '--port', 8080), 8080);
-    assert.equal(portOption(undefined, '--port', 0), 0, 'a default of 0 (any free port) is the command\'s to choose');
+    assert.equal(portOption(undefined, '--port', 0), 0, "a default of 0 (any free port) is the command's to choose");
   });
 
   it('refuses port 0 when the user gives it, saying how to get a free port', () => {
@@ -19,7 +19,8 @@ describe('portOption', () => {
   });
 
   it('refuses what is not a port number, naming the flag', () => {
-    for (const bad of ['65536', '-1', '80.5', '', ' 80', 'http', '1e3']) refused(() => portOption(bad, '--port', 8080), /^--port .* is not a port number \(1-65535\)$/);
+    for (const bad of ['65536', '-1', '80.5', '', ' 80', 'http', '1e3'])
+      refused(() => portOption(bad, '--port', 8080), /^--port .* is not a port number \(1-65535\)$/);
   });
 
   it('a port without a fallback is required', () => {

@@ -21,11 +21,18 @@ describe('untilSignal', () => {
   for (const signal of SIGNALS) {
     it(`resolves with ${signal} and removes its listeners for both signals`, async () => {
       const waiting = untilSignal({ keepAlive: true });
-      assert.deepEqual(SIGNALS.map((s) => process.listenerCount(s)), [1, 1]);
+      assert.deepEqual(
+        SIGNALS.map((s) => process.listenerCount(s)),
+        [1, 1],
+      );
       // Emitted, not sent with kill: delivered to the listeners only, nothing can end the test process.
       process.emit(signal, signal);
       assert.equal(await waiting, signal);
-      assert.deepEqual(SIGNALS.map((s) => process.listenerCount(s)), [0, 0], 'a second Ctrl-C must get Node\'s default');
+      assert.deepEqual(
+        SIGNALS.map((s) => process.listenerCount(s)),
+        [0, 0],
+        "a second Ctrl-C must get Node's default",
+      );
     });
   }
 });

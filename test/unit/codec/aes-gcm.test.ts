@@ -46,7 +46,10 @@ describe('AES-256-GCM payload codec and keyring', () => {
     assert.equal(text(after.metadata!['encryption-key-id']), ring.current);
     assert.notEqual(text(before.metadata!['encryption-key-id']), ring.current);
     const decoded = await codec.decode([before, after]);
-    assert.deepEqual(decoded.map((p) => defaultPayloadConverter.fromPayload(p)), ['before rotation', 'after rotation']);
+    assert.deepEqual(
+      decoded.map((p) => defaultPayloadConverter.fromPayload(p)),
+      ['before rotation', 'after rotation'],
+    );
   });
 
   it('refuses tampered ciphertext and names a missing key', async () => {

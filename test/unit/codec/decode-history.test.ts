@@ -14,7 +14,10 @@ describe('decodeHistory', () => {
     const stored: ProtoFailure = failureConverter.errorToFailure(new Error('dana may not approve'), defaultPayloadConverter);
     assert.equal(stored.message, 'Encoded failure', 'the converter hides the text in the clear');
     const [sealed] = await codec.encode([stored.encodedAttributes!]);
-    const event = { eventId: 7, workflowExecutionUpdateCompletedEventAttributes: { outcome: { failure: { ...stored, encodedAttributes: sealed } } } } as unknown as HistoryEvent;
+    const event = {
+      eventId: 7,
+      workflowExecutionUpdateCompletedEventAttributes: { outcome: { failure: { ...stored, encodedAttributes: sealed } } },
+    } as unknown as HistoryEvent;
 
     const [decoded] = await decodeHistory([event], [codec]);
     const failure = (decoded as { workflowExecutionUpdateCompletedEventAttributes: { outcome: { failure: ProtoFailure } } })

@@ -25,14 +25,18 @@ describe('configuration: the table of environment variables', () => {
     const missing = new Map<string, string[]>();
     for (const read of reads.filter((r) => !covered(r))) missing.set(read.name, [...(missing.get(read.name) ?? []), read.file]);
     assert.deepEqual(
-      [...missing].map(([name, files]) => `${name} (${[...new Set(files)].join(', ')})`), [],
+      [...missing].map(([name, files]) => `${name} (${[...new Set(files)].join(', ')})`),
+      [],
       'read by the code but missing from src/config/variables.ts: add them, then run npm run docs',
     );
   });
 
   it('names each variable once, with a meaning and a reader', () => {
     const names = VARIABLES.map((v) => v.name);
-    assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), []);
+    assert.deepEqual(
+      names.filter((n, i) => names.indexOf(n) !== i),
+      [],
+    );
     for (const v of VARIABLES) assert.ok(v.meaning && v.readBy, `${v.name} needs a meaning and a reader`);
   });
 
@@ -52,7 +56,9 @@ describe('configuration: the scan for environment reads', () => {
       'const e = process.env[`GENIE_SECRET_${name}`];',
       'const f = env.get(); const g = process.env[name];',
     ].join('\n');
-    const reads = envReadsIn(source, 'x.ts').map((r) => `${r.name}${r.prefix ? '*' : ''}`).sort();
+    const reads = envReadsIn(source, 'x.ts')
+      .map((r) => `${r.name}${r.prefix ? '*' : ''}`)
+      .sort();
     assert.deepEqual(reads, ['GENIE_QUOTED', 'GENIE_QUOTED', 'GENIE_ROUTER_PORT', 'GENIE_SECRET_*', 'GENIE_TRACE', 'TEMPORAL_ADDRESS']);
   });
 

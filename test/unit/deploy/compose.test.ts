@@ -44,9 +44,7 @@ function envOf(svc: Service): Record<string, string | null> {
       }),
     );
   }
-  return Object.fromEntries(
-    Object.entries(env as Record<string, unknown>).map(([k, v]) => [k, v === null ? null : String(v)]),
-  );
+  return Object.fromEntries(Object.entries(env as Record<string, unknown>).map(([k, v]) => [k, v === null ? null : String(v)]));
 }
 
 /** `depends_on` as name -> condition, whichever syntax (short list or long map). */
@@ -54,12 +52,7 @@ function dependsOn(svc: Service): Record<string, string> {
   const deps = svc.depends_on;
   if (deps === undefined) return {};
   if (Array.isArray(deps)) return Object.fromEntries(deps.map((d: string) => [d, 'service_started']));
-  return Object.fromEntries(
-    Object.entries(deps as Record<string, { condition?: string } | null>).map(([k, v]) => [
-      k,
-      v?.condition ?? 'service_started',
-    ]),
-  );
+  return Object.fromEntries(Object.entries(deps as Record<string, { condition?: string } | null>).map(([k, v]) => [k, v?.condition ?? 'service_started']));
 }
 
 /** Every service reachable from `start` through depends_on, directly or transitively. */
@@ -218,7 +211,7 @@ describe('deploy: docker-compose.yml', () => {
     assert.ok(published.includes('4318:4318'), 'OTLP/HTTP (4318) is not published for the host');
   });
 
-  it('sends the workers\' spans to Jaeger over OTLP/HTTP, without making Jaeger a condition of running', () => {
+  it("sends the workers' spans to Jaeger over OTLP/HTTP, without making Jaeger a condition of running", () => {
     const doc = loadCompose();
     const worker = service(doc, 'genie-worker');
     const env = envOf(worker);

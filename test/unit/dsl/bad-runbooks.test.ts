@@ -15,7 +15,10 @@ import { validateRunbook } from '../../../src/dsl/validate';
 import { projectRoot } from '../../../src/paths';
 
 const dir = path.join(projectRoot, 'test', 'fixtures', 'bad-runbooks');
-const files = fs.readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => /\.(ya?ml|json)$/.test(f))
+  .sort();
 const EXPECT = /^# expect: ([A-Z_]+) (\d+):(\d+)$/gm;
 
 /** Codes that cannot come from a file's content alone; each is covered by the test named here. */
@@ -81,7 +84,10 @@ describe('bad runbooks (test/fixtures/bad-runbooks)', () => {
 
     it('is refused before parsing', () => {
       const result = validateRunbook(big, 'big.yaml', actionCatalog);
-      assert.deepEqual(result.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`), ['LIMIT_SIZE 1:1']);
+      assert.deepEqual(
+        result.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`),
+        ['LIMIT_SIZE 1:1'],
+      );
     });
 
     it('is refused from disk without being read', () => {
@@ -89,7 +95,10 @@ describe('bad runbooks (test/fixtures/bad-runbooks)', () => {
       try {
         const file = path.join(tmp, 'big.yaml');
         fs.writeFileSync(file, big);
-        assert.deepEqual(validateFile(file, actionCatalog).diagnostics.map((d) => d.code), ['LIMIT_SIZE']);
+        assert.deepEqual(
+          validateFile(file, actionCatalog).diagnostics.map((d) => d.code),
+          ['LIMIT_SIZE'],
+        );
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }

@@ -52,7 +52,7 @@ describe('good runbooks', () => {
 - id: handler
   action: util.echo`,
     sleep: '- id: a\n  sleep: 1h30m',
-    'sleep as an expression': '- id: a\n  sleep: "{% \'1\' & \'s\' %}"',
+    'sleep as an expression': "- id: a\n  sleep: \"{% '1' & 's' %}\"",
     approval: `- id: a
   approval:
     message: Go?
@@ -62,11 +62,13 @@ describe('good runbooks', () => {
     timeout: 30m
     onTimeout: escalate
     escalateTo: [group:managers]`,
-    parallel: '- id: a\n  parallel:\n    failFast: false\n    maxConcurrency: 1\n    branches:\n      - name: one\n        steps: [{ id: b, sleep: 1s }]\n      - steps: [{ id: c, sleep: 1s }]',
+    parallel:
+      '- id: a\n  parallel:\n    failFast: false\n    maxConcurrency: 1\n    branches:\n      - name: one\n        steps: [{ id: b, sleep: 1s }]\n      - steps: [{ id: c, sleep: 1s }]',
     'if with else': '- id: a\n  if: "{% true %}"\n  then: [{ id: b, sleep: 1s }]\n  else: [{ id: c, sleep: 1s }]',
     switch: '- id: a\n  switch:\n    cases:\n      - when: "{% true %}"\n        steps: [{ id: b, sleep: 1s }]\n    default: [{ id: c, sleep: 1s }]',
     forEach: '- id: a\n  forEach:\n    items: [1, 2, 3]\n    as: n\n    maxErrors: "10%"\n    steps: [{ id: b, action: util.echo, with: { n: "{% $n %}" } }]',
-    until: '- id: a\n  until:\n    condition: "{% $steps.b.output.done %}"\n    interval: 500ms\n    steps: [{ id: b, action: util.echo, with: { done: true } }]',
+    until:
+      '- id: a\n  until:\n    condition: "{% $steps.b.output.done %}"\n    interval: 500ms\n    steps: [{ id: b, action: util.echo, with: { done: true } }]',
     runbook: '- id: a\n  runbook: { name: hello, params: { name: "{% \'x\' %}" } }',
     fail: '- id: a\n  fail: { message: stop here, code: STOPPED }',
     pause: '- id: a\n  pause: { duration: 30s, message: canary at 10%, endOn: [promote] }',
@@ -117,7 +119,7 @@ describe('good runbooks', () => {
 `);
     });
 
-    it('inside an until body, the body\'s own steps: their results from the previous pass', () => {
+    it("inside an until body, the body's own steps: their results from the previous pass", () => {
       assertValid(`${HEAD}steps:
   - id: loop
     until:
@@ -166,13 +168,22 @@ outputs:
     for (const name of actionCatalog.keys()) {
       const result = validateRunbook(`${HEAD}steps:\n  - id: a\n    action: ${name}\n    with: {}\n`, `${name}.yaml`, actionCatalog);
       // Missing required arguments are fine here; anything but ACTION_ARGS means the schema was not understood.
-      assert.deepEqual(result.diagnostics.filter((d) => d.code !== 'ACTION_ARGS'), [], name);
+      assert.deepEqual(
+        result.diagnostics.filter((d) => d.code !== 'ACTION_ARGS'),
+        [],
+        name,
+      );
     }
   });
 
   describe('shipped runbooks (runbooks/*.yaml)', () => {
     const dir = path.join(projectRoot, 'runbooks');
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+    const files = fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+      : [];
     for (const file of files) {
       it(`${file} validates with no diagnostics`, () => {
         assertValid(fs.readFileSync(path.join(dir, file), 'utf8'), `runbooks/${file}`);

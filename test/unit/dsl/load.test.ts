@@ -6,7 +6,15 @@ import * as path from 'node:path';
 import { actionCatalog } from '../../../activities/registry';
 import { RunbookValidationError } from '../../../src/dsl/diagnostics';
 import {
-  findRunbook, GroupsFileError, loadRunbookFile, resolveRunbook, RunbookAmbiguousError, RunbookNotFoundError, runbookSha256, validateFiles, validateInline,
+  findRunbook,
+  GroupsFileError,
+  loadRunbookFile,
+  resolveRunbook,
+  RunbookAmbiguousError,
+  RunbookNotFoundError,
+  runbookSha256,
+  validateFiles,
+  validateInline,
 } from '../../../src/dsl/load';
 import type { Runbook } from '../../../src/dsl/types';
 
@@ -46,7 +54,10 @@ describe('loading runbooks', () => {
     it('finds <name>.yaml, .yml and .json', () => {
       write('a.yaml', valid('a'));
       write('b.yml', valid('b'));
-      write('c.json', JSON.stringify({ apiVersion: 'genie.dev/v1', kind: 'generic', metadata: { name: 'c', version: '1' }, steps: [{ id: 's', sleep: '1s' }] }));
+      write(
+        'c.json',
+        JSON.stringify({ apiVersion: 'genie.dev/v1', kind: 'generic', metadata: { name: 'c', version: '1' }, steps: [{ id: 's', sleep: '1s' }] }),
+      );
       for (const name of ['a', 'b', 'c']) assert.equal(findRunbook(name, dir, actionCatalog).definition.metadata.name, name);
       assert.equal(findRunbook('a', dir, actionCatalog).file, path.join(dir, 'a.yaml'));
     });
@@ -59,20 +70,26 @@ describe('loading runbooks', () => {
     it('says which directory it looked in and what is available', () => {
       write('restart.yaml', valid('restart-service'));
       write('hello.yaml', valid('hello'));
-      assert.throws(() => findRunbook('restart-servce', dir, actionCatalog), (error: unknown) => {
-        assert.ok(error instanceof RunbookNotFoundError);
-        assert.equal(error.code, 'RUNBOOK_NOT_FOUND');
-        assert.ok(error.message.includes(dir), error.message);
-        assert.match(error.message, /did you mean 'restart-service'\?/);
-        assert.match(error.message, /available: hello, restart-service/);
-        assert.deepEqual(error.available, ['hello', 'restart-service']);
-        return true;
-      });
+      assert.throws(
+        () => findRunbook('restart-servce', dir, actionCatalog),
+        (error: unknown) => {
+          assert.ok(error instanceof RunbookNotFoundError);
+          assert.equal(error.code, 'RUNBOOK_NOT_FOUND');
+          assert.ok(error.message.includes(dir), error.message);
+          assert.match(error.message, /did you mean 'restart-service'\?/);
+          assert.match(error.message, /available: hello, restart-service/);
+          assert.deepEqual(error.available, ['hello', 'restart-service']);
+          return true;
+        },
+      );
     });
 
     it('explains a missing directory', () => {
       const missing = path.join(dir, 'nope');
-      assert.throws(() => findRunbook('x', missing, actionCatalog), (error: unknown) => error instanceof RunbookNotFoundError && /does not exist/.test(error.message) && error.message.includes(missing));
+      assert.throws(
+        () => findRunbook('x', missing, actionCatalog),
+        (error: unknown) => error instanceof RunbookNotFoundError && /does not exist/.test(error.message) && error.message.includes(missing),
+      );
     });
 
     it('never treats a name as a path', () => {
@@ -91,8 +108,14 @@ describe('loading runbooks', () => {
 
     it('resolves only names from workflow input, never paths', () => {
       const file = write('named/demo.yaml', valid('demo'));
-      assert.throws(() => resolveRunbook(file, actionCatalog), (error: unknown) => (error as { code?: string }).code === 'RUNBOOK_NAME_INVALID');
-      assert.throws(() => resolveRunbook('/dev/zero', actionCatalog), (error: unknown) => (error as { code?: string }).code === 'RUNBOOK_NAME_INVALID');
+      assert.throws(
+        () => resolveRunbook(file, actionCatalog),
+        (error: unknown) => (error as { code?: string }).code === 'RUNBOOK_NAME_INVALID',
+      );
+      assert.throws(
+        () => resolveRunbook('/dev/zero', actionCatalog),
+        (error: unknown) => (error as { code?: string }).code === 'RUNBOOK_NAME_INVALID',
+      );
     });
 
     it('refuses to guess between two files declaring the same name', () => {
@@ -103,14 +126,20 @@ describe('loading runbooks', () => {
 
     it('throws every problem of an invalid runbook at once', () => {
       write('bad.yaml', valid('bad').replace('util.echo', 'util.ecko').replace('sleep: 1s', 'sleep: soon'));
-      assert.throws(() => findRunbook('bad', dir, actionCatalog), (error: unknown) => {
-        assert.ok(error instanceof RunbookValidationError);
-        assert.equal(error.code, 'RUNBOOK_INVALID');
-        assert.deepEqual(error.diagnostics.map((d) => d.code), ['UNKNOWN_ACTION', 'BAD_DURATION']);
-        assert.match(error.message, /bad\.yaml:8:13: UNKNOWN_ACTION/);
-        assert.match(error.message, /bad\.yaml:11:12: BAD_DURATION/);
-        return true;
-      });
+      assert.throws(
+        () => findRunbook('bad', dir, actionCatalog),
+        (error: unknown) => {
+          assert.ok(error instanceof RunbookValidationError);
+          assert.equal(error.code, 'RUNBOOK_INVALID');
+          assert.deepEqual(
+            error.diagnostics.map((d) => d.code),
+            ['UNKNOWN_ACTION', 'BAD_DURATION'],
+          );
+          assert.match(error.message, /bad\.yaml:8:13: UNKNOWN_ACTION/);
+          assert.match(error.message, /bad\.yaml:11:12: BAD_DURATION/);
+          return true;
+        },
+      );
     });
   });
 
@@ -132,11 +161,17 @@ describe('loading runbooks', () => {
       const inline = resolveRunbook(validateInline(loadRunbookFile(path.join(dir, 'demo.yaml'), actionCatalog).definition, actionCatalog), actionCatalog);
       assert.equal(inline.source, 'inline');
       const broken = { ...inline.definition, steps: [{ id: 'x', action: 'nope.nothing' }] } as unknown as Runbook;
-      assert.throws(() => resolveRunbook(broken, actionCatalog), (error: unknown) => error instanceof RunbookValidationError && error.diagnostics[0].code === 'UNKNOWN_ACTION');
+      assert.throws(
+        () => resolveRunbook(broken, actionCatalog),
+        (error: unknown) => error instanceof RunbookValidationError && error.diagnostics[0].code === 'UNKNOWN_ACTION',
+      );
     });
 
     it('sha256 ignores key order, formatting and comments, and changes with any value', () => {
-      const base = resolveRunbook(validateInline(loadRunbookFile(write('a.yaml', valid('same')), actionCatalog).definition, actionCatalog), actionCatalog).sha256;
+      const base = resolveRunbook(
+        validateInline(loadRunbookFile(write('a.yaml', valid('same')), actionCatalog).definition, actionCatalog),
+        actionCatalog,
+      ).sha256;
       const reordered = `# same runbook, keys shuffled and reformatted
 steps:
   - action: util.echo
@@ -168,7 +203,10 @@ apiVersion: genie.dev/v1
       try {
         assert.deepEqual(resolveRunbook('demo', actionCatalog, { dir: path.dirname(file) }).groups, { sre: ['alice', 'bob'], managers: ['carol'] });
         write('groups.yaml', 'sre: alice\n');
-        assert.throws(() => resolveRunbook('demo', actionCatalog, { dir: path.dirname(file) }), (error: unknown) => error instanceof GroupsFileError && /group 'sre'/.test(error.message));
+        assert.throws(
+          () => resolveRunbook('demo', actionCatalog, { dir: path.dirname(file) }),
+          (error: unknown) => error instanceof GroupsFileError && /group 'sre'/.test(error.message),
+        );
       } finally {
         if (saved === undefined) delete process.env.GENIE_GROUPS_FILE;
         else process.env.GENIE_GROUPS_FILE = saved;
@@ -183,10 +221,13 @@ apiVersion: genie.dev/v1
       write('runbook.schema.json', '{}');
       write('notes.txt', 'not a runbook');
       const results = validateFiles([dir], actionCatalog);
-      assert.deepEqual(results.map((r) => [path.relative(dir, r.file), r.diagnostics.map((d) => d.code)]), [
-        ['good.yaml', []],
-        [path.join('sub', 'bad.yml'), ['BAD_DURATION']],
-      ]);
+      assert.deepEqual(
+        results.map((r) => [path.relative(dir, r.file), r.diagnostics.map((d) => d.code)]),
+        [
+          ['good.yaml', []],
+          [path.join('sub', 'bad.yml'), ['BAD_DURATION']],
+        ],
+      );
       assert.ok(results[0].runbook);
     });
 
@@ -194,7 +235,10 @@ apiVersion: genie.dev/v1
       const good = write('good.yaml', valid('good'));
       const missing = path.join(dir, 'missing.yaml');
       const results = validateFiles([missing, good], actionCatalog);
-      assert.deepEqual(results.map((r) => r.diagnostics.map((d) => d.code)), [['FILE_READ'], []]);
+      assert.deepEqual(
+        results.map((r) => r.diagnostics.map((d) => d.code)),
+        [['FILE_READ'], []],
+      );
       assert.match(results[0].diagnostics[0].message, /no such file/);
     });
   });

@@ -39,7 +39,13 @@ describe('validateParams', () => {
 
   it('converts strings from the command line to the declared types', () => {
     const { params, diagnostics } = validateParams(runbook, {
-      service: 'api', replicas: '3', dryRun: 'TRUE', wait: ' 1h30m ', mode: 'slow', shard: '2', extra: '{"a":1}',
+      service: 'api',
+      replicas: '3',
+      dryRun: 'TRUE',
+      wait: ' 1h30m ',
+      mode: 'slow',
+      shard: '2',
+      extra: '{"a":1}',
     });
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(params, { service: 'api', replicas: 3, dryRun: true, wait: '1h30m', mode: 'slow', shard: 2, extra: { a: 1 } });
@@ -51,7 +57,12 @@ describe('validateParams', () => {
 
   it('reports values of the wrong type, one diagnostic each', () => {
     assert.deepEqual(codes({ service: 'api', replicas: 'three', dryRun: 'yes', wait: '5 minutes', mode: 'medium', shard: 4, extra: '[1]' }), [
-      'PARAM_VALUE /replicas', 'PARAM_VALUE /dryRun', 'PARAM_VALUE /wait', 'PARAM_VALUE /mode', 'PARAM_VALUE /shard', 'PARAM_VALUE /extra',
+      'PARAM_VALUE /replicas',
+      'PARAM_VALUE /dryRun',
+      'PARAM_VALUE /wait',
+      'PARAM_VALUE /mode',
+      'PARAM_VALUE /shard',
+      'PARAM_VALUE /extra',
     ]);
     assert.deepEqual(codes({ service: 42 }), ['PARAM_VALUE /service']);
     assert.deepEqual(codes({ service: 'api', replicas: '' }), ['PARAM_VALUE /replicas']);
@@ -59,7 +70,10 @@ describe('validateParams', () => {
 
   it('reports unknown params with a suggestion', () => {
     const { diagnostics } = validateParams(runbook, { service: 'api', replica: 3 });
-    assert.deepEqual(diagnostics.map((d) => d.code), ['PARAM_UNKNOWN']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['PARAM_UNKNOWN'],
+    );
     assert.match(diagnostics[0].message, /did you mean 'replicas'\?/);
     assert.match(diagnostics[0].hint, /declared params: service, replicas/);
   });

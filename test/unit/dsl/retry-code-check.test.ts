@@ -40,10 +40,12 @@ describe('retry.nonRetryable codes', () => {
   });
 
   it('knows the run-time codes and the codes the runbook raises itself (fail.code, util.fail with.code)', () => {
-    const result = validate([
-      '- id: call\n  action: util.fail\n  with: { message: boom, code: MY_OWN_CODE }\n  retry: { nonRetryable: [MY_OWN_CODE, STEP_TIMEOUT, HTTP_TIMEOUT, AUTHORED_CODE] }\n  onError: continue',
-      '- id: stop\n  fail: { message: stop, code: AUTHORED_CODE }',
-    ].join('\n'));
+    const result = validate(
+      [
+        '- id: call\n  action: util.fail\n  with: { message: boom, code: MY_OWN_CODE }\n  retry: { nonRetryable: [MY_OWN_CODE, STEP_TIMEOUT, HTTP_TIMEOUT, AUTHORED_CODE] }\n  onError: continue',
+        '- id: stop\n  fail: { message: stop, code: AUTHORED_CODE }',
+      ].join('\n'),
+    );
     assert.deepEqual(result.diagnostics, []);
     assert.equal(result.warnings, undefined, JSON.stringify(result.warnings));
   });
@@ -52,6 +54,9 @@ describe('retry.nonRetryable codes', () => {
     const dir = path.join(projectRoot, 'runbooks');
     assert.ok(fs.existsSync(dir) && listRunbookFiles(dir).length > 0);
     const warned = validateFiles([dir], actionCatalog).filter((r) => r.warnings);
-    assert.deepEqual(warned.map((r) => r.warnings!.map(formatWarning)), []);
+    assert.deepEqual(
+      warned.map((r) => r.warnings!.map(formatWarning)),
+      [],
+    );
   });
 });

@@ -8,11 +8,18 @@ describe('runbook names in workflow input', () => {
 
   it('refuses paths, traversal, odd characters, over-long names and non-strings, saying how to run a file', () => {
     for (const bad of ['/dev/zero', '../x', 'runbooks/hello.yaml', 'a\\b', '.hidden', '', 'Hello', 'a b', 'x'.repeat(129), 42, null, { file: '/etc' }]) {
-      assert.throws(() => checkRunbookName(bad), (err: unknown) => err instanceof RunbookNameError && err.code === 'RUNBOOK_NAME_INVALID' && /genie run <file>/.test(err.message), String(bad));
+      assert.throws(
+        () => checkRunbookName(bad),
+        (err: unknown) => err instanceof RunbookNameError && err.code === 'RUNBOOK_NAME_INVALID' && /genie run <file>/.test(err.message),
+        String(bad),
+      );
     }
   });
 
   it('quotes at most a short prefix of a hostile value', () => {
-    assert.throws(() => checkRunbookName('/' + 'a'.repeat(10_000)), (err: unknown) => (err as Error).message.length < 600);
+    assert.throws(
+      () => checkRunbookName('/' + 'a'.repeat(10_000)),
+      (err: unknown) => (err as Error).message.length < 600,
+    );
   });
 });

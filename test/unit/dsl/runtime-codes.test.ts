@@ -20,7 +20,7 @@ describe('run-time codes', () => {
     }
   });
 
-  it('codes are upper snake case with a one-line meaning; the interpreter\'s are never retried', () => {
+  it("codes are upper snake case with a one-line meaning; the interpreter's are never retried", () => {
     for (const [code, info] of Object.entries(RUNTIME_CODES)) {
       assert.match(code, /^[A-Z][A-Z0-9_]*$/);
       assert.ok(info.meaning.length > 10 && !info.meaning.includes('\n'), code);

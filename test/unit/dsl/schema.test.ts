@@ -32,7 +32,10 @@ describe('runbooks/runbook.schema.json', () => {
     const load = (...parts: string[]) => parseYaml(fs.readFileSync(path.join(projectRoot, ...parts), 'utf8'));
 
     it('accepts the all-kinds fixture and the shipped runbooks', () => {
-      const runbooks = fs.readdirSync(path.join(projectRoot, 'runbooks')).filter((f) => /\.ya?ml$/.test(f)).map((f) => ['runbooks', f]);
+      const runbooks = fs
+        .readdirSync(path.join(projectRoot, 'runbooks'))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => ['runbooks', f]);
       for (const parts of [['test', 'fixtures', 'runbooks', 'all-kinds.yaml'], ...runbooks]) {
         assert.ok(validate(load(...parts)), `${parts.join('/')}: ${JSON.stringify(validate.errors)}`);
       }
@@ -42,7 +45,13 @@ describe('runbooks/runbook.schema.json', () => {
       const runbook = load('test', 'fixtures', 'runbooks', 'all-kinds.yaml');
       runbook.steps[4].parallel.branches[0].steps[0].retires = 3;
       assert.equal(validate(runbook), false);
-      const params = { apiVersion: 'genie.dev/v1', kind: 'generic', metadata: { name: 'x', version: '1' }, params: { 'my-param': { type: 'string' } }, steps: [{ id: 'a', sleep: '1s' }] };
+      const params = {
+        apiVersion: 'genie.dev/v1',
+        kind: 'generic',
+        metadata: { name: 'x', version: '1' },
+        params: { 'my-param': { type: 'string' } },
+        steps: [{ id: 'a', sleep: '1s' }],
+      };
       assert.equal(validate(params), false);
     });
   });

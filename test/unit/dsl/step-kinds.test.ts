@@ -6,10 +6,33 @@ import { STEP_KINDS, STEP_KIND_KEYS, STEP_KIND_OF_KEY, stepKind, type Step } fro
 describe('step kinds', () => {
   it('lists the kind keys in document order, if named by its then', () => {
     assert.deepEqual(STEP_KIND_KEYS, ['action', 'sleep', 'approval', 'parallel', 'then', 'switch', 'forEach', 'until', 'runbook', 'fail', 'pause', 'analysis']);
-    assert.deepEqual(Object.keys(STEP_KINDS), ['action', 'sleep', 'approval', 'parallel', 'if', 'switch', 'forEach', 'until', 'runbook', 'fail', 'pause', 'analysis']);
+    assert.deepEqual(Object.keys(STEP_KINDS), [
+      'action',
+      'sleep',
+      'approval',
+      'parallel',
+      'if',
+      'switch',
+      'forEach',
+      'until',
+      'runbook',
+      'fail',
+      'pause',
+      'analysis',
+    ]);
     assert.deepEqual(STEP_KIND_OF_KEY, {
-      action: 'action', sleep: 'sleep', approval: 'approval', parallel: 'parallel', then: 'if',
-      switch: 'switch', forEach: 'forEach', until: 'until', runbook: 'runbook', fail: 'fail', pause: 'pause', analysis: 'analysis',
+      action: 'action',
+      sleep: 'sleep',
+      approval: 'approval',
+      parallel: 'parallel',
+      then: 'if',
+      switch: 'switch',
+      forEach: 'forEach',
+      until: 'until',
+      runbook: 'runbook',
+      fail: 'fail',
+      pause: 'pause',
+      analysis: 'analysis',
     });
   });
 
@@ -20,6 +43,9 @@ describe('step kinds', () => {
   });
 
   it('the STEP_KIND_MISSING diagnostic names every kind key', () => {
-    assert.equal(DIAGNOSTIC_CODES.STEP_KIND_MISSING, 'A step carries none of the kind keys (action, sleep, approval, parallel, then, switch, forEach, until, runbook, fail, pause, analysis).');
+    assert.equal(
+      DIAGNOSTIC_CODES.STEP_KIND_MISSING,
+      'A step carries none of the kind keys (action, sleep, approval, parallel, then, switch, forEach, until, runbook, fail, pause, analysis).',
+    );
   });
 });

@@ -8,7 +8,10 @@ class WidgetError extends GenieError {
 }
 
 class CodedError extends GenieError {
-  constructor(readonly code: 'A' | 'B', message: string) {
+  constructor(
+    readonly code: 'A' | 'B',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -42,7 +45,10 @@ describe('GenieError', () => {
     // The compiled module, evaluated in a fresh context, as the workflow sandbox does with workflow code.
     const source = fs.readFileSync(require.resolve('../../../src/errors/genie-error'), 'utf8');
     const sandbox: { exports: Record<string, unknown>; made?: unknown } = { exports: {} };
-    vm.runInNewContext(`${source}\nclass SandboxError extends exports.GenieError { code = 'SANDBOX'; }\nglobalThis.made = new SandboxError('from the sandbox');`, sandbox);
+    vm.runInNewContext(
+      `${source}\nclass SandboxError extends exports.GenieError { code = 'SANDBOX'; }\nglobalThis.made = new SandboxError('from the sandbox');`,
+      sandbox,
+    );
     assert.equal(sandbox.made instanceof GenieError, false);
     assert.equal(isGenieError(sandbox.made), true);
     assert.equal((sandbox.made as GenieError).name, 'SandboxError');

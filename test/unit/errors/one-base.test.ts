@@ -16,8 +16,9 @@ describe('one error base', () => {
   it('no class in src/, activities/ or workflows/ extends Error but GenieError itself', () => {
     const files = ['src', 'activities', 'workflows'].flatMap((d) => sources(path.join(projectRoot, d)));
     assert.ok(files.length > 100, `only ${files.length} files found`);
-    const direct = files
-      .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/class (\w+) extends Error\b/g)].map((m) => `${path.relative(projectRoot, file)}: ${m[1]}`));
+    const direct = files.flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/class (\w+) extends Error\b/g)].map((m) => `${path.relative(projectRoot, file)}: ${m[1]}`),
+    );
     assert.deepEqual(direct, ['src/errors/genie-error.ts: GenieError']);
   });
 });

@@ -6,7 +6,9 @@ import { FileTooLargeError, isInside, NotRegularFileError, readBoundedText } fro
 
 describe('readBoundedText', () => {
   let dir: string;
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-bounded-')); });
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-bounded-'));
+  });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads a file up to the limit exactly', () => {

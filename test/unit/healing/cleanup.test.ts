@@ -42,7 +42,10 @@ describe('cleanup rung: links and swapped directories', () => {
   it('skips a file whose directory was swapped for a link after the walk', async () => {
     const files: FileEntry[] = [];
     await walk(cache, files);
-    assert.deepEqual(files.map((f) => path.relative(cache, f.file)), ['sub/keep']);
+    assert.deepEqual(
+      files.map((f) => path.relative(cache, f.file)),
+      ['sub/keep'],
+    );
     // The race: sub/ becomes a link to a directory holding a file of the same name.
     fs.rmSync(path.join(cache, 'sub'), { recursive: true });
     fs.symlinkSync(outside, path.join(cache, 'sub'));

@@ -8,7 +8,11 @@ const params = {
   checks: { web: { http: { url: 'http://127.0.0.1:1/health' }, period: '500ms', failureThreshold: 2 } },
   ladder: {
     restart: { process: { name: 'stable' }, maxAttempts: 2 },
-    scale: { webhook: { url: 'http://127.0.0.1:1/scale', payload: { replicas: 3 } }, maxAttempts: 1, rollback: { webhook: { url: 'http://127.0.0.1:1/scale', payload: { replicas: 1 } } } },
+    scale: {
+      webhook: { url: 'http://127.0.0.1:1/scale', payload: { replicas: 3 } },
+      maxAttempts: 1,
+      rollback: { webhook: { url: 'http://127.0.0.1:1/scale', payload: { replicas: 1 } } },
+    },
     escalate: { webhook: { url: 'http://127.0.0.1:1/page' } },
   },
   backoff: { initial: '10s', max: '5m', factor: 2, resetAfter: '1m' },
@@ -18,8 +22,21 @@ const config = healingConfig(params);
 
 function obs(outcome: Observation['outcome'], score = outcome === 'healthy' ? 1 : 0): Observation {
   return {
-    mode: 'verify', outcome, score, startedAt: '2025-01-01T00:00:00.000Z', endedAt: '2025-01-01T00:00:01.000Z', probes: 2,
-    checks: [{ name: 'web', verdict: outcome === 'healthy' ? 'passing' : 'failed', consecutiveFailures: 2, consecutiveSuccesses: 0, trend: [{ at: '2025-01-01T00:00:00.500Z', status: outcome === 'healthy' ? 'healthy' : 'unhealthy', ms: 3 }] }],
+    mode: 'verify',
+    outcome,
+    score,
+    startedAt: '2025-01-01T00:00:00.000Z',
+    endedAt: '2025-01-01T00:00:01.000Z',
+    probes: 2,
+    checks: [
+      {
+        name: 'web',
+        verdict: outcome === 'healthy' ? 'passing' : 'failed',
+        consecutiveFailures: 2,
+        consecutiveSuccesses: 0,
+        trend: [{ at: '2025-01-01T00:00:00.500Z', status: outcome === 'healthy' ? 'healthy' : 'unhealthy', ms: 3 }],
+      },
+    ],
   };
 }
 
@@ -41,7 +58,10 @@ class Driver {
 
 describe('self-healing plan (pure ladder)', () => {
   it('backoff doubles from initial and is capped', () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((n) => backoffMs(config, n)), [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((n) => backoffMs(config, n)),
+      [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000],
+    );
   });
 
   it('healthy: nothing to do, keep watching', () => {
@@ -77,9 +97,10 @@ describe('self-healing plan (pure ladder)', () => {
     assert.equal(p.state.phase, 'escalated');
     p = d.step(obs('unhealthy'), d.ok('do_webhook'));
     assert.equal(p.action, 'none');
-    assert.deepEqual(p.state.incident!.attempts.map((a) => `${a.kind}:${a.strategy}:${a.result}`), [
-      'recover:restart:not-recovered', 'recover:restart:not-recovered', 'recover:scale:not-recovered', 'escalate:escalate:escalated',
-    ]);
+    assert.deepEqual(
+      p.state.incident!.attempts.map((a) => `${a.kind}:${a.strategy}:${a.result}`),
+      ['recover:restart:not-recovered', 'recover:restart:not-recovered', 'recover:scale:not-recovered', 'escalate:escalate:escalated'],
+    );
     p = d.step(obs('healthy'));
     assert.equal(p.state.phase, 'healthy');
     assert.equal(p.state.closed[0].outcome, 'escalated');
@@ -124,7 +145,16 @@ describe('self-healing plan (pure ladder)', () => {
 
   it('skipStrategy leaves a rung out; unknown names are ignored with a note', () => {
     const d = new Driver();
-    const p = d.step(obs('unhealthy'), {}, { skipStrategy: [{ at: '2025-01-01T00:00:00.100Z', by: 'alice', strategy: 'restart' }, { at: '2025-01-01T00:00:00.200Z', by: 'bob', strategy: 'nope' }] });
+    const p = d.step(
+      obs('unhealthy'),
+      {},
+      {
+        skipStrategy: [
+          { at: '2025-01-01T00:00:00.100Z', by: 'alice', strategy: 'restart' },
+          { at: '2025-01-01T00:00:00.200Z', by: 'bob', strategy: 'nope' },
+        ],
+      },
+    );
     assert.equal(p.strategy, 'scale');
     assert.match(p.reason, /restart skipped by alice/);
     assert.match(p.reason, /"nope" by bob ignored/);
@@ -147,9 +177,15 @@ describe('self-healing plan (pure ladder)', () => {
   });
 
   it('configuration mistakes say where and what', () => {
-    assert.throws(() => healingConfig({ ...params, checks: { web: { http: {}, tcp: {} } } }), (e: HealingConfigError) => /checks\.web: needs exactly one of http/.test(e.message));
+    assert.throws(
+      () => healingConfig({ ...params, checks: { web: { http: {}, tcp: {} } } }),
+      (e: HealingConfigError) => /checks\.web: needs exactly one of http/.test(e.message),
+    );
     assert.throws(() => healingConfig({ ...params, ladder: { restart: { webhook: { payload: {} } } } }), /ladder\.restart\.webhook\.url: is required/);
     assert.throws(() => healingConfig({ ...params, backoff: { initial: '1x' } }), /backoff\.initial: "1x" is not a duration/);
-    assert.throws(() => healingConfig({ ...params, ladder: { escalate: { webhook: { url: 'x' }, rollback: { webhook: { url: 'y' } } } } }), /nothing to roll back/);
+    assert.throws(
+      () => healingConfig({ ...params, ladder: { escalate: { webhook: { url: 'x' }, rollback: { webhook: { url: 'y' } } } } }),
+      /nothing to roll back/,
+    );
   });
 });

@@ -22,7 +22,11 @@ describe('readBody', () => {
     const euro = Buffer.from('€');
     const read = await readBody(Readable.from([Buffer.from('price: '), euro.subarray(0, 1), euro.subarray(1)]), { maxBytes: 100 });
     assert.deepEqual(read, { text: 'price: €', truncated: false });
-    assert.deepEqual(await readBody(Readable.from([Buffer.alloc(10, 0x61)]), { maxBytes: 10 }), { text: 'a'.repeat(10), truncated: false }, 'exactly the bound is not truncated');
+    assert.deepEqual(
+      await readBody(Readable.from([Buffer.alloc(10, 0x61)]), { maxBytes: 10 }),
+      { text: 'a'.repeat(10), truncated: false },
+      'exactly the bound is not truncated',
+    );
   });
 
   it('keeps the first maxBytes of a longer body and stops reading an endless one', async () => {

@@ -23,7 +23,13 @@ describe('genie nab on one NAB-shaped file', () => {
   after(() => corpus.remove());
 
   it('streams the file through the detector and scores it under the three profiles with the frozen rules', async () => {
-    const result = await runNab({ dataDir: path.join(nabDir, 'data'), windowsFile: path.join(nabDir, 'combined_windows.json'), detector: 'seasonal', file: corpus.file, verbose: true });
+    const result = await runNab({
+      dataDir: path.join(nabDir, 'data'),
+      windowsFile: path.join(nabDir, 'combined_windows.json'),
+      detector: 'seasonal',
+      file: corpus.file,
+      verbose: true,
+    });
     assert.equal(result.files, 1);
     assert.equal(result.rows, corpus.rows);
     assert.equal(result.windows, corpus.windows);
@@ -38,7 +44,13 @@ describe('genie nab on one NAB-shaped file', () => {
   });
 
   it('a threshold above every score is the null detector: 0', async () => {
-    const result = await runNab({ dataDir: path.join(nabDir, 'data'), windowsFile: path.join(nabDir, 'combined_windows.json'), detector: 'robust-z', file: corpus.file, threshold: 1.01 });
+    const result = await runNab({
+      dataDir: path.join(nabDir, 'data'),
+      windowsFile: path.join(nabDir, 'combined_windows.json'),
+      detector: 'robust-z',
+      file: corpus.file,
+      threshold: 1.01,
+    });
     for (const profile of Object.values(result.profiles)) assert.equal(profile.score, 0);
   });
 
@@ -48,8 +60,16 @@ describe('genie nab on one NAB-shaped file', () => {
       const svg = path.join(dir, 'plot.svg');
       const { code, stdout, stderr } = await genieInProcess([
         'nab',
-        '--data', path.join(nabDir, 'data'), '--windows', path.join(nabDir, 'combined_windows.json'),
-        '--detector', 'ensemble', '--file', corpus.file, '--plot', svg,
+        '--data',
+        path.join(nabDir, 'data'),
+        '--windows',
+        path.join(nabDir, 'combined_windows.json'),
+        '--detector',
+        'ensemble',
+        '--file',
+        corpus.file,
+        '--plot',
+        svg,
       ]);
       assert.equal(code, 0, stderr);
       const result = JSON.parse(stdout);

@@ -11,13 +11,22 @@ const [standard, lowFp, lowFn] = NAB_PROFILES;
 const close = (actual: number, expected: number, what = '') => assert.ok(Math.abs(actual - expected) < 1e-9, `${what} ${actual} ≠ ${expected}`);
 
 /** 1000 rows: probation 150; windows of width 10 at 400..409 and 700..709. */
-const twoWindows = () => new FileScorer(1000, [{ start: 400, end: 409 }, { start: 700, end: 709 }]);
+const twoWindows = () =>
+  new FileScorer(1000, [
+    { start: 400, end: 409 },
+    { start: 700, end: 709 },
+  ]);
 
 describe('NAB scorer', () => {
   it('has the published profiles built in', () => {
-    assert.deepEqual(NAB_PROFILES.map((p) => [p.name, p.tp, p.fp, p.fn]), [
-      ['standard', 1, 0.11, 1], ['reward_low_FP_rate', 1, 0.22, 1], ['reward_low_FN_rate', 1, 0.11, 2],
-    ]);
+    assert.deepEqual(
+      NAB_PROFILES.map((p) => [p.name, p.tp, p.fp, p.fn]),
+      [
+        ['standard', 1, 0.11, 1],
+        ['reward_low_FP_rate', 1, 0.22, 1],
+        ['reward_low_FN_rate', 1, 0.11, 2],
+      ],
+    );
   });
 
   it('reads config/profiles.json, ignoring tnWeight, and rejects a bad weight', () => {
@@ -107,7 +116,10 @@ describe('NAB scorer', () => {
 
   it('ignores detections in the probationary period, and windows wholly inside it', () => {
     // 1000 rows, probation 150: window 100..120 is inside it, 140..160 straddles it.
-    const scorer = new FileScorer(1000, [{ start: 100, end: 120 }, { start: 140, end: 160 }]);
+    const scorer = new FileScorer(1000, [
+      { start: 100, end: 120 },
+      { start: 140, end: 160 },
+    ]);
     assert.equal(scorer.windowCount, 1);
     const early = scorer.score([10, 100, 145], standard);
     assert.equal(early.falsePositives, 0);
@@ -137,7 +149,14 @@ describe('NAB scorer', () => {
   });
 
   it('rejects overlapping or out-of-range windows with NAB_BAD_WINDOWS', () => {
-    assert.throws(() => new FileScorer(100, [{ start: 10, end: 20 }, { start: 20, end: 30 }]), { code: 'NAB_BAD_WINDOWS' });
+    assert.throws(
+      () =>
+        new FileScorer(100, [
+          { start: 10, end: 20 },
+          { start: 20, end: 30 },
+        ]),
+      { code: 'NAB_BAD_WINDOWS' },
+    );
     assert.throws(() => new FileScorer(100, [{ start: 90, end: 100 }]), { code: 'NAB_BAD_WINDOWS' });
   });
 

@@ -19,22 +19,28 @@ function problems(text: string): string[] {
 describe('policy: parsing', () => {
   it('reads identities (raw base64 or PEM keys, hmac refs), roles, unsigned and maxAge', () => {
     const pem = crypto.generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const policy = parsePolicy([
-      'maxAge: 2m',
-      'identities:',
-      `  alice: { publicKey: "${pub}", roles: [sre] }`,
-      '  bob:',
-      '    publicKey: |',
-      ...pem.trim().split('\n').map((l) => `      ${l}`),
-      '    roles: [sre, deployer]',
-      '  ci-bot: { hmac: "secret://ci_bot_hmac", roles: [deployer] }',
-      'roles:',
-      '  sre:',
-      '    - { actions: [approve, abort], kinds: ["*"] }',
-      '  deployer:',
-      '    - { actions: [promote], kinds: [canary], names: ["checkout-*"] }',
-      'unsigned: { pause: false, retry: true }',
-    ].join('\n'), 'policy.yaml');
+    const policy = parsePolicy(
+      [
+        'maxAge: 2m',
+        'identities:',
+        `  alice: { publicKey: "${pub}", roles: [sre] }`,
+        '  bob:',
+        '    publicKey: |',
+        ...pem
+          .trim()
+          .split('\n')
+          .map((l) => `      ${l}`),
+        '    roles: [sre, deployer]',
+        '  ci-bot: { hmac: "secret://ci_bot_hmac", roles: [deployer] }',
+        'roles:',
+        '  sre:',
+        '    - { actions: [approve, abort], kinds: ["*"] }',
+        '  deployer:',
+        '    - { actions: [promote], kinds: [canary], names: ["checkout-*"] }',
+        'unsigned: { pause: false, retry: true }',
+      ].join('\n'),
+      'policy.yaml',
+    );
     assert.equal(policy.maxAgeMs, 120_000);
     assert.deepEqual([...policy.identities.keys()], ['alice', 'bob', 'ci-bot']);
     assert.match(policy.identities.get('alice')!.publicKeyPem!, /BEGIN PUBLIC KEY/);
@@ -52,18 +58,20 @@ describe('policy: parsing', () => {
   });
 
   it('every shape problem at once, each at its place, with a suggestion', () => {
-    const found = problems([
-      'identities:',
-      '  alice: { publicKey: "not-a-key!", roles: [sre] }',
-      `  bob: { publicKey: "${pub}", roles: [sre], team: x }`,
-      '  carol: { hmac: "plain-secret-text", roles: [nobody] }',
-      '  dave: { roles: [sre] }',
-      'roles:',
-      '  sre:',
-      '    - { actions: [aprove, abort], kind: [canary] }',
-      'unsigned: { abortt: true }',
-      'maxAge: forever',
-    ].join('\n'));
+    const found = problems(
+      [
+        'identities:',
+        '  alice: { publicKey: "not-a-key!", roles: [sre] }',
+        `  bob: { publicKey: "${pub}", roles: [sre], team: x }`,
+        '  carol: { hmac: "plain-secret-text", roles: [nobody] }',
+        '  dave: { roles: [sre] }',
+        'roles:',
+        '  sre:',
+        '    - { actions: [aprove, abort], kind: [canary] }',
+        'unsigned: { abortt: true }',
+        'maxAge: forever',
+      ].join('\n'),
+    );
     const expect = [
       /^policy\.yaml:10:9: maxAge "forever"/,
       /^policy\.yaml:8:19: unknown action "aprove" \(did you mean "approve"\?\)/,
@@ -76,7 +84,11 @@ describe('policy: parsing', () => {
       /^policy\.yaml:9:\d+: unknown action "abortt" \(did you mean "abort"\?\)/,
     ];
     assert.equal(found.length, expect.length, found.join('\n'));
-    for (const pattern of expect) assert.ok(found.some((p) => pattern.test(p)), `${pattern} not in\n${found.join('\n')}`);
+    for (const pattern of expect)
+      assert.ok(
+        found.some((p) => pattern.test(p)),
+        `${pattern} not in\n${found.join('\n')}`,
+      );
   });
 
   it('the error message lists every problem under the file name', () => {

@@ -39,8 +39,22 @@ describe('policy: key files and signing', () => {
     assert.equal(await signedByWorker('breaker.force', run, args, {}), args, 'no worker identity: unsigned, unchanged');
     const signed = await signedByWorker('breaker.force', run, args, { GENIE_WORKER_IDENTITY: 'worker', GENIE_WORKER_KEY: file });
     assert.equal(signed.by, 'worker');
-    const policy = parsePolicy(`identities: { worker: { publicKey: "${rawPublicKey(pair.publicKey)}", roles: [automation] } }\nroles: { automation: [{ actions: [breaker.force] }] }\n`, 'p.yaml');
-    const result = await decide(policy, { action: 'breaker.force', workflowId: 'genie-breakers', runId: 'breakers-first-run', target: { kind: 'breaker', name: args.name }, args: signed, via: 'update' }, { now: Date.now(), secret: async () => '' });
+    const policy = parsePolicy(
+      `identities: { worker: { publicKey: "${rawPublicKey(pair.publicKey)}", roles: [automation] } }\nroles: { automation: [{ actions: [breaker.force] }] }\n`,
+      'p.yaml',
+    );
+    const result = await decide(
+      policy,
+      {
+        action: 'breaker.force',
+        workflowId: 'genie-breakers',
+        runId: 'breakers-first-run',
+        target: { kind: 'breaker', name: args.name },
+        args: signed,
+        via: 'update',
+      },
+      { now: Date.now(), secret: async () => '' },
+    );
     assert.equal(result.allowed, true, result.refusal);
   });
 });

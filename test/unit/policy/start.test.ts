@@ -4,9 +4,16 @@ import { PolicyError } from '../../../src/policy/errors';
 import { decideStart } from '../../../src/policy/start';
 import type { StartRequest } from '../../../src/policy/types';
 
-const noSecret = async (): Promise<string> => { throw new Error('no HMAC identities here'); };
+const noSecret = async (): Promise<string> => {
+  throw new Error('no HMAC identities here');
+};
 const request = (kind: string, name: string, labels: Record<string, string> = {}, inline = false): StartRequest => ({
-  workflowId: 'w', runbook: name, inline, target: { kind, name, labels }, params: {}, requestedBy: 'eve',
+  workflowId: 'w',
+  runbook: name,
+  inline,
+  target: { kind, name, labels },
+  params: {},
+  requestedBy: 'eve',
 });
 
 describe('policy start rules', () => {
@@ -14,7 +21,8 @@ describe('policy start rules', () => {
 
   it('by default refuses unsigned failover and chaos starts and inline definitions, and allows other kinds unsigned', async () => {
     const policy = parsePolicy(base, 'p.yaml');
-    for (const kind of ['failover', 'chaos']) assert.equal((await decideStart(policy, request(kind, 'x'), { now: Date.now(), secret: noSecret })).allowed, false, kind);
+    for (const kind of ['failover', 'chaos'])
+      assert.equal((await decideStart(policy, request(kind, 'x'), { now: Date.now(), secret: noSecret })).allowed, false, kind);
     const ok = await decideStart(policy, request('generic', 'x'), { now: Date.now(), secret: noSecret });
     assert.deepEqual(ok, { allowed: true, requestedBy: 'eve (unverified)', verified: false });
     const inline = await decideStart(policy, request('generic', 'x', {}, true), { now: Date.now(), secret: noSecret });
@@ -32,15 +40,18 @@ describe('policy start rules', () => {
   });
 
   it('reports bad start sections as file:line:col', () => {
-    assert.throws(() => parsePolicy(`${base}start:\n  inline: maybe\n  unsigned: { kinds: [generic] }\n  signed: true\n  unverifiedRequester: trusted\n`, 'p.yaml'), (err: unknown) => {
-      assert.ok(err instanceof PolicyError);
-      const text = err.message;
-      assert.match(text, /p\.yaml:\d+:\d+: start\.inline must be true or false/);
-      assert.match(text, /p\.yaml:\d+:\d+: start\.unsigned must be a list/);
-      assert.match(text, /p\.yaml:\d+:\d+: unknown field "signed" under start/);
-      assert.match(text, /p\.yaml:\d+:\d+: start\.unverifiedRequester must be counts .* or ignored/);
-      return true;
-    });
+    assert.throws(
+      () => parsePolicy(`${base}start:\n  inline: maybe\n  unsigned: { kinds: [generic] }\n  signed: true\n  unverifiedRequester: trusted\n`, 'p.yaml'),
+      (err: unknown) => {
+        assert.ok(err instanceof PolicyError);
+        const text = err.message;
+        assert.match(text, /p\.yaml:\d+:\d+: start\.inline must be true or false/);
+        assert.match(text, /p\.yaml:\d+:\d+: start\.unsigned must be a list/);
+        assert.match(text, /p\.yaml:\d+:\d+: unknown field "signed" under start/);
+        assert.match(text, /p\.yaml:\d+:\d+: start\.unverifiedRequester must be counts .* or ignored/);
+        return true;
+      },
+    );
   });
 
   it('separation of duties counts an unsigned requester unless start.unverifiedRequester is ignored', () => {

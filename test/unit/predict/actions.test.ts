@@ -17,17 +17,29 @@ describe('predict and metrics actions', () => {
   it('are registered, and their arguments are checked when a runbook is loaded', () => {
     for (const name of ['predict.score', 'predict.timeToThreshold', 'metrics.sample']) assert.ok(actionCatalog.has(name), name);
     const runbook = (steps: string) => `apiVersion: genie.dev/v1\nkind: generic\nmetadata: { name: watch, version: 1.0.0 }\nsteps:\n${steps}`;
-    const good = validateRunbook(runbook([
-      '  - { id: sample, action: metrics.sample, with: { source: prometheus, url: "http://prom:9090", query: "sum(rate(errors[1m]))", count: 120, interval: 30s } }',
-      '  - { id: score, action: predict.score, with: { series: "{% $steps.sample.output.points %}" } }',
-      '  - { id: eta, action: predict.timeToThreshold, with: { series: "{% $steps.sample.output.points %}", threshold: 90, direction: above } }',
-    ].join('\n')), 'good.yaml', actionCatalog);
+    const good = validateRunbook(
+      runbook(
+        [
+          '  - { id: sample, action: metrics.sample, with: { source: prometheus, url: "http://prom:9090", query: "sum(rate(errors[1m]))", count: 120, interval: 30s } }',
+          '  - { id: score, action: predict.score, with: { series: "{% $steps.sample.output.points %}" } }',
+          '  - { id: eta, action: predict.timeToThreshold, with: { series: "{% $steps.sample.output.points %}", threshold: 90, direction: above } }',
+        ].join('\n'),
+      ),
+      'good.yaml',
+      actionCatalog,
+    );
     assert.deepEqual(good.diagnostics, []);
-    const bad = validateRunbook(runbook([
-      '  - { id: score, action: predict.score, with: { series: [1, 2], detector: prophet } }',
-      '  - { id: sample, action: metrics.sample, with: { source: prometheus, query: up } }',
-      '  - { id: eta, action: predict.timeToThreshold, with: { series: [1, 2], threshold: 9, direction: up } }',
-    ].join('\n')), 'bad.yaml', actionCatalog);
+    const bad = validateRunbook(
+      runbook(
+        [
+          '  - { id: score, action: predict.score, with: { series: [1, 2], detector: prophet } }',
+          '  - { id: sample, action: metrics.sample, with: { source: prometheus, query: up } }',
+          '  - { id: eta, action: predict.timeToThreshold, with: { series: [1, 2], threshold: 9, direction: up } }',
+        ].join('\n'),
+      ),
+      'bad.yaml',
+      actionCatalog,
+    );
     const messages = bad.diagnostics.map((d) => d.message).join('\n');
     assert.match(messages, /'detector' of action predict\.score .* 'prophet', expected one of robust-z, ewma, seasonal, iforest, ensemble/);
     assert.match(messages, /metrics\.sample .* missing required argument 'url'/);
@@ -44,7 +56,10 @@ describe('predict and metrics actions', () => {
       assert.equal(result.threshold, frozenRule('ensemble').threshold);
       assert.equal(result.scores.length, 800);
       assert.equal(result.likelihood.length, 800);
-      assert.ok(result.anomalies.some((a) => a.index === 700), JSON.stringify(result.anomalies));
+      assert.ok(
+        result.anomalies.some((a) => a.index === 700),
+        JSON.stringify(result.anomalies),
+      );
       assert.ok(result.anomalies.every((a) => a.score >= result.threshold));
       assert.deepEqual(result.latest && { index: result.latest.index, anomalous: result.latest.anomalous }, { index: 799, anomalous: false });
     });
@@ -72,7 +87,7 @@ describe('predict and metrics actions', () => {
       assert.deepEqual(a.scores, b.scores);
     });
 
-    it('bad input fails without retrying, with the predictor\'s code', async () => {
+    it("bad input fails without retrying, with the predictor's code", async () => {
       const failure = await failureOf(score.run({ series: [{ timestamp: 'soon', value: 1 }] }), 'PREDICT_BAD_INPUT');
       assert.equal(failure.nonRetryable, true);
       await failureOf(score.run({ series: [1, 2, 3], detector: 'nope' as never }), 'PREDICT_UNKNOWN_DETECTOR');
@@ -127,7 +142,10 @@ describe('predict and metrics actions', () => {
           const start = Number(url.searchParams.get('start'));
           const step = parseFloat(url.searchParams.get('step') ?? '15');
           const matrix = (n: number) =>
-            Array.from({ length: n }, (_, k) => ({ metric: { job: `j${k}` }, values: [0, 1, 2].map((i) => [start + i * step, i === 1 && query === 'with_nan' ? 'NaN' : String(10 + i)]) }));
+            Array.from({ length: n }, (_, k) => ({
+              metric: { job: `j${k}` },
+              values: [0, 1, 2].map((i) => [start + i * step, i === 1 && query === 'with_nan' ? 'NaN' : String(10 + i)]),
+            }));
           res.setHeader('content-type', 'application/json');
           if (url.pathname !== '/prom/api/v1/query_range') return res.writeHead(404).end('{}');
           if (query === 'bad(') return res.writeHead(400).end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error' }));
@@ -142,7 +160,10 @@ describe('predict and metrics actions', () => {
         const result = await sample.run({ source: 'prometheus', url: base, query: 'up', count: 3, interval: '30s' });
         assert.equal(lastQuery?.get('step'), '30s');
         assert.equal(Number(lastQuery?.get('end')) - Number(lastQuery?.get('start')), 60);
-        assert.deepEqual(result.points.map((p) => p.value), [10, 11, 12]);
+        assert.deepEqual(
+          result.points.map((p) => p.value),
+          [10, 11, 12],
+        );
         assert.equal(result.points[1].timestamp - result.points[0].timestamp, 30_000);
         assert.ok(result.source === 'prometheus');
         assert.deepEqual(result.labels, { job: 'j0' });
@@ -150,7 +171,10 @@ describe('predict and metrics actions', () => {
 
       it('turns Prometheus NaN into a missing sample', async () => {
         const result = await sample.run({ source: 'prometheus', url: base, query: 'with_nan', count: 3 });
-        assert.deepEqual(result.points.map((p) => p.value), [10, null, 12]);
+        assert.deepEqual(
+          result.points.map((p) => p.value),
+          [10, null, 12],
+        );
       });
 
       it('refuses a query returning several series, and a query the server rejects, without retrying', async () => {

@@ -20,12 +20,18 @@ describe('bad input', () => {
     const dirty: (number | null)[] = [...values];
     dirty.splice(100, 0, NaN, null, Infinity, -Infinity, 1e200);
     const out = dirty.map((v) => stream.push(v));
-    assert.deepEqual(out.slice(100, 105).map((s) => s.skipped), ['missing', 'missing', 'infinite', 'infinite', 'out-of-range']);
+    assert.deepEqual(
+      out.slice(100, 105).map((s) => s.skipped),
+      ['missing', 'missing', 'infinite', 'infinite', 'out-of-range'],
+    );
     assert.ok(out.slice(100, 105).every((s) => s.score === 0 && s.raw === null));
     assert.deepEqual(stream.counts.skipped, { missing: 2, infinite: 2, 'out-of-range': 1, 'out-of-order': 0, 'duplicate-timestamp': 0 });
     // The clean values score exactly as without the garbage.
     const clean = values.map((v) => reference.push(v).score);
-    assert.deepEqual(out.filter((s) => !s.skipped).map((s) => s.score), clean);
+    assert.deepEqual(
+      out.filter((s) => !s.skipped).map((s) => s.score),
+      clean,
+    );
   });
 
   it('skips out-of-order and duplicate timestamps (the first wins), and reports gaps without filling them', () => {
@@ -47,7 +53,10 @@ describe('bad input', () => {
     for (const name of ['robust-z', 'ewma', 'seasonal', 'ensemble'] as const) {
       const detector = createDetector(name);
       const flat = Array.from({ length: 700 }, () => detector.update(42).score);
-      assert.ok(flat.every((s) => s === 0 || (s > 0 && s < 0.1)), `${name} flat ${Math.max(...flat)}`);
+      assert.ok(
+        flat.every((s) => s === 0 || (s > 0 && s < 0.1)),
+        `${name} flat ${Math.max(...flat)}`,
+      );
       const jump = [43, 43, 43, 43, 43].map((v) => detector.update(v).score);
       assert.ok(jump.every(Number.isFinite), name);
       assert.ok(Math.max(...jump) > 0.5, `${name} after the flat stretch: ${jump}`);

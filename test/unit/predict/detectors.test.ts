@@ -55,11 +55,17 @@ describe('detectors on synthetic series', () => {
     assert.ok(seasonalFirst !== undefined && seasonalFirst < 3010, `seasonal ${seasonalFirst}`);
     assert.ok(alerts('ensemble', values).some((i) => i >= 3000 && i < 3010));
     // Every value is within the series' range, so the EWMA chart stays inside its limits.
-    assert.deepEqual(alerts('ewma', values).filter((i) => i >= 3000 && i < 3100), []);
+    assert.deepEqual(
+      alerts('ewma', values).filter((i) => i >= 3000 && i < 3100),
+      [],
+    );
   });
 
   it('clean data raises few alerts: none on a clean season, under 0.5% of values on white noise', () => {
-    assert.deepEqual(alerts('ensemble', seasonal(4000, 100, 5)).filter((i) => i >= 300), []);
+    assert.deepEqual(
+      alerts('ensemble', seasonal(4000, 100, 5)).filter((i) => i >= 300),
+      [],
+    );
     const onNoise = alerts('ensemble', noise(4000, 6)).filter((i) => i >= 300);
     assert.ok(onNoise.length < 0.005 * 3700, `${onNoise.length} alerts`);
   });
@@ -68,7 +74,10 @@ describe('detectors on synthetic series', () => {
     const values = seasonal(1500, 48, 9);
     for (const name of ['robust-z', 'ewma', 'seasonal', 'iforest', 'ensemble'] as const) {
       const s = scores(name, values);
-      assert.ok(s.every((x) => x >= 0 && x <= 1), name);
+      assert.ok(
+        s.every((x) => x >= 0 && x <= 1),
+        name,
+      );
       assert.deepEqual(s.slice(0, 30), new Array(30).fill(0), name);
     }
   });

@@ -45,10 +45,11 @@ describe('isolation forest', () => {
     assert.equal(small.heightLimit, 6);
   });
 
-  it('isolates an outlier in fewer steps than a central point; its score is high, the center\'s below 0.5', () => {
+  it("isolates an outlier in fewer steps than a central point; its score is high, the center's below 0.5", () => {
     const rows = cloud();
     const forest = new IsolationForest(rows, 2, new Mulberry32(42));
-    const outlier = [8, -8], center = [0, 0];
+    const outlier = [8, -8],
+      center = [0, 0];
     assert.ok(forest.pathLength(outlier) < 4, `outlier path ${forest.pathLength(outlier)}`);
     // A typical point needs about c(ψ) ≈ 10.2 steps; the height limit caps the walked part at 8 plus c(leaf size).
     assert.ok(forest.pathLength(center) > 8, `center path ${forest.pathLength(center)}`);

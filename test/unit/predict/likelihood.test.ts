@@ -5,7 +5,14 @@ import { Mulberry32 } from '../../../src/predict/prng';
 
 describe('anomaly likelihood', () => {
   it('erfc and the Gaussian tail match tabulated values, far into the tail', () => {
-    const cases: [number, number][] = [[0, 1], [0.5, 0.4795001222], [1, 0.1572992071], [2, 0.004677734981], [3, 2.209049700e-5], [5, 1.537459795e-12]];
+    const cases: [number, number][] = [
+      [0, 1],
+      [0.5, 0.4795001222],
+      [1, 0.1572992071],
+      [2, 0.004677734981],
+      [3, 2.2090497e-5],
+      [5, 1.537459795e-12],
+    ];
     for (const [x, expected] of cases) assert.ok(Math.abs(erfc(x) - expected) / expected < 2e-7, `erfc(${x}) = ${erfc(x)}`);
     assert.ok(Math.abs(erfc(-1) - (2 - 0.1572992071)) < 1e-7);
     assert.ok(Math.abs(gaussianTail(0) - 0.5) < 1e-7);

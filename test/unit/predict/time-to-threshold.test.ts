@@ -26,7 +26,10 @@ describe('time to threshold', () => {
     assert.equal(timed.unit, 'ms');
     assert.equal(timed.from, Date.UTC(2026, 0, 1) + 99 * 60_000);
     assert.ok(Math.abs((timed.eta as number) - (rows.eta as number) * 60_000) < 1e-3 * 60_000);
-    const iso = timeToThreshold(points.map((p) => ({ ...p, timestamp: new Date(p.timestamp).toISOString() })), { threshold: 90, direction: 'above' });
+    const iso = timeToThreshold(
+      points.map((p) => ({ ...p, timestamp: new Date(p.timestamp).toISOString() })),
+      { threshold: 90, direction: 'above' },
+    );
     assert.equal(iso.eta, timed.eta);
   });
 

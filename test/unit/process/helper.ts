@@ -11,12 +11,23 @@ async function main(): Promise<void> {
   const supervisor = new Supervisor({ dir: dir! });
   let result: unknown;
   switch (op) {
-    case 'status': result = supervisor.status(arg!); break;
-    case 'stop': result = await supervisor.stop(arg!, { graceMs: 2_000 }); break;
-    case 'restart': result = await supervisor.restart(arg!, { graceMs: 2_000 }); break;
-    case 'start-recorded': result = await supervisor.startRecorded(arg!); break;
-    case 'start': result = await supervisor.start(JSON.parse(arg!)); break;
-    default: throw new Error(`unknown op ${op}`);
+    case 'status':
+      result = supervisor.status(arg!);
+      break;
+    case 'stop':
+      result = await supervisor.stop(arg!, { graceMs: 2_000 });
+      break;
+    case 'restart':
+      result = await supervisor.restart(arg!, { graceMs: 2_000 });
+      break;
+    case 'start-recorded':
+      result = await supervisor.startRecorded(arg!);
+      break;
+    case 'start':
+      result = await supervisor.start(JSON.parse(arg!));
+      break;
+    default:
+      throw new Error(`unknown op ${op}`);
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
   if (flag === '--hold') setInterval(() => undefined, 1_000);

@@ -61,9 +61,17 @@ describe('holder lock: stale takeover by one waiter, no overlapping holders', fu
     assert.equal(lines.length, WAITERS * ROUNDS * 2);
     for (let i = 0; i < lines.length; i += 2) {
       const [enter, exit] = [lines[i]!.split(' '), lines[i + 1]!.split(' ')];
-      assert.deepEqual([enter[0], exit[0], exit[1]], ['enter', 'exit', enter[1]], `overlap at line ${i + 1}:\n${lines.slice(Math.max(0, i - 2), i + 4).join('\n')}`);
+      assert.deepEqual(
+        [enter[0], exit[0], exit[1]],
+        ['enter', 'exit', enter[1]],
+        `overlap at line ${i + 1}:\n${lines.slice(Math.max(0, i - 2), i + 4).join('\n')}`,
+      );
     }
     assert.ok(!fs.existsSync(lock), 'the lock is released at the end');
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.stale-')), [], 'no stale copy is left behind');
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.includes('.stale-')),
+      [],
+      'no stale copy is left behind',
+    );
   });
 });

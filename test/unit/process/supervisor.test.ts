@@ -78,7 +78,9 @@ describe('process supervisor (real processes)', function () {
   it('starts a detached named process, records it without secret values, and logs its output', async () => {
     // The starter's own environment (a worker's credentials) is not passed on.
     process.env.WORKER_ONLY = 'leaked';
-    const started = await supervisor.start(sleeper('web', { env: { GREETING: 'hi', DEMO_TOKEN: 'very-secret-value' }, version: '1.2.3', port: 1234 })).finally(() => delete process.env.WORKER_ONLY);
+    const started = await supervisor
+      .start(sleeper('web', { env: { GREETING: 'hi', DEMO_TOKEN: 'very-secret-value' }, version: '1.2.3', port: 1234 }))
+      .finally(() => delete process.env.WORKER_ONLY);
     assert.equal(started.alreadyRunning, false);
     assert.equal(started.status.running, true);
     const pid = started.status.pid!;
@@ -152,7 +154,11 @@ describe('process supervisor (real processes)', function () {
     assert.notEqual(restarted.pid, status.pid);
     assert.equal(restarted.restarts, 1);
     assert.ok(!isRunning(identify(status.pid!)));
-    await until('the restarted one has the token', () => (supervisor.logTail('shared').match(/^hello hi with-token clean$/gm) ?? []).length === 2).catch((e) => { throw new Error(`${e.message}: ${supervisor.logTail('shared')}`); });
+    await until('the restarted one has the token', () => (supervisor.logTail('shared').match(/^hello hi with-token clean$/gm) ?? []).length === 2).catch(
+      (e) => {
+        throw new Error(`${e.message}: ${supervisor.logTail('shared')}`);
+      },
+    );
 
     const stopped = helper(dir, 'stop', 'shared');
     assert.equal(stopped.wasRunning, true);
@@ -173,7 +179,9 @@ describe('process supervisor (real processes)', function () {
     const spec = sleeper('orphan');
     const starter = spawn(NODE, [HELPER, dir, 'start', JSON.stringify(spec), '--hold'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    starter.stdout!.on('data', (d) => { out += d; });
+    starter.stdout!.on('data', (d) => {
+      out += d;
+    });
     await until('the starter reports', () => out.includes('\n'), 10_000);
     const pid = JSON.parse(out).status.pid as number;
     starter.kill('SIGKILL');
@@ -211,7 +219,13 @@ describe('process supervisor (real processes)', function () {
 
   it('waits for the health URL (version must match) and reports a process that dies at start with its log', async () => {
     const port = await freePort();
-    const spec: ProcessSpec = { name: 'api', argv: [NODE, '-e', WEB], env: { PORT: String(port), VERSION: '2.0.0' }, version: '2.0.0', healthUrl: `http://127.0.0.1:${port}/health` };
+    const spec: ProcessSpec = {
+      name: 'api',
+      argv: [NODE, '-e', WEB],
+      env: { PORT: String(port), VERSION: '2.0.0' },
+      version: '2.0.0',
+      healthUrl: `http://127.0.0.1:${port}/health`,
+    };
     const started = await supervisor.start(spec);
     const answer = (await (await fetch(spec.healthUrl!)).json()) as { version: string };
     assert.equal(answer.version, '2.0.0');
@@ -220,11 +234,23 @@ describe('process supervisor (real processes)', function () {
     // Version 3 is asked for but the program says 2.0.0: never "ready".
     const port2 = await freePort();
     await rejectsWith(
-      supervisor.start({ ...spec, name: 'liar', env: { PORT: String(port2), VERSION: '2.0.0' }, version: '3.0.0', healthUrl: `http://127.0.0.1:${port2}/health` }, { readyTimeoutMs: 500 }),
-      'PROCESS_NOT_READY', /version 3\.0\.0/,
+      supervisor.start(
+        { ...spec, name: 'liar', env: { PORT: String(port2), VERSION: '2.0.0' }, version: '3.0.0', healthUrl: `http://127.0.0.1:${port2}/health` },
+        { readyTimeoutMs: 500 },
+      ),
+      'PROCESS_NOT_READY',
+      /version 3\.0\.0/,
     );
 
-    await rejectsWith(supervisor.start({ name: 'dies', argv: [NODE, '-e', 'console.error("cannot bind: port taken"); process.exit(2)'], healthUrl: `http://127.0.0.1:${await freePort()}/health` }), 'PROCESS_EXITED', /^cannot bind: port taken$/m);
+    await rejectsWith(
+      supervisor.start({
+        name: 'dies',
+        argv: [NODE, '-e', 'console.error("cannot bind: port taken"); process.exit(2)'],
+        healthUrl: `http://127.0.0.1:${await freePort()}/health`,
+      }),
+      'PROCESS_EXITED',
+      /^cannot bind: port taken$/m,
+    );
   });
 
   it('auto-restarts a crashed process with exponential backoff, and gives up after maxRestarts', async () => {

@@ -6,7 +6,18 @@ import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  ADVERSARY_KINDS, KeyRing, Observer, ObserverKey, QuorumTracker, Wire, adversary, httpProbe, verifyEquivocationProof, type AdversaryKind, type Participant, type Probe,
+  ADVERSARY_KINDS,
+  KeyRing,
+  Observer,
+  ObserverKey,
+  QuorumTracker,
+  Wire,
+  adversary,
+  httpProbe,
+  verifyEquivocationProof,
+  type AdversaryKind,
+  type Participant,
+  type Probe,
 } from '../../../src/quorum';
 
 function setup(bad: AdversaryKind[], state: { healthy: boolean }) {
@@ -41,7 +52,11 @@ describe('Byzantine observers (in-process rounds)', () => {
   }
 
   it('2 of 4 malicious: no decision either way', async () => {
-    for (const pair of [['always-down', 'always-down'], ['equivocating', 'equivocating'], ['forging', 'replaying']] as AdversaryKind[][]) {
+    for (const pair of [
+      ['always-down', 'always-down'],
+      ['equivocating', 'equivocating'],
+      ['forging', 'replaying'],
+    ] as AdversaryKind[][]) {
       const { tracker, wire } = setup(pair, { healthy: true });
       for (let i = 0; i < 20; i++) await wire.round(['east'], new AbortController().signal);
       const state = tracker.decide('east').state;
@@ -56,7 +71,9 @@ describe('http probe', () => {
   before(async () => {
     server = createServer((req, res) => {
       if (mode === 'hang') return;
-      res.writeHead(mode === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: mode === 'ok', replication: { lagBytes: 42 } }));
+      res
+        .writeHead(mode === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: mode === 'ok', replication: { lagBytes: 42 } }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });

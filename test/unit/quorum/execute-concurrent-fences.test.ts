@@ -16,11 +16,32 @@ function ports(o: { routerMs: number; nodeFenceMs: number; writable: boolean; pr
   const log: string[] = [];
   let fenced = false;
   const p: FailoverPorts = {
-    status: async (region) => ({ region, reachable: region !== 'r1' || o.writable, role: region === 'r1' ? 'primary' : 'standby', writable: region === 'r1' && o.writable && !fenced }),
-    fenceRouter: async () => { log.push('fenceRouter:start'); await sleep(o.routerMs); log.push('fenceRouter:end'); },
-    fenceNode: async () => { log.push('fenceNode:start'); await sleep(o.nodeFenceMs); fenced = true; log.push('fenceNode:end'); return { fenced: true }; },
-    promote: async () => { log.push('promote'); if (o.promoteFails) throw new Error('no'); return {}; },
-    switchRouter: async () => { log.push('switchRouter'); },
+    status: async (region) => ({
+      region,
+      reachable: region !== 'r1' || o.writable,
+      role: region === 'r1' ? 'primary' : 'standby',
+      writable: region === 'r1' && o.writable && !fenced,
+    }),
+    fenceRouter: async () => {
+      log.push('fenceRouter:start');
+      await sleep(o.routerMs);
+      log.push('fenceRouter:end');
+    },
+    fenceNode: async () => {
+      log.push('fenceNode:start');
+      await sleep(o.nodeFenceMs);
+      fenced = true;
+      log.push('fenceNode:end');
+      return { fenced: true };
+    },
+    promote: async () => {
+      log.push('promote');
+      if (o.promoteFails) throw new Error('no');
+      return {};
+    },
+    switchRouter: async () => {
+      log.push('switchRouter');
+    },
   };
   return { p, log };
 }
@@ -28,9 +49,12 @@ function ports(o: { routerMs: number; nodeFenceMs: number; writable: boolean; pr
 describe('executeFailover: router and database fenced at once', () => {
   let dir: string;
   let n = 0;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-fences-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-fences-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const run = (p: FailoverPorts) => executeFailover(p, IntentStore.forKey(dir, `k${++n}`), { key: `k${n}`, from: 'r1', to: 'r2', epoch: 1, forced: false, timings: {} });
+  const run = (p: FailoverPorts) =>
+    executeFailover(p, IntentStore.forKey(dir, `k${++n}`), { key: `k${n}`, from: 'r1', to: 'r2', epoch: 1, forced: false, timings: {} });
 
   it('promotes before a slow router fence ends, and switches only after it', async () => {
     const { p, log } = ports({ routerMs: 150, nodeFenceMs: 5, writable: true });

@@ -17,12 +17,27 @@ function ports(old: 'hung' | 'writable'): { ports: FailoverPorts; promotedAfterM
   let fenced = false;
   return {
     ports: {
-      status: (region, timeoutMs) => (region === 'r1' && old === 'hung'
-        ? new Promise((resolve) => setTimeout(() => resolve({ region, reachable: false, role: 'unknown', writable: false, error: 'timeout' }), timeoutMs))
-        : Promise.resolve({ region, reachable: true, role: region === 'r1' ? 'primary' : 'standby', writable: region === 'r1' && !fenced })),
+      status: (region, timeoutMs) =>
+        region === 'r1' && old === 'hung'
+          ? new Promise((resolve) => setTimeout(() => resolve({ region, reachable: false, role: 'unknown', writable: false, error: 'timeout' }), timeoutMs))
+          : Promise.resolve({ region, reachable: true, role: region === 'r1' ? 'primary' : 'standby', writable: region === 'r1' && !fenced }),
       fenceRouter: async () => undefined,
-      fenceNode: (_from, timeoutMs) => (old === 'hung' ? new Promise((_r, reject) => setTimeout(() => reject(new Error('fence timed out')), timeoutMs)) : new Promise((r) => setTimeout(() => { fenced = true; r({ fenced: true }); }, Math.min(timeoutMs, 400)))),
-      promote: async () => { promotedAt = Date.now(); return {}; },
+      fenceNode: (_from, timeoutMs) =>
+        old === 'hung'
+          ? new Promise((_r, reject) => setTimeout(() => reject(new Error('fence timed out')), timeoutMs))
+          : new Promise((r) =>
+              setTimeout(
+                () => {
+                  fenced = true;
+                  r({ fenced: true });
+                },
+                Math.min(timeoutMs, 400),
+              ),
+            ),
+      promote: async () => {
+        promotedAt = Date.now();
+        return {};
+      },
       switchRouter: async () => undefined,
     },
     promotedAfterMs: () => promotedAt - started,
@@ -33,11 +48,21 @@ function ports(old: 'hung' | 'writable'): { ports: FailoverPorts; promotedAfterM
 describe('executeFailover: the fence wait before promotion', () => {
   let dir: string;
   let n = 0;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-fence-wait-')); });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const run = (p: FailoverPorts, silentSince?: number) => executeFailover(p, IntentStore.forKey(dir, `k${++n}`), {
-    key: `k${n}`, from: 'r1', to: 'r2', epoch: 1, forced: false, timings: {}, fenceTimeoutMs: 600, ...(silentSince !== undefined ? { silentSince } : {}),
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-fence-wait-'));
   });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const run = (p: FailoverPorts, silentSince?: number) =>
+    executeFailover(p, IntentStore.forKey(dir, `k${++n}`), {
+      key: `k${n}`,
+      from: 'r1',
+      to: 'r2',
+      epoch: 1,
+      forced: false,
+      timings: {},
+      fenceTimeoutMs: 600,
+      ...(silentSince !== undefined ? { silentSince } : {}),
+    });
 
   it('waits 150 ms for a hung old primary that nobody has probed yet', async () => {
     const s = ports('hung');

@@ -3,7 +3,17 @@ import { strict as assert } from 'node:assert';
 import { DEFAULT_HYSTERESIS, FailureDetector, HealthyFor, type RegionDecision, type RegionState } from '../../../src/quorum';
 
 const d = (state: RegionState, extra: Partial<RegionDecision> = {}): RegionDecision => ({
-  region: 'east', state, epoch: 0, up: state === 'up' ? 4 : 0, down: state === 'down' ? 4 : 0, silent: 0, quorum: 3, isolated: [], verdicts: [], lagBytes: null, ...extra,
+  region: 'east',
+  state,
+  epoch: 0,
+  up: state === 'up' ? 4 : 0,
+  down: state === 'down' ? 4 : 0,
+  silent: 0,
+  quorum: 3,
+  isolated: [],
+  verdicts: [],
+  lagBytes: null,
+  ...extra,
 });
 
 describe('failure detector hysteresis', () => {

@@ -27,9 +27,18 @@ describe('monitor: the hold ends on time', function () {
 
   it('confirms a killed primary confirmDown after the quorum, with probes a second apart', async () => {
     const config: MonitorConfig = {
-      ...MONITOR_DEFAULTS, rpoBudgetBytes: null, hysteresis: { ...DEFAULT_HYSTERESIS }, adversaries: {}, observerUrls: {},
-      regions: Object.fromEntries(Object.entries(regions).map(([name, r]) => [name, { health: r.url }])), primary: 'r1', epoch: 0,
-      minPeriodMs: 1_000, maxPeriodMs: 1_000, freshnessMs: 2_500, windowMs: 10_000,
+      ...MONITOR_DEFAULTS,
+      rpoBudgetBytes: null,
+      hysteresis: { ...DEFAULT_HYSTERESIS },
+      adversaries: {},
+      observerUrls: {},
+      regions: Object.fromEntries(Object.entries(regions).map(([name, r]) => [name, { health: r.url }])),
+      primary: 'r1',
+      epoch: 0,
+      minPeriodMs: 1_000,
+      maxPeriodMs: 1_000,
+      freshnessMs: 2_500,
+      windowMs: 10_000,
     };
     const { ports } = standInPorts('r1', Object.keys(regions), () => []);
     const monitor = runMonitor(config, { ports, store: IntentStore.forKey(dir, 'hold'), key: 'hold' });

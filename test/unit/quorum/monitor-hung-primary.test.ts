@@ -33,8 +33,15 @@ describe('monitor: a just-promoted primary that hangs (issue 13 §1)', function 
   });
 
   const config = (primary: string, epoch: number): MonitorConfig => ({
-    ...MONITOR_DEFAULTS, rpoBudgetBytes: null, hysteresis: { ...DEFAULT_HYSTERESIS }, adversaries: {}, observerUrls: {},
-    regions: Object.fromEntries(Object.entries(regions).map(([name, r]) => [name, { health: r.url }])), primary, epoch, windowMs: 6_000,
+    ...MONITOR_DEFAULTS,
+    rpoBudgetBytes: null,
+    hysteresis: { ...DEFAULT_HYSTERESIS },
+    adversaries: {},
+    observerUrls: {},
+    regions: Object.fromEntries(Object.entries(regions).map(([name, r]) => [name, { health: r.url }])),
+    primary,
+    epoch,
+    windowMs: 6_000,
   });
 
   it('fails over a hung r1 at epoch 21 even when GCs run during the probes, and never ends quiet', async () => {
@@ -46,7 +53,11 @@ describe('monitor: a just-promoted primary that hangs (issue 13 §1)', function 
     // A few collections while the observers' probes of r1 are in flight, as the bench's load made.
     const gcs = [50, 120, 250, 400].map((ms) => setTimeout(gc, ms));
     const result = await monitor.finally(() => gcs.forEach(clearTimeout));
-    assert.equal(result.outcome, "failed-over", `${result.outcome}: ${result.reason} ${JSON.stringify({ timings: result.timings, hysteresis: result.hysteresis })}`);
+    assert.equal(
+      result.outcome,
+      'failed-over',
+      `${result.outcome}: ${result.reason} ${JSON.stringify({ timings: result.timings, hysteresis: result.hysteresis })}`,
+    );
     assert.equal(result.previousPrimary, 'r1');
     assert.ok(['r2', 'r3'].includes(result.primary), result.primary);
     assert.equal(result.epoch, 22);

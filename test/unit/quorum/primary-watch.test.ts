@@ -9,7 +9,19 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEFAULT_HYSTERESIS, FailoverStepError, IntentStore, KeyRing, MONITOR_DEFAULTS, observerKey, QuorumTracker, type FailoverPorts, type MonitorConfig, type OverrideView, type RegionRole } from '../../../src/quorum';
+import {
+  DEFAULT_HYSTERESIS,
+  FailoverStepError,
+  IntentStore,
+  KeyRing,
+  MONITOR_DEFAULTS,
+  observerKey,
+  QuorumTracker,
+  type FailoverPorts,
+  type MonitorConfig,
+  type OverrideView,
+  type RegionRole,
+} from '../../../src/quorum';
 import { PrimaryWatch, type WatchPhase } from '../../../src/quorum/primary-watch';
 import { FakeWatchClock } from '../../helpers/fake-watch-clock';
 
@@ -46,11 +58,22 @@ function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>,
     switchRouter: async (to) => calls.push(`switchRouter ${to}`),
   };
   const config: MonitorConfig = {
-    ...MONITOR_DEFAULTS, rpoBudgetBytes: null, hysteresis: { ...DEFAULT_HYSTERESIS }, adversaries: {}, observerUrls: {},
-    regions: Object.fromEntries(['r1', ...Object.keys(standbys)].map((r) => [r, { health: `http://${r}.invalid/health` }])), primary: 'r1', epoch: 0,
+    ...MONITOR_DEFAULTS,
+    rpoBudgetBytes: null,
+    hysteresis: { ...DEFAULT_HYSTERESIS },
+    adversaries: {},
+    observerUrls: {},
+    regions: Object.fromEntries(['r1', ...Object.keys(standbys)].map((r) => [r, { health: `http://${r}.invalid/health` }])),
+    primary: 'r1',
+    epoch: 0,
   };
   const watch = new PrimaryWatch(config, {
-    ports, store: IntentStore.forKey(dir, 'watch'), key: 'watch', tracker, observerIds: KEYS.map((k) => k.observerId), clock,
+    ports,
+    store: IntentStore.forKey(dir, 'watch'),
+    key: 'watch',
+    tracker,
+    observerIds: KEYS.map((k) => k.observerId),
+    clock,
     ...(overrides ? { overrides } : {}),
   }).start();
   const seqs = new Map<string, number>();
@@ -82,7 +105,9 @@ function setUp(dir: string, overrides?: () => Promise<OverrideView | undefined>,
 
 describe('PrimaryWatch: the monitor’s decisions, event by event', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-primary-watch-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-primary-watch-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('watching → suspected → acting → failed-over, confirmed exactly when the hold ends', async () => {
@@ -182,7 +207,10 @@ describe('PrimaryWatch: the monitor’s decisions, event by event', () => {
     clock.advance(CONFIRM + 1);
     await settle(() => watch.finished);
     assert.equal(watch.phase, 'failed');
-    assert.throws(() => watch.answer(), (e: unknown) => e instanceof FailoverStepError && e.code === 'PROMOTE_FAILED');
+    assert.throws(
+      () => watch.answer(),
+      (e: unknown) => e instanceof FailoverStepError && e.code === 'PROMOTE_FAILED',
+    );
   });
 
   it('silence about the primary reaches the detector on a tick and escalates as disagreement', () => {
@@ -201,7 +229,9 @@ describe('PrimaryWatch: the monitor’s decisions, event by event', () => {
 
 describe('PrimaryWatch: which standby it promotes (target-choice.ts)', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-target-choice-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genie-target-choice-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const failOver = async (standbys: Standbys, replicas: { name: string; lagBytes: number; syncState: string }[]) => {
@@ -218,20 +248,29 @@ describe('PrimaryWatch: which standby it promotes (target-choice.ts)', () => {
   it('quorum commit (ANY 1): promotes the standby furthest into the log, not the one the primary last saw least behind', async () => {
     // The primary's sample (up to a status interval old) has r2 caught up and r3 behind; since then r3
     // took the newest commits, which ANY 1 acknowledged on r3 alone.
-    const { result, calls } = await failOver({ r2: 5_000, r3: 9_000 }, [{ name: 'r2', lagBytes: 0, syncState: 'quorum' }, { name: 'r3', lagBytes: 800, syncState: 'quorum' }]);
+    const { result, calls } = await failOver({ r2: 5_000, r3: 9_000 }, [
+      { name: 'r2', lagBytes: 0, syncState: 'quorum' },
+      { name: 'r3', lagBytes: 800, syncState: 'quorum' },
+    ]);
     assert.equal(result.primary, 'r3');
     assert.deepEqual(result.targetChoice, { target: 'r3', ranked: ['r2', 'r3'], asked: true, receivedWalBytes: { r2: 5_000, r3: 9_000 } });
     assert.ok(calls.includes('promote r3') && !calls.includes('promote r2'), calls.join(', '));
   });
 
   it('a candidate that does not answer keeps its rank after those that did', async () => {
-    const { result } = await failOver({ r2: null, r3: 4_000 }, [{ name: 'r2', lagBytes: 0, syncState: 'async' }, { name: 'r3', lagBytes: 50, syncState: 'async' }]);
+    const { result } = await failOver({ r2: null, r3: 4_000 }, [
+      { name: 'r2', lagBytes: 0, syncState: 'async' },
+      { name: 'r3', lagBytes: 50, syncState: 'async' },
+    ]);
     assert.equal(result.primary, 'r3');
     assert.deepEqual(result.targetChoice?.receivedWalBytes, { r2: null, r3: 4_000 });
   });
 
   it('a synchronous standby is promoted without asking: it had every acknowledged commit', async () => {
-    const { result, calls } = await failOver({ r2: 1_000, r3: 9_000 }, [{ name: 'r2', lagBytes: 0, syncState: 'sync' }, { name: 'r3', lagBytes: 0, syncState: 'async' }]);
+    const { result, calls } = await failOver({ r2: 1_000, r3: 9_000 }, [
+      { name: 'r2', lagBytes: 0, syncState: 'sync' },
+      { name: 'r3', lagBytes: 0, syncState: 'async' },
+    ]);
     assert.equal(result.primary, 'r2');
     assert.deepEqual(result.targetChoice, { target: 'r2', ranked: ['r2', 'r3'], asked: false });
     assert.ok(!calls.includes('status r2') && !calls.includes('status r3'), calls.join(', '));

@@ -20,7 +20,9 @@ describe('probe timeout of a hung region', () => {
   let server: net.Server;
   let url: string;
   before(async () => {
-    server = net.createServer(() => { /* accepts, never answers */ });
+    server = net.createServer(() => {
+      /* accepts, never answers */
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/health`;
   });

@@ -7,7 +7,7 @@ describe('replication memory across watch windows', () => {
   const sample: LagSample = { at: now - 300, lagBytes: 0, lagSeconds: 0, syncState: 'async' };
   const memory = { primary: 'r1', epoch: 2, samples: { r2: sample } };
 
-  it('a window of the same primary and epoch starts with the previous window\'s samples, so the gate can judge a dead primary\'s standby', () => {
+  it("a window of the same primary and epoch starts with the previous window's samples, so the gate can judge a dead primary's standby", () => {
     const samples = new Map<string, LagSample>();
     seedSamples(samples, memory, 'r1', 2, regions, now);
     assert.deepEqual(samples.get('r2'), sample);

@@ -1,8 +1,6 @@
 /** The quorum: 2f+1 fresh, correctly signed verdicts decide; every bad verdict is rejected and counted. */
 import { strict as assert } from 'node:assert';
-import {
-  KeyRing, ObserverKey, QuorumTracker, canonicalBytes, verifyEquivocationProof, type SignedVerdict,
-} from '../../../src/quorum';
+import { KeyRing, ObserverKey, QuorumTracker, canonicalBytes, verifyEquivocationProof, type SignedVerdict } from '../../../src/quorum';
 
 const T0 = 1_700_000_000_000;
 const keys = ['o1', 'o2', 'o3', 'o4'].map((id) => ObserverKey.generate(id));
@@ -18,7 +16,10 @@ describe('quorum tracker', () => {
   it('signs the seven fields in a fixed order behind a domain tag', () => {
     const bytes = canonicalBytes({ observerId: 'o1', region: 'east', epoch: 2, seq: 7, healthy: false, lagBytes: 10, observedAt: 5 }).toString();
     assert.equal(bytes, 'genie.quorum.verdict.v1\n["o1","east",2,7,false,10,5]');
-    assert.throws(() => canonicalBytes({ observerId: 'o1', region: 'east', epoch: 1.5, seq: 7, healthy: false, lagBytes: 10, observedAt: 5 }), /verdict.epoch must be a non-negative integer/);
+    assert.throws(
+      () => canonicalBytes({ observerId: 'o1', region: 'east', epoch: 1.5, seq: 7, healthy: false, lagBytes: 10, observedAt: 5 }),
+      /verdict.epoch must be a non-negative integer/,
+    );
   });
 
   it('needs n >= 3f+1 observers', () => {
@@ -36,7 +37,10 @@ describe('quorum tracker', () => {
     const down = t.decide('east', T0);
     assert.equal(down.state, 'down');
     assert.equal(down.verdicts.length, 3);
-    assert.ok(down.verdicts.every((v) => t.ring.verify(v)), 'the evidence re-verifies');
+    assert.ok(
+      down.verdicts.every((v) => t.ring.verify(v)),
+      'the evidence re-verifies',
+    );
     // The verdicts age out: nothing is decided on old news.
     assert.equal(t.decide('east', T0 + 401).state, 'undecided');
     for (const k of keys) t.ingest(verdict(k, true, T0 + 500), T0 + 500);
@@ -67,7 +71,10 @@ describe('quorum tracker', () => {
     assert.deepEqual(t.ingest(verdict(keys[2], false), T0), { accepted: false, reason: 'stale-epoch' });
     assert.deepEqual(t.ingest(verdict(keys[2], false, T0, { epoch: 2 }), T0), { accepted: false, reason: 'future-epoch' });
     // o4's name, o3's key; and o1's real verdict with "healthy" flipped.
-    const inName = { ...verdict(keys[3], false, T0, { epoch: 1 }), signature: keys[2].sign({ observerId: 'o3', region: 'east', epoch: 1, seq: 99, healthy: false, lagBytes: null, observedAt: T0 }).signature };
+    const inName = {
+      ...verdict(keys[3], false, T0, { epoch: 1 }),
+      signature: keys[2].sign({ observerId: 'o3', region: 'east', epoch: 1, seq: 99, healthy: false, lagBytes: null, observedAt: T0 }).signature,
+    };
     assert.deepEqual(t.ingest(inName, T0), { accepted: false, reason: 'forged' });
     const real = verdict(keys[0], true, T0, { epoch: 1 });
     assert.deepEqual(t.ingest({ ...real, healthy: false }, T0), { accepted: false, reason: 'forged' });
@@ -78,7 +85,16 @@ describe('quorum tracker', () => {
     assert.deepEqual(t.ingest('down', T0), { accepted: false, reason: 'malformed' });
     assert.equal(t.counts.accepted, 2);
     assert.deepEqual(
-      { replayed: t.counts.replayed, stale: t.counts.stale, future: t.counts.future, staleEpoch: t.counts['stale-epoch'], futureEpoch: t.counts['future-epoch'], forged: t.counts.forged, unknown: t.counts['unknown-observer'], malformed: t.counts.malformed },
+      {
+        replayed: t.counts.replayed,
+        stale: t.counts.stale,
+        future: t.counts.future,
+        staleEpoch: t.counts['stale-epoch'],
+        futureEpoch: t.counts['future-epoch'],
+        forged: t.counts.forged,
+        unknown: t.counts['unknown-observer'],
+        malformed: t.counts.malformed,
+      },
       { replayed: 2, stale: 1, future: 1, staleEpoch: 1, futureEpoch: 1, forged: 2, unknown: 1, malformed: 2 },
     );
   });

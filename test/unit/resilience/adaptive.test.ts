@@ -10,7 +10,12 @@ const idle: LoadSample = { cpu: 0.2, memory: 0.4, eventLoopDelayMs: 1 };
 
 /** 3 failures in 10 calls: 30%, below the 50% threshold of an idle host. */
 function run(load: LoadSource): CircuitBreaker {
-  const b = new CircuitBreaker({ name: 'db', clock: new ManualClock(), load, options: { minimumCalls: 10, window: { type: 'count', size: 10 }, failureRateThreshold: 0.5, adaptiveTightening: 0.5 } });
+  const b = new CircuitBreaker({
+    name: 'db',
+    clock: new ManualClock(),
+    load,
+    options: { minimumCalls: 10, window: { type: 'count', size: 10 }, failureRateThreshold: 0.5, adaptiveTightening: 0.5 },
+  });
   for (let i = 0; i < 10; i++) {
     const t = b.tryAcquire();
     b.record(t, i % 3 === 0 && i < 9, 1);

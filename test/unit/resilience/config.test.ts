@@ -10,20 +10,41 @@ describe('resilience: configuration', () => {
   it('defaults without any variable', () => {
     const s = breakerSettingsFromEnv({});
     assert.deepEqual(s.options, DEFAULT_BREAKER_OPTIONS);
-    assert.deepEqual({ enabled: s.enabled, loadSampleMs: s.loadSampleMs, syncIntervalMs: s.syncIntervalMs, syncWaitMs: s.syncWaitMs }, { enabled: true, loadSampleMs: 1000, syncIntervalMs: 250, syncWaitMs: 3000 });
+    assert.deepEqual(
+      { enabled: s.enabled, loadSampleMs: s.loadSampleMs, syncIntervalMs: s.syncIntervalMs, syncWaitMs: s.syncWaitMs },
+      { enabled: true, loadSampleMs: 1000, syncIntervalMs: 250, syncWaitMs: 3000 },
+    );
   });
 
   it('reads every variable', () => {
     const s = breakerSettingsFromEnv({
-      GENIE_BREAKER: 'off', GENIE_BREAKER_WINDOW: 'time:2m', GENIE_BREAKER_MIN_CALLS: '10', GENIE_BREAKER_FAILURE_RATE: '25',
-      GENIE_BREAKER_SLOW_CALL_RATE: '80', GENIE_BREAKER_SLOW_CALL: '2s', GENIE_BREAKER_HALF_OPEN_CALLS: '3', GENIE_BREAKER_OPEN: '10s',
-      GENIE_BREAKER_OPEN_BACKOFF: '3', GENIE_BREAKER_OPEN_MAX: '10m', GENIE_BREAKER_ADAPTIVE: '0', GENIE_BREAKER_LOAD_SAMPLE: '500ms',
-      GENIE_BREAKER_SYNC: '100ms', GENIE_BREAKER_SYNC_WAIT: '1s',
+      GENIE_BREAKER: 'off',
+      GENIE_BREAKER_WINDOW: 'time:2m',
+      GENIE_BREAKER_MIN_CALLS: '10',
+      GENIE_BREAKER_FAILURE_RATE: '25',
+      GENIE_BREAKER_SLOW_CALL_RATE: '80',
+      GENIE_BREAKER_SLOW_CALL: '2s',
+      GENIE_BREAKER_HALF_OPEN_CALLS: '3',
+      GENIE_BREAKER_OPEN: '10s',
+      GENIE_BREAKER_OPEN_BACKOFF: '3',
+      GENIE_BREAKER_OPEN_MAX: '10m',
+      GENIE_BREAKER_ADAPTIVE: '0',
+      GENIE_BREAKER_LOAD_SAMPLE: '500ms',
+      GENIE_BREAKER_SYNC: '100ms',
+      GENIE_BREAKER_SYNC_WAIT: '1s',
     });
     assert.equal(s.enabled, false);
     assert.deepEqual(s.options, {
-      window: { type: 'time', size: 120 }, minimumCalls: 10, failureRateThreshold: 0.25, slowCallRateThreshold: 0.8, slowCallDurationMs: 2000,
-      halfOpenCalls: 3, openDurationMs: 10_000, openBackoffMultiplier: 3, maxOpenDurationMs: 600_000, adaptiveTightening: 0,
+      window: { type: 'time', size: 120 },
+      minimumCalls: 10,
+      failureRateThreshold: 0.25,
+      slowCallRateThreshold: 0.8,
+      slowCallDurationMs: 2000,
+      halfOpenCalls: 3,
+      openDurationMs: 10_000,
+      openBackoffMultiplier: 3,
+      maxOpenDurationMs: 600_000,
+      adaptiveTightening: 0,
     });
     assert.deepEqual([s.loadSampleMs, s.syncIntervalMs, s.syncWaitMs], [500, 100, 1000]);
     assert.deepEqual(breakerSettingsFromEnv({ GENIE_BREAKER_WINDOW: 'count:50' }).options.window, { type: 'count', size: 50 });
@@ -39,7 +60,11 @@ describe('resilience: configuration', () => {
       ['GENIE_BREAKER_MIN_CALLS', '50', /minimumCalls must be at most the window size \(20\)/],
     ];
     for (const [name, value, message] of bad) {
-      assert.throws(() => breakerSettingsFromEnv({ [name]: value }), (e: unknown) => e instanceof BreakerConfigError && e.code === 'BREAKER_CONFIG' && message.test(e.message), `${name}=${value}`);
+      assert.throws(
+        () => breakerSettingsFromEnv({ [name]: value }),
+        (e: unknown) => e instanceof BreakerConfigError && e.code === 'BREAKER_CONFIG' && message.test(e.message),
+        `${name}=${value}`,
+      );
     }
   });
 
@@ -62,7 +87,10 @@ describe('resilience: configuration', () => {
     assert.equal(normalizeBreakerName('https://API.Example.com:443/v1/users?q=1'), 'https://api.example.com');
     assert.equal(normalizeBreakerName('http://10.0.0.5:8080/health'), 'http://10.0.0.5:8080');
     assert.equal(normalizeBreakerName('Router-Admin'), 'router-admin');
-    assert.throws(() => normalizeBreakerName('api.example.com'), (e: unknown) => e instanceof BreakerNameError && /https:\/\/api\.example\.com/.test(e.message));
+    assert.throws(
+      () => normalizeBreakerName('api.example.com'),
+      (e: unknown) => e instanceof BreakerNameError && /https:\/\/api\.example\.com/.test(e.message),
+    );
     assert.throws(() => normalizeBreakerName('ftp://files.example.com'), /use http: or https:/);
     assert.throws(() => normalizeBreakerName('two words'), BreakerNameError);
     for (const name of ['https://api.example.com', 'http://[::1]:8080', 'router-admin']) assert.match(name, BREAKER_NAME_PATTERN);

@@ -7,7 +7,8 @@ import { BreakerOpenError } from '../../../src/resilience/errors';
 const boom = async () => {
   throw new Error('boom');
 };
-const make = (clock = new ManualClock()) => new CircuitBreaker({ name: 'https://pay.example.com', clock, options: { minimumCalls: 2, window: { type: 'count', size: 4 } } });
+const make = (clock = new ManualClock()) =>
+  new CircuitBreaker({ name: 'https://pay.example.com', clock, options: { minimumCalls: 2, window: { type: 'count', size: 4 } } });
 const alice = { by: 'alice', reason: 'provider incident INC-42', at: '2026-01-01T00:00:00.000Z' };
 
 describe('resilience: forced states', () => {

@@ -17,7 +17,10 @@ describe('resilience: registry', () => {
     assert.equal(a.options.minimumCalls, 7);
     assert.equal(r.size, 2);
     assert.equal(r.peek('https://never.example.com'), undefined);
-    assert.deepEqual(r.list().map((m) => m.name), [A, B]);
+    assert.deepEqual(
+      r.list().map((m) => m.name),
+      [A, B],
+    );
   });
 
   it('applies overrides to breakers that exist and to breakers made later', () => {
@@ -41,11 +44,10 @@ describe('resilience: registry', () => {
     assert.equal(a.state, 'forced-closed');
     r.applyOverrides({}, { [A]: { by: 'carol', reason: 'fixed' } });
     assert.equal(a.state, 'closed');
-    assert.deepEqual(changes.map((c) => `${c.to}: ${c.reason}`), [
-      'forced-open: forced open by alice (INC-1)',
-      'forced-closed: forced closed by bob (INC-1)',
-      'closed: reset by carol (fixed)',
-    ]);
+    assert.deepEqual(
+      changes.map((c) => `${c.to}: ${c.reason}`),
+      ['forced-open: forced open by alice (INC-1)', 'forced-closed: forced closed by bob (INC-1)', 'closed: reset by carol (fixed)'],
+    );
     assert.deepEqual(r.currentOverrides(), {});
   });
 

@@ -13,7 +13,11 @@ const boom = async () => {
 };
 
 function breaker(options: Partial<BreakerOptions> = {}, clock = new ManualClock()) {
-  const b = new CircuitBreaker({ name: NAME, clock, options: { minimumCalls: 4, window: { type: 'count', size: 10 }, halfOpenCalls: 2, openDurationMs: 1000, ...options } });
+  const b = new CircuitBreaker({
+    name: NAME,
+    clock,
+    options: { minimumCalls: 4, window: { type: 'count', size: 10 }, halfOpenCalls: 2, openDurationMs: 1000, ...options },
+  });
   return { b, clock };
 }
 async function calls(b: CircuitBreaker, fn: () => Promise<unknown>, n: number): Promise<void> {
@@ -67,14 +71,22 @@ describe('resilience: breaker transitions', () => {
     const { b, clock } = breaker();
     await calls(b, boom, 4);
     let called = false;
-    const error = await b.execute(async () => (called = true)).then(() => undefined, (e: unknown) => e);
+    const error = await b
+      .execute(async () => (called = true))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(error instanceof BreakerOpenError);
     assert.equal(error.code, 'BREAKER_OPEN');
     assert.equal(called, false);
     assert.equal(error.rejection.state, 'open');
     assert.equal(error.rejection.until, clock.now() + 1000);
     assert.equal(error.rejection.retryAfterMs, 1000);
-    assert.match(error.message, /circuit breaker for https:\/\/api\.example\.com is open \(4 of the last 4 calls failed.*\); calls are rejected until 2026-01-01T00:00:01\.000Z \(in 1\.0s\)/);
+    assert.match(
+      error.message,
+      /circuit breaker for https:\/\/api\.example\.com is open \(4 of the last 4 calls failed.*\); calls are rejected until 2026-01-01T00:00:01\.000Z \(in 1\.0s\)/,
+    );
     assert.equal(b.totals.rejections, 1);
   });
 
@@ -183,7 +195,10 @@ describe('resilience: breaker transitions', () => {
     await calls(b, ok, 2);
     clock.advance(1000);
     await calls(b, ok, 1);
-    assert.deepEqual(changes.map((c) => `${c.from}→${c.to}`), ['closed→open', 'open→half-open', 'half-open→closed']);
+    assert.deepEqual(
+      changes.map((c) => `${c.from}→${c.to}`),
+      ['closed→open', 'open→half-open', 'half-open→closed'],
+    );
     assert.match(changes[0].reason, /4 of the last 4 calls failed.*open for 1000ms/);
     assert.equal(changes[0].breaker, NAME);
     assert.equal(rejections.length, 2);

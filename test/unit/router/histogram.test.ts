@@ -14,7 +14,10 @@ describe('router histogram', () => {
       const i = bucketIndex(us);
       assert.ok(i >= previous, `bucket of ${us} went backwards`);
       previous = i;
-      assert.ok(bucketLowerBound(i) <= us && us < bucketLowerBound(i) + bucketWidth(i), `${us} not in bucket ${i} [${bucketLowerBound(i)}, +${bucketWidth(i)})`);
+      assert.ok(
+        bucketLowerBound(i) <= us && us < bucketLowerBound(i) + bucketWidth(i),
+        `${us} not in bucket ${i} [${bucketLowerBound(i)}, +${bucketWidth(i)})`,
+      );
     }
     assert.equal(bucketIndex(-5), 0);
     assert.equal(bucketIndex(1e12), BUCKET_COUNT - 1);
@@ -36,7 +39,8 @@ describe('router histogram', () => {
     const samples: number[] = [];
     for (let n = 0; n < 50_000; n++) {
       // Log-normal around 2 ms with a long tail, like real request latencies.
-      const u = 1 - random(), v = random();
+      const u = 1 - random(),
+        v = random();
       const us = Math.exp(Math.log(2000) + 0.8 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
       h.record(us);
       samples.push(us);

@@ -8,7 +8,13 @@ import { seededRandom } from './seeded';
 
 function pair(n: number) {
   const response = { pool: 'p', status: 200, headers: {}, body: String(n), bodyBytes: 1, truncated: false, latencyMs: 1 };
-  return { at: '', route: 'r', request: { method: 'GET', path: `/${n}`, headers: {}, body: '', bodyBytes: 0, truncated: false }, primary: response, shadow: response };
+  return {
+    at: '',
+    route: 'r',
+    request: { method: 'GET', path: `/${n}`, headers: {}, body: '', bodyBytes: 0, truncated: false },
+    primary: response,
+    shadow: response,
+  };
 }
 
 describe('router parts', () => {
@@ -16,20 +22,38 @@ describe('router parts', () => {
     it('keeps the newest pairs up to its capacity, oldest first', () => {
       const ring = new ShadowRing(3);
       for (let i = 1; i <= 5; i++) ring.push(pair(i));
-      assert.deepEqual(ring.list().map((p) => p.request.path), ['/3', '/4', '/5']);
-      assert.deepEqual(ring.list().map((p) => p.seq), [3, 4, 5]);
+      assert.deepEqual(
+        ring.list().map((p) => p.request.path),
+        ['/3', '/4', '/5'],
+      );
+      assert.deepEqual(
+        ring.list().map((p) => p.seq),
+        [3, 4, 5],
+      );
       assert.deepEqual(ring.stats(), { capacity: 3, size: 3, captured: 5, overwritten: 2, lastSeq: 5 });
-      assert.deepEqual(ring.list({ limit: 2 }).map((p) => p.seq), [4, 5]);
-      assert.deepEqual(ring.list({ since: 4 }).map((p) => p.seq), [5]);
+      assert.deepEqual(
+        ring.list({ limit: 2 }).map((p) => p.seq),
+        [4, 5],
+      );
+      assert.deepEqual(
+        ring.list({ since: 4 }).map((p) => p.seq),
+        [5],
+      );
     });
 
     it('clears, resizes keeping the newest, and keeps nothing at capacity 0', () => {
       const ring = new ShadowRing(5);
       for (let i = 1; i <= 4; i++) ring.push(pair(i));
       ring.resize(2);
-      assert.deepEqual(ring.list().map((p) => p.seq), [3, 4]);
+      assert.deepEqual(
+        ring.list().map((p) => p.seq),
+        [3, 4],
+      );
       ring.push(pair(5));
-      assert.deepEqual(ring.list().map((p) => p.seq), [4, 5]);
+      assert.deepEqual(
+        ring.list().map((p) => p.seq),
+        [4, 5],
+      );
       ring.clear();
       assert.equal(ring.list().length, 0);
       ring.push(pair(6));
@@ -46,7 +70,9 @@ describe('router parts', () => {
       const random = seededRandom(3);
       const faults = { delayMs: 100, delayPercent: 50, abortPercent: 10, errorPercent: 20, errorStatus: 503 };
       const n = 20_000;
-      let delayed = 0, aborted = 0, errored = 0;
+      let delayed = 0,
+        aborted = 0,
+        errored = 0;
       for (let i = 0; i < n; i++) {
         const d = decideFault(faults, random);
         if (d.delayMs === 100) delayed++;
@@ -63,12 +89,33 @@ describe('router parts', () => {
   describe('headers', () => {
     it('drops hop-by-hop request headers and those Connection names, and sets X-Forwarded-*', () => {
       const h = upstreamRequestHeaders(
-        ['Host', 'app.example.com', 'Connection', 'keep-alive, X-Trace', 'X-Trace', 'abc', 'Keep-Alive', 'timeout=5', 'TE', 'trailers',
-          'Upgrade', 'h2c', 'Proxy-Authorization', 'Basic x', 'X-Forwarded-For', '10.0.0.1', 'Accept', 'application/json', 'Content-Length', '5'],
+        [
+          'Host',
+          'app.example.com',
+          'Connection',
+          'keep-alive, X-Trace',
+          'X-Trace',
+          'abc',
+          'Keep-Alive',
+          'timeout=5',
+          'TE',
+          'trailers',
+          'Upgrade',
+          'h2c',
+          'Proxy-Authorization',
+          'Basic x',
+          'X-Forwarded-For',
+          '10.0.0.1',
+          'Accept',
+          'application/json',
+          'Content-Length',
+          '5',
+        ],
         '127.0.0.1',
       );
       const names = h.list.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
-      for (const dropped of ['host', 'connection', 'x-trace', 'keep-alive', 'te', 'upgrade', 'proxy-authorization']) assert.ok(!names.includes(dropped), dropped);
+      for (const dropped of ['host', 'connection', 'x-trace', 'keep-alive', 'te', 'upgrade', 'proxy-authorization'])
+        assert.ok(!names.includes(dropped), dropped);
       const get = (name: string) => h.list[h.list.findIndex((n, i) => i % 2 === 0 && n.toLowerCase() === name) + 1];
       assert.equal(get('x-forwarded-for'), '10.0.0.1, 127.0.0.1');
       assert.equal(get('x-forwarded-host'), 'app.example.com');
@@ -84,7 +131,20 @@ describe('router parts', () => {
     });
 
     it('drops hop-by-hop response headers and keeps repeated ones', () => {
-      const raw = ['Content-Type', 'text/plain', 'Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Transfer-Encoding', 'chunked', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'].map((s) => Buffer.from(s));
+      const raw = [
+        'Content-Type',
+        'text/plain',
+        'Connection',
+        'keep-alive',
+        'Keep-Alive',
+        'timeout=5',
+        'Transfer-Encoding',
+        'chunked',
+        'Set-Cookie',
+        'a=1',
+        'Set-Cookie',
+        'b=2',
+      ].map((s) => Buffer.from(s));
       assert.deepEqual(downstreamResponseHeaders(raw), ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']);
     });
   });

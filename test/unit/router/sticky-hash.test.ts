@@ -2,7 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { hashString, rendezvousPick, type HashCandidate } from '../../../src/router/sticky-hash';
 
-const candidates = (weights: Record<string, number>): HashCandidate[] => Object.entries(weights).map(([name, weight]) => ({ nameHash: hashString(name), weight }));
+const candidates = (weights: Record<string, number>): HashCandidate[] =>
+  Object.entries(weights).map(([name, weight]) => ({ nameHash: hashString(name), weight }));
 const KEYS = Array.from({ length: 20_000 }, (_, i) => `user-${i}@example.com`);
 
 describe('router sticky hashing', () => {

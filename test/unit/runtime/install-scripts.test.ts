@@ -9,7 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../../../src/paths';
 
-interface LockEntry { name?: string; hasInstallScript?: boolean }
+interface LockEntry {
+  name?: string;
+  hasInstallScript?: boolean;
+}
 
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(path.join(projectRoot, file), 'utf8'));
 
@@ -21,7 +24,13 @@ function packageName(key: string, entry: LockEntry): string {
 describe('runtime: install scripts of dependencies are reviewed', () => {
   const manifest = readJson('package.json') as { allowScripts?: Record<string, boolean> };
   const lock = readJson('package-lock.json') as { packages: Record<string, LockEntry> };
-  const withScripts = [...new Set(Object.entries(lock.packages).filter(([key, entry]) => key && entry.hasInstallScript).map(([key, entry]) => packageName(key, entry)))];
+  const withScripts = [
+    ...new Set(
+      Object.entries(lock.packages)
+        .filter(([key, entry]) => key && entry.hasInstallScript)
+        .map(([key, entry]) => packageName(key, entry)),
+    ),
+  ];
 
   it('finds the packages the lockfile marks as having install scripts', () => {
     assert.ok(withScripts.includes('@swc/core'), `lockfile packages with install scripts: ${withScripts.join(', ')}`);

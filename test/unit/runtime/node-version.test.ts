@@ -59,7 +59,10 @@ describe('runtime: the Node version preflight', () => {
   it('runs before anything else in npm start, npm test and the genie launcher', () => {
     assert.equal(manifest.scripts.prestart, 'node bin/check-node.js');
     assert.match(manifest.scripts.pretest, /^node bin\/check-node\.js && /);
-    const launcher = fs.readFileSync(path.join(projectRoot, 'bin', 'genie'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    const launcher = fs
+      .readFileSync(path.join(projectRoot, 'bin', 'genie'), 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
     assert.match(launcher[0], /check-node\.js'\)\.exitIfTooOld\(\)/);
   });
 });

@@ -6,9 +6,19 @@ import { withAttempt } from '../../../activities/envelope';
 
 /** Collects what the SDK's activity logger writes (it reports every failed activity with its error). */
 function capturingEnv(lines: string[]): MockActivityEnvironment {
-  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => void lines.push(`${level} ${message} ${JSON.stringify(meta, (_k, v) => (v instanceof Error ? { message: v.message, details: (v as { details?: unknown }).details } : typeof v === 'bigint' ? String(v) : v))}`);
+  const log = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+    void lines.push(
+      `${level} ${message} ${JSON.stringify(meta, (_k, v) => (v instanceof Error ? { message: v.message, details: (v as { details?: unknown }).details } : typeof v === 'bigint' ? String(v) : v))}`,
+    );
   return new MockActivityEnvironment(undefined, {
-    logger: { log: (level: string, message: string, meta?: Record<string, unknown>) => log(level)(message, meta), trace: log('TRACE'), debug: log('DEBUG'), info: log('INFO'), warn: log('WARN'), error: log('ERROR') },
+    logger: {
+      log: (level: string, message: string, meta?: Record<string, unknown>) => log(level)(message, meta),
+      trace: log('TRACE'),
+      debug: log('DEBUG'),
+      info: log('INFO'),
+      warn: log('WARN'),
+      error: log('ERROR'),
+    },
   });
 }
 
@@ -27,7 +37,9 @@ describe('secrets: the activity envelope', () => {
       seen = args.auth;
       return { echoed: args.auth, nested: [{ raw: VALUE }] };
     });
-    const envelope = (await new MockActivityEnvironment().run(action, { auth: 'Bearer secret://envelope_test' }, { literalSecretPaths: [['auth']] })) as { output: unknown };
+    const envelope = (await new MockActivityEnvironment().run(action, { auth: 'Bearer secret://envelope_test' }, { literalSecretPaths: [['auth']] })) as {
+      output: unknown;
+    };
     assert.equal(seen, `Bearer ${VALUE}`);
     assert.deepEqual(envelope.output, { echoed: 'Bearer ***', nested: [{ raw: '***' }] });
   });
@@ -47,7 +59,10 @@ describe('secrets: the activity envelope', () => {
       throw new Error(`boom ${args.t}`);
     });
     await assert.rejects(capturingEnv(logs).run(plain, { t: 'secret://envelope_test' }, { literalSecretPaths: [['t']] }), /boom \*\*\*/);
-    assert.ok(logs.some((l) => l.includes('Activity failed') && l.includes('server said ***')), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => l.includes('Activity failed') && l.includes('server said ***')),
+      logs.join('\n'),
+    );
     assert.ok(!logs.join('\n').includes(VALUE), 'the secret value reached the activity log');
   });
 
@@ -71,13 +86,20 @@ describe('secrets: the activity envelope', () => {
     const action = withAttempt(async (args: unknown) => {
       seen = args;
     });
-    await new MockActivityEnvironment().run(action, { lit: 'secret://envelope_test', fromParam: 'https://x/?k=secret://envelope_test' }, { literalSecretPaths: [['lit']] });
+    await new MockActivityEnvironment().run(
+      action,
+      { lit: 'secret://envelope_test', fromParam: 'https://x/?k=secret://envelope_test' },
+      { literalSecretPaths: [['lit']] },
+    );
     assert.deepEqual(seen, { lit: VALUE, fromParam: 'https://x/?k=secret://envelope_test' });
     await new MockActivityEnvironment().run(action, { lit: 'secret://envelope_test' });
     assert.deepEqual(seen, { lit: 'secret://envelope_test' }, 'without provenance nothing is resolved');
-    const never = withAttempt(async (args: unknown) => {
-      seen = args;
-    }, { resolveSecrets: false });
+    const never = withAttempt(
+      async (args: unknown) => {
+        seen = args;
+      },
+      { resolveSecrets: false },
+    );
     await new MockActivityEnvironment().run(never, { reason: 'secret://envelope_test' }, { literalSecretPaths: [['reason']] });
     assert.deepEqual(seen, { reason: 'secret://envelope_test' });
   });

@@ -6,7 +6,14 @@ import * as path from 'node:path';
 import { DirSecretProvider } from '../../../src/secrets/dir';
 import { EnvSecretProvider, envVariableFor } from '../../../src/secrets/env';
 import { FileSecretProvider } from '../../../src/secrets/file';
-import { configuredProviders, malformedReferences, referencedSecrets, resolveSecretReferences, SecretNotFoundError, SecretProviderError } from '../../../src/secrets';
+import {
+  configuredProviders,
+  malformedReferences,
+  referencedSecrets,
+  resolveSecretReferences,
+  SecretNotFoundError,
+  SecretProviderError,
+} from '../../../src/secrets';
 
 describe('secrets: providers', () => {
   let tmp: string;
@@ -32,17 +39,23 @@ describe('secrets: providers', () => {
     fs.writeFileSync(file, 'api_token: second-value-longer\n');
     assert.equal(p.get('api_token'), 'second-value-longer');
     fs.chmodSync(file, 0o644);
-    assert.throws(() => new FileSecretProvider(file).get('api_token'), (e: unknown) => e instanceof SecretProviderError && /mode 0644.*chmod 600/.test(e.message));
+    assert.throws(
+      () => new FileSecretProvider(file).get('api_token'),
+      (e: unknown) => e instanceof SecretProviderError && /mode 0644.*chmod 600/.test(e.message),
+    );
   });
 
   it('file: a syntax error names file:line:col and never a value', () => {
     const file = path.join(tmp, 'bad.yaml');
     fs.writeFileSync(file, 'good: hidden-value-1\nbad: [unclosed\n', { mode: 0o600 });
-    assert.throws(() => new FileSecretProvider(file).get('good'), (e: unknown) => {
-      assert.match((e as Error).message, /bad\.yaml:\d+:\d+: not valid YAML/);
-      assert.doesNotMatch((e as Error).message, /hidden-value-1/);
-      return true;
-    });
+    assert.throws(
+      () => new FileSecretProvider(file).get('good'),
+      (e: unknown) => {
+        assert.match((e as Error).message, /bad\.yaml:\d+:\d+: not valid YAML/);
+        assert.doesNotMatch((e as Error).message, /hidden-value-1/);
+        return true;
+      },
+    );
   });
 
   it('directory: one file per secret, trailing newline dropped, no escaping the directory', () => {

@@ -31,7 +31,8 @@ describe('shadow.compareActions (function-based shadow test)', function () {
   });
 
   it('reports the differing output field, within numeric tolerance or not', async () => {
-    const run = (extra = {}) => compareActions.run({ primary: { action: 'util.echo', with: { a: 1, b: 100 } }, candidate: { action: 'util.echo', with: { a: 1, b: 101 } }, ...extra });
+    const run = (extra = {}) =>
+      compareActions.run({ primary: { action: 'util.echo', with: { a: 1, b: 100 } }, candidate: { action: 'util.echo', with: { a: 1, b: 101 } }, ...extra });
     const r = await run();
     assert.equal(r.passed, false);
     assert.deepEqual(r.differingFields, ['util.echo $.b']);
@@ -45,7 +46,9 @@ describe('shadow.compareActions (function-based shadow test)', function () {
       primary: { action: 'http.request', with: { url: `${primary.url}/orders/1` } },
       candidate: { action: 'http.request', with: { url: `${candidate.url}/orders/1` } },
       // Loopback latencies of 1-2 ms differ at random; over 5 pairs they are too few to classify either way.
-      times: 5, noise: true, ignore: ['$.latencyMs'],
+      times: 5,
+      noise: true,
+      ignore: ['$.latencyMs'],
     });
     assert.equal(r.calls, 15);
     assert.equal(r.noisePairs, 5);
@@ -57,7 +60,10 @@ describe('shadow.compareActions (function-based shadow test)', function () {
   it('refuses unknown actions, bad arguments, shadowing itself, and malformed rules — not retryable', async () => {
     const unknown = await failureOf(compareActions.run({ primary: { action: 'nope.nothing' }, candidate: { action: 'util.echo' } }), 'UNKNOWN_ACTION');
     assert.equal(unknown.nonRetryable, true);
-    const args = await failureOf(compareActions.run({ primary: { action: 'http.request', with: { url: 5 } }, candidate: { action: 'http.request' } }), 'ACTION_ARGS');
+    const args = await failureOf(
+      compareActions.run({ primary: { action: 'http.request', with: { url: 5 } }, candidate: { action: 'http.request' } }),
+      'ACTION_ARGS',
+    );
     assert.match(args.message, /primary: arguments of http.request are invalid: \/url/);
     await failureOf(compareActions.run({ primary: { action: 'shadow.compare' }, candidate: { action: 'util.echo' } }), 'BAD_ARGUMENT');
     await failureOf(compareActions.run({ primary: { action: 'util.echo' }, candidate: { action: 'util.echo' }, ignore: ['requestId'] }), 'SHADOW_BAD_RULES');

@@ -21,10 +21,39 @@ describe('shadow comparison rules', () => {
   });
 
   it('ignores JSON paths: a field, its subtree, any index, any depth, quoted keys', () => {
-    const a = { requestId: 'x', meta: { at: 1, by: 'a' }, items: [{ id: 1, ts: 5 }, { id: 2, ts: 6 }], deep: { deeper: { timestamp: 1 } }, 'odd key': 1 };
-    const b = { requestId: 'y', meta: { at: 2, by: 'b' }, items: [{ id: 1, ts: 7 }, { id: 3, ts: 8 }], deep: { deeper: { timestamp: 2 } }, 'odd key': 2 };
-    assert.deepEqual(fieldsOf({ body: a }, { body: b }), ['$.deep.deeper.timestamp', '$.items[0].ts', '$.items[1].id', '$.items[1].ts', '$.meta.at', '$.meta.by', "$['odd key']", '$.requestId']);
-    assert.deepEqual(fieldsOf({ body: a }, { body: b }, { ignore: ['$.requestId', '$.meta', '$.items[*].ts', '$..timestamp', "$['odd key']"] }), ['$.items[1].id']);
+    const a = {
+      requestId: 'x',
+      meta: { at: 1, by: 'a' },
+      items: [
+        { id: 1, ts: 5 },
+        { id: 2, ts: 6 },
+      ],
+      deep: { deeper: { timestamp: 1 } },
+      'odd key': 1,
+    };
+    const b = {
+      requestId: 'y',
+      meta: { at: 2, by: 'b' },
+      items: [
+        { id: 1, ts: 7 },
+        { id: 3, ts: 8 },
+      ],
+      deep: { deeper: { timestamp: 2 } },
+      'odd key': 2,
+    };
+    assert.deepEqual(fieldsOf({ body: a }, { body: b }), [
+      '$.deep.deeper.timestamp',
+      '$.items[0].ts',
+      '$.items[1].id',
+      '$.items[1].ts',
+      '$.meta.at',
+      '$.meta.by',
+      "$['odd key']",
+      '$.requestId',
+    ]);
+    assert.deepEqual(fieldsOf({ body: a }, { body: b }, { ignore: ['$.requestId', '$.meta', '$.items[*].ts', '$..timestamp', "$['odd key']"] }), [
+      '$.items[1].id',
+    ]);
     assert.deepEqual(fieldsOf({ body: a }, { body: b }, { ignore: ['$.items[1]', '$.*'] }), [], '$.* ignores every top-level field');
   });
 
@@ -44,7 +73,10 @@ describe('shadow comparison rules', () => {
     assert.deepEqual(fieldsOf(a, b, { compareStatus: false }), []);
     assert.deepEqual(fieldsOf(a, b, { ignore: ['status'] }), []);
     assert.deepEqual(fieldsOf(a, b, { headers: ['content-type', 'X-Missing'] }), ['status', 'header:content-type']);
-    assert.deepEqual(fieldsOf(a, { ...b, headers: { 'x-missing': '1', 'content-type': 'application/json' } }, { headers: ['X-Missing'], compareStatus: false }), ['header:x-missing']);
+    assert.deepEqual(
+      fieldsOf(a, { ...b, headers: { 'x-missing': '1', 'content-type': 'application/json' } }, { headers: ['X-Missing'], compareStatus: false }),
+      ['header:x-missing'],
+    );
   });
 
   it('refuses malformed rules, naming the pattern and what is allowed', () => {

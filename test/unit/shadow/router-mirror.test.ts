@@ -34,7 +34,9 @@ describe('router mirror to several pools', () => {
   it('accepts pool or pools; refuses both, neither, unknown or repeated pools', () => {
     assert.deepEqual(problems({ pool: 'canary', percent: 10 }), []);
     assert.deepEqual(problems({ pools: ['canary', 'stable-2'], percent: 10 }), []);
-    assert.deepEqual(problems({ pool: 'canary', pools: ['stable-2'], percent: 10 }), ['routes.web.mirror: give exactly one of pool (one shadow) or pools (a list)']);
+    assert.deepEqual(problems({ pool: 'canary', pools: ['stable-2'], percent: 10 }), [
+      'routes.web.mirror: give exactly one of pool (one shadow) or pools (a list)',
+    ]);
     assert.deepEqual(problems({ percent: 10 }), ['routes.web.mirror: give exactly one of pool (one shadow) or pools (a list)']);
     assert.deepEqual(problems({ pools: ['canary', 'ghost'], percent: 10 }), ["routes.web.mirror.pools.1: no pool named 'ghost'"]);
     assert.ok(problems({ pools: ['canary', 'canary'], percent: 10 }).some((p) => /duplicate/.test(p)));
@@ -53,7 +55,14 @@ describe('router mirror to several pools', () => {
     second.completePrimary('stable', half('p2'));
     second.completeShadow('canary', half('c2'));
     const pairs = ring.list();
-    assert.deepEqual(pairs.map((p) => [p.shadow.pool, p.shadow.body, p.primary.body]), [['canary', 'c', 'p'], ['stable-2', 's', 'p'], ['canary', 'c2', 'p2']]);
+    assert.deepEqual(
+      pairs.map((p) => [p.shadow.pool, p.shadow.body, p.primary.body]),
+      [
+        ['canary', 'c', 'p'],
+        ['stable-2', 's', 'p'],
+        ['canary', 'c2', 'p2'],
+      ],
+    );
     assert.equal(pairs[0].group, pairs[1].group);
     assert.notEqual(pairs[1].group, pairs[2].group);
   });

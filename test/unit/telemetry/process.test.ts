@@ -13,7 +13,12 @@ import * as path from 'node:path';
 const CHILD = path.join(__dirname, 'traced-process.js');
 const TRACE_VARS = ['GENIE_TRACE', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_SDK_DISABLED', 'OTEL_SERVICE_NAME'];
 
-interface ChildReport { status: number; traceparent: string | null; requested: boolean; loaded: number }
+interface ChildReport {
+  status: number;
+  traceparent: string | null;
+  requested: boolean;
+  loaded: number;
+}
 
 function runChild(extra: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -48,7 +53,10 @@ describe('telemetry: tracing from the environment (child processes)', function (
     const result = report(stdout);
     assert.equal(stdout.trim().split('\n').length, 1, 'only the report on stdout');
     assert.match(result.traceparent ?? '', TRACEPARENT);
-    const spans = stderr.trim().split('\n').map((line) => JSON.parse(line) as { span: string; traceId: string; spanId: string; parentSpanId?: string; service: string });
+    const spans = stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { span: string; traceId: string; spanId: string; parentSpanId?: string; service: string });
     const client = spans.find((s) => s.span === 'HTTP GET');
     const router = spans.find((s) => s.span === 'router GET');
     assert.ok(client && router, `spans: ${stderr}`);

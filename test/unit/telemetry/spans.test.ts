@@ -53,7 +53,13 @@ describe('telemetry: HTTP client and router spans', function () {
   });
 
   it('replaces a caller-supplied traceparent with its own: one header, naming the HTTP span', async () => {
-    await httpRequest({ method: 'GET', url: `${base}/a`, headers: { TraceParent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01` }, timeoutMs: 2_000, breakers: false });
+    await httpRequest({
+      method: 'GET',
+      url: `${base}/a`,
+      headers: { TraceParent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01` },
+      timeoutMs: 2_000,
+      breakers: false,
+    });
     const [span] = memory.getFinishedSpans();
     assert.equal(span.name, 'HTTP GET');
     assert.deepEqual(rawTraceparents, [1]);

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   upstream.close();
   await flushTracing();
   const loaded = Object.keys(require.cache).filter((file) => /[\\/]@opentelemetry[\\/]|interceptors-opentelemetry|[\\/]telemetry[\\/]sdk\.js$/.test(file));
-  process.stdout.write(`${JSON.stringify({ status: response.status, traceparent: traceparent ?? null, requested: tracingRequested(), loaded: loaded.length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ status: response.status, traceparent: traceparent ?? null, requested: tracingRequested(), loaded: loaded.length })}\n`,
+  );
 }
 
 main().catch((error) => {

