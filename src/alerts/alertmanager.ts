@@ -111,15 +111,13 @@ export function alertNotice(group: AlertGroup, receivedAt: string) {
     labels: group.commonLabels,
     firing: group.alerts.filter((a) => a.status === 'firing').length,
     resolved: group.alerts.filter((a) => a.status === 'resolved').length,
-    alerts: group.alerts
-      .slice(0, 20)
-      .map((a) => ({
-        status: a.status,
-        labels: a.labels,
-        startsAt: a.startsAt,
-        ...(a.endsAt && !a.endsAt.startsWith('0001') ? { endsAt: a.endsAt } : {}),
-        fingerprint: a.fingerprint,
-      })),
+    alerts: group.alerts.slice(0, 20).map((a) => ({
+      status: a.status,
+      labels: a.labels,
+      startsAt: a.startsAt,
+      ...(a.endsAt && !a.endsAt.startsWith('0001') ? { endsAt: a.endsAt } : {}),
+      fingerprint: a.fingerprint,
+    })),
     truncatedAlerts: group.truncatedAlerts + Math.max(0, group.alerts.length - 20),
     externalURL: group.externalURL,
     at: receivedAt,
